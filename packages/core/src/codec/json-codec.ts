@@ -1,0 +1,17 @@
+import type { SessionCodec } from './codec'
+
+/**
+ * Plain JSON. Smallest and fastest; Date becomes a string, Map/Set become `{}`, undefined properties
+ * vanish and BigInt cannot be encoded. Prefer the default codec unless the value is JSON by design.
+ *
+ * @example defineSession<{ theme: 'dark' | 'light' }>()('prefs', { codec: jsonCodec })
+ */
+export const jsonCodec: SessionCodec<any> = {
+  name: 'json',
+  encode(value) {
+    const text = JSON.stringify(value)
+    if (text === undefined) throw new TypeError('the value has no JSON form')
+    return text
+  },
+  decode: (text) => JSON.parse(text),
+}

@@ -1,0 +1,50 @@
+import type { Awaitable } from '../codec/codec'
+
+/** Signs data with a prepared key and returns the tag as unpadded base64url. */
+export type TagFunction = (data: string) => Awaitable<string>
+
+/** An Ed25519 key pair prepared for signing. */
+export interface Ed25519Signer {
+  readonly publicKey: Uint8Array
+  sign(data: string): Awaitable<Uint8Array>
+}
+
+/** Checks an Ed25519 signature with a prepared public key. */
+export type Ed25519Verify = (data: string, signature: Uint8Array) => Awaitable<boolean>
+
+/**
+ * The primitives tessera needs from a runtime. Core ships {@link webCrypto} (WebCrypto, with tweetnacl
+ * as the Ed25519 fallback); `@tessera/node` ships one on `node:crypto`. Both produce the same bytes.
+ * Strings given to these functions are hashed or signed as UTF-8.
+ */
+export interface SessionCrypto {
+  readonly name: string
+  /** Cryptographically strong random bytes. */
+  randomBytes(length: number): Uint8Array
+  /** HKDF-SHA256 (RFC 5869). */
+  hkdf(secret: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Awaitable<Uint8Array>
+  /** Prepares an HMAC-SHA256 key once; the returned function tags data. */
+  hmacSha256(key: Uint8Array): Awaitable<TagFunction>
+  /** Prepares an Ed25519 key pair from a 32-byte seed (RFC 8032). */
+  ed25519Signer(seed: Uint8Array): Awaitable<Ed25519Signer>
+  /** Prepares an Ed25519 public key (32 bytes) for verification. */
+  ed25519Verifier(publicKey: Uint8Array): Awaitable<Ed25519Verify>
+}
+
+/**
+ * Compares two strings in time that depends only on their lengths, for tags and signatures.
+ */
+export function timingSafeEqualText(a: string, b: string): boolean {
+  let diff = a.length ^ b.length
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+/** Compares two byte arrays in time that depends only on their lengths. */
+export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}

@@ -1,0 +1,35 @@
+import { SessionError } from './errors'
+
+/**
+ * A span of time: a number of seconds, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`, `'2w'`.
+ */
+export type Duration = number | `${number}${'s' | 'm' | 'h' | 'd' | 'w'}`
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const
+
+/** The largest Max-Age a cookie gets, as Ktor caps it: 2^31 - 1 seconds. */
+export const MAX_DURATION_SECONDS = 2 ** 31 - 1
+
+/**
+ * Converts a {@link Duration} to whole seconds, capped at 2^31 - 1. Negative, fractional-to-nothing
+ * or unparseable durations are a `SessionError('INVALID_OPTION')`.
+ *
+ * @example toSeconds('7d') // 604800
+ */
+export function toSeconds(duration: Duration, option = 'duration'): number {
+  let seconds: number
+  if (typeof duration === 'number') {
+    seconds = duration
+  } else {
+    const match = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(duration)
+    if (!match) {
+      throw new SessionError('INVALID_OPTION', `${option} must be a number of seconds or a string like '7d'`)
+    }
+    seconds = Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS]
+  }
+  if (!Number.isFinite(seconds)) {
+    throw new SessionError('INVALID_OPTION', `${option} must be a finite number of seconds`)
+  }
+  if (seconds < 0) throw new SessionError('INVALID_OPTION', `${option} must not be negative`)
+  return Math.min(Math.floor(seconds), MAX_DURATION_SECONDS)
+}

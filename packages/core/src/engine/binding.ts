@@ -1,0 +1,97 @@
+import type { SessionCodec } from '../codec/codec'
+import type { SessionTransformer } from '../codec/transformer'
+import type { AnySessionDescriptor } from '../descriptor'
+import { toSeconds } from '../duration'
+import { SessionError } from '../errors'
+import type { SessionStorage } from '../storage/session-storage'
+import type { CookieAttributes, CookieEncoding } from '../transport/cookie'
+import { cookieAttributes } from '../transport/cookie'
+import type { Protector } from '../wire/protector'
+import type { CookieSessionOptions, HeaderSessionOptions, IdentityContext, SessionConfig } from './session-config'
+
+/** One registered session, resolved once at engine creation: everything a request needs, precomputed. */
+export interface Binding {
+  readonly index: number
+  readonly descriptor: AnySessionDescriptor
+  readonly name: string
+  /** Lowercase header name for reading header sessions. */
+  readonly headerKey: string
+  readonly protector: Protector
+  readonly codec: SessionCodec<any>
+  readonly transformers: readonly SessionTransformer[]
+  /** Set for server-stored sessions. */
+  readonly storage: SessionStorage | undefined
+  readonly identity: ((context: IdentityContext) => string) | undefined
+  readonly skipEqualWrites: boolean
+  readonly merge: ((mine: any, theirs: any) => any) | undefined
+  readonly maxRetries: number
+  readonly owner: ((value: any) => string | undefined) | undefined
+  readonly idle: number | null
+  readonly absolute: number | null
+  /** Set for cookie sessions. */
+  readonly cookie:
+    | {
+        readonly attributes: CookieAttributes
+        readonly encoding: CookieEncoding
+        /** Seconds; null: browser-session cookie; undefined: follow the token's expiry. */
+        readonly maxAge: number | null | undefined
+      }
+    | undefined
+  readonly exposeHeader: boolean
+}
+
+export function createBinding(
+  index: number,
+  config: SessionConfig,
+  protector: Protector,
+  defaultStorage: () => SessionStorage,
+): Binding {
+  const { descriptor } = config
+  const options = config.options as CookieSessionOptions & HeaderSessionOptions
+  const name = descriptor.name
+  const isCookie = descriptor.transport === 'cookie'
+  const maxRetries = options.maxRetries ?? 5
+  if (!Number.isInteger(maxRetries) || maxRetries < 1) {
+    throw new SessionError('INVALID_OPTION', `session "${name}": maxRetries must be a positive integer`, {
+      session: name,
+    })
+  }
+  const encoding = options.encoding ?? 'raw'
+  if (encoding !== 'raw' && encoding !== 'uri' && encoding !== 'base64url') {
+    throw new SessionError('INVALID_OPTION', `cookie "${name}": encoding must be "raw", "uri" or "base64url"`, {
+      session: name,
+    })
+  }
+  const serverStored = descriptor.storage === 'server'
+  return {
+    index,
+    descriptor,
+    name,
+    headerKey: name.toLowerCase(),
+    protector,
+    codec: descriptor.codec,
+    transformers: options.transformers ?? [],
+    storage: serverStored ? (options.storage ?? defaultStorage()) : undefined,
+    identity: options.identity,
+    skipEqualWrites: options.skipEqualWrites ?? true,
+    merge: options.merge,
+    maxRetries,
+    owner: options.owner,
+    idle: descriptor.expiry.idle,
+    absolute: descriptor.expiry.absolute,
+    cookie: isCookie
+      ? {
+          attributes: cookieAttributes(name, {
+            ...options,
+            httpOnly: options.httpOnly ?? descriptor.visibility !== 'client',
+          }),
+          encoding,
+          maxAge:
+            options.maxAge === undefined || options.maxAge === null
+              ? options.maxAge
+              : toSeconds(options.maxAge, `cookie "${name}" maxAge`),
+        }
+      : undefined,
+    exposeHeader: options.exposeHeader ?? true,
+  }
+}

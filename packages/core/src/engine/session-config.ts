@@ -1,0 +1,104 @@
+import type { SessionTransformer } from '../codec/transformer'
+import type { AnySessionDescriptor, SessionValue } from '../descriptor'
+import type { Duration } from '../duration'
+import type { SessionStorage } from '../storage/session-storage'
+import type { CookieAttributeOptions, CookieEncoding } from '../transport/cookie'
+
+/** What a custom `identity` function may look at: the request's headers. */
+export interface IdentityContext {
+  /** A request header by lowercase name. */
+  header(name: string): string | undefined
+}
+
+/** Server-side options shared by cookie and header sessions. */
+export interface TransportOptions<T = unknown> {
+  /**
+   * Holds server-stored sessions. Required for `storage: 'server'` descriptors.
+   * @default memoryStorage(), shared by the engine's server-stored sessions that name none
+   */
+  readonly storage?: SessionStorage | undefined
+  /**
+   * Makes the id of a new server-stored session. Ids must be 8 to 128 characters of `A-Z a-z 0-9 _ -`.
+   * @default 128 random bits, base64url
+   */
+  readonly identity?: ((context: IdentityContext) => string) | undefined
+  /** Applied in order on write, in reverse on read, to the value that travels. @default [] */
+  readonly transformers?: readonly SessionTransformer[] | undefined
+  /**
+   * Skip the write when `set` is given a value equal (same encoded text) to the one read.
+   * @default true
+   */
+  readonly skipEqualWrites?: boolean | undefined
+  /**
+   * Resolves a compare-and-set conflict on a server-stored session: given the value this request
+   * wanted to write and the value another request stored meanwhile, returns what to store.
+   * Without it a conflict is `SessionError('CONFLICT')`.
+   */
+  readonly merge?: ((mine: T, theirs: T | null) => T) | undefined
+  /** Attempts of `update` before it gives up with `CONFLICT`. @default 5 */
+  readonly maxRetries?: number | undefined
+  /**
+   * The user a server-stored session belongs to, recorded in storages that keep a per-user index so
+   * that `engine.invalidateOwner` can sign the user out everywhere.
+   */
+  readonly owner?: ((value: T) => string | undefined) | undefined
+}
+
+/** Options of a cookie session: Ktor's cookie settings, with secure defaults. */
+export interface CookieSessionOptions<T = unknown> extends TransportOptions<T>, CookieAttributeOptions {
+  /**
+   * Cookie lifetime. `null`: a browser-session cookie (no Max-Age, no Expires); `0`: expire it.
+   * @default the remaining lifetime of the session (7 days with the default expiry)
+   */
+  readonly maxAge?: Duration | null | undefined
+  /** @default 'raw' (tokens are cookie-safe) */
+  readonly encoding?: CookieEncoding | undefined
+  /** @default true, except for browser-readable sessions */
+  readonly httpOnly?: boolean | undefined
+  /** @default 'auto': Secure when the request arrived over https */
+  readonly secure?: boolean | 'auto' | undefined
+  /** @default 'lax' */
+  readonly sameSite?: 'lax' | 'strict' | 'none' | false | undefined
+  /** @default '/' */
+  readonly path?: string | undefined
+}
+
+/** Options of a header session. */
+export interface HeaderSessionOptions<T = unknown> extends TransportOptions<T> {
+  /**
+   * Adds the header to `Access-Control-Expose-Headers` on responses to cross-origin requests (those
+   * with an `Origin` header), so a browser on another origin can read it.
+   * @default true
+   */
+  readonly exposeHeader?: boolean | undefined
+}
+
+/** A session registered with its server-side options; made by {@link cookie} and {@link header}. */
+export interface SessionConfig<TDescriptor extends AnySessionDescriptor = AnySessionDescriptor> {
+  readonly descriptor: TDescriptor
+  readonly options: CookieSessionOptions<any> | HeaderSessionOptions<any>
+}
+
+/**
+ * Registers a cookie session with server-side cookie settings (Ktor's `cookie<T>(name) { … }`).
+ *
+ * @example cookie(Cart, { maxAge: '7d', sameSite: 'strict' })
+ */
+export function cookie<TDescriptor extends AnySessionDescriptor & { readonly transport: 'cookie' }>(
+  descriptor: TDescriptor,
+  options: CookieSessionOptions<SessionValue<TDescriptor>> = {},
+): SessionConfig<TDescriptor> {
+  return { descriptor, options }
+}
+
+/**
+ * Registers a header session with server-side settings (Ktor's `header<T>(name) { … }`).
+ *
+ * @example header(Login, { storage: redisStorage(redis) })
+ */
+export function header<TDescriptor extends AnySessionDescriptor & { readonly transport: 'header' }>(
+  descriptor: TDescriptor,
+  options: HeaderSessionOptions<SessionValue<TDescriptor>> = {},
+): SessionConfig<TDescriptor> {
+  return { descriptor, options }
+}

@@ -1,0 +1,146 @@
+import type { SessionKey } from '../crypto/key-ring'
+import { createKeyRing } from '../crypto/key-ring'
+import type { SessionCrypto } from '../crypto/session-crypto'
+import { webCrypto } from '../crypto/web-crypto'
+import type { AnySessionDescriptor } from '../descriptor'
+import { SessionError } from '../errors'
+import { randomId, SESSION_ID } from '../identity'
+import { memoryStorage } from '../storage/memory-storage'
+import type { SessionStorage } from '../storage/session-storage'
+import { createProtector } from '../wire/protector'
+import type { Binding } from './binding'
+import { createBinding } from './binding'
+import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
+import type { SessionIO } from './request-sessions'
+import { RequestSessions } from './request-sessions'
+import type { SessionConfig } from './session-config'
+
+export interface SessionEngineOptions {
+  /** The master secret, at least 32 bytes; its key id is `"0"`. Give this or `keys`. */
+  readonly secret?: string | Uint8Array | undefined
+  /** A key ring for rotation: the first key signs, every key verifies. */
+  readonly keys?: readonly SessionKey[] | undefined
+  /** The sessions, each a descriptor or a descriptor with server options (`cookie(...)`, `header(...)`). */
+  readonly sessions: readonly (SessionConfig | AnySessionDescriptor)[]
+  /** The runtime's primitives. @default webCrypto */
+  readonly crypto?: SessionCrypto | undefined
+  /** Told why an incoming session read as absent (tampered, expired...); never given the token. */
+  readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
+  /** Clock in unix milliseconds, for tests. @default Date.now */
+  readonly now?: (() => number) | undefined
+  /** Nonces for sealing, for reproducing test vectors only. @default random */
+  readonly nonce?: (() => Uint8Array) | undefined
+}
+
+/** The registry of sessions and their server-side machinery; one per app (or per route scope). */
+export interface SessionEngine {
+  /** The sessions of one request, read and written through an adapter's {@link SessionIO}. */
+  open(io: SessionIO): RequestSessions
+  /** True when the descriptor is registered. */
+  has(descriptor: AnySessionDescriptor): boolean
+  /** Ed25519 public keys of every browser-verifiable session, by session name then key id. */
+  publicKeys(): Promise<Record<string, Record<string, string>>>
+  /** Ends one server-stored session by id (Ktor's "clear by id", for signing out another device). */
+  invalidate(descriptor: AnySessionDescriptor, id: string): Promise<void>
+  /** Ends every server-stored session of a user, where the storage keeps an owner index. */
+  invalidateOwner(descriptor: AnySessionDescriptor, owner: string): Promise<number>
+}
+
+const toConfig = (entry: SessionConfig | AnySessionDescriptor): SessionConfig =>
+  'descriptor' in entry ? entry : { descriptor: entry, options: {} }
+
+/**
+ * Creates the portable session engine. `@tessera/node`'s `createSessions` is this engine with
+ * `node:crypto`; the browser's testing entry and service-worker mode use it as is.
+ *
+ * @example
+ * const engine = createSessionEngine({ secret, sessions: [cookie(Cart), header(Login)] })
+ * const sessions = engine.open(io)
+ * await sessions.set(Cart, { items: [] })
+ * sessions.commit()
+ */
+export function createSessionEngine(options: SessionEngineOptions): SessionEngine {
+  const configs = options.sessions.map(toConfig)
+  const crypto = options.crypto ?? webCrypto
+  const needsKeys = configs.some(({ descriptor }) => descriptor.protection !== 'none')
+  const ring =
+    options.secret !== undefined || options.keys !== undefined || needsKeys
+      ? createKeyRing(options.keys ? { keys: options.keys } : { secret: options.secret as string })
+      : undefined
+  let sharedStorage: SessionStorage | undefined
+  const defaultStorage = () => (sharedStorage ??= memoryStorage())
+
+  const byDescriptor = new Map<AnySessionDescriptor, Binding>()
+  const byName = new Map<string, Binding>()
+  const bindings = configs.map((config, index) => {
+    const { descriptor } = config
+    if (byDescriptor.has(descriptor) || byName.has(descriptor.name)) {
+      throw new SessionError('DUPLICATE', `session "${descriptor.name}" is registered twice`, {
+        session: descriptor.name,
+      })
+    }
+    if (config.options && 'transport' in config.options) {
+      throw new SessionError('INVALID_OPTION', `session "${descriptor.name}": transport belongs to the descriptor`)
+    }
+    const protector = createProtector({
+      protection: descriptor.protection,
+      name: descriptor.name,
+      crypto,
+      ring,
+      nonce: options.nonce,
+    })
+    const binding = createBinding(index, config, protector, defaultStorage)
+    byDescriptor.set(descriptor, binding)
+    byName.set(descriptor.name, binding)
+    return binding
+  })
+
+  const now = options.now ?? Date.now
+  const internals: EngineInternals = {
+    bindings,
+    binding(descriptor) {
+      const binding = byDescriptor.get(descriptor) ?? byName.get(descriptor?.name)
+      if (!binding) {
+        throw new SessionError('NOT_REGISTERED', `session "${descriptor?.name}" is not registered with this engine`, {
+          session: descriptor?.name,
+        })
+      }
+      return binding
+    },
+    nowSeconds: () => Math.floor(now() / 1000),
+    randomId: () => randomId(crypto),
+    onInvalid: options.onInvalid,
+  }
+
+  const storageOf = (descriptor: AnySessionDescriptor, id?: string): SessionStorage => {
+    const binding = internals.binding(descriptor)
+    if (!binding.storage) {
+      throw new SessionError('INVALID_OPERATION', `session "${binding.name}" is not stored server-side`)
+    }
+    if (id !== undefined && !SESSION_ID.test(id)) {
+      throw new SessionError('INVALID_VALUE', `session "${binding.name}": not a session id`)
+    }
+    return binding.storage
+  }
+
+  return {
+    open: (io) => new RequestSessions(internals, io),
+    has: (descriptor) => byDescriptor.has(descriptor) || byName.has(descriptor?.name),
+    async publicKeys() {
+      const entries = await Promise.all(
+        bindings
+          .filter((binding) => binding.protector.publicKeys)
+          .map(async (binding) => [binding.name, await binding.protector.publicKeys!()] as const),
+      )
+      return Object.fromEntries(entries)
+    },
+    invalidate: (descriptor, id) => storageOf(descriptor, id).invalidate(id),
+    async invalidateOwner(descriptor, owner) {
+      const storage = storageOf(descriptor)
+      if (!storage.invalidateOwner) {
+        throw new SessionError('INVALID_OPERATION', `the storage of session "${descriptor.name}" keeps no owner index`)
+      }
+      return storage.invalidateOwner(owner)
+    },
+  }
+}

@@ -1,0 +1,57 @@
+export type { Awaitable, SessionCodec } from './codec/codec'
+export { jsonCodec } from './codec/json-codec'
+export { isJsonPlain, superjsonCodec } from './codec/superjson-codec'
+export type { SessionTransformer } from './codec/transformer'
+export type { KeyOptions, KeyPurpose, KeyRing, SessionKey } from './crypto/key-ring'
+export { createKeyRing, DEFAULT_KEY_ID, deriveKey, MIN_SECRET_BYTES } from './crypto/key-ring'
+export type { Ed25519Signer, Ed25519Verify, SessionCrypto, TagFunction } from './crypto/session-crypto'
+export { timingSafeEqualBytes, timingSafeEqualText } from './crypto/session-crypto'
+export { webCrypto } from './crypto/web-crypto'
+export type {
+  AnySessionDescriptor,
+  ResolveAccess,
+  SessionAccess,
+  SessionDescriptor,
+  SessionOptions,
+  SessionValue,
+  StorageKind,
+  Transport,
+  Visibility,
+} from './descriptor'
+export { assertSessionName, defineSession } from './descriptor'
+export type { Duration } from './duration'
+export { MAX_DURATION_SECONDS, toSeconds } from './duration'
+export { decodeBase64url, encodeBase64url } from './encoding/base64url'
+export type { EngineInternals, InvalidSessionEvent } from './engine/engine-internals'
+export type { SessionIO } from './engine/request-sessions'
+export { HEADER_CLEARED, RequestSessions } from './engine/request-sessions'
+export type {
+  CookieSessionOptions,
+  HeaderSessionOptions,
+  IdentityContext,
+  SessionConfig,
+  TransportOptions,
+} from './engine/session-config'
+export { cookie, header } from './engine/session-config'
+export type { SessionEngine, SessionEngineOptions } from './engine/session-engine'
+export { createSessionEngine } from './engine/session-engine'
+export { InvalidReason, isSessionError, SessionError, SessionErrorCode } from './errors'
+export { randomId, SESSION_ID } from './identity'
+export type { SchemaOutcome, StandardSchemaV1 } from './standard-schema'
+export { validateWith } from './standard-schema'
+export type { MemoryStorage, MemoryStorageOptions } from './storage/memory-storage'
+export { memoryStorage } from './storage/memory-storage'
+export type { SessionStorage, StorageWriteOptions, StoredSession } from './storage/session-storage'
+export type { CookieAttributeOptions, CookieAttributes, CookieEncoding, SameSite } from './transport/cookie'
+export {
+  cookieAttributes,
+  decodeCookieValue,
+  encodeCookieValue,
+  MAX_COOKIE_BYTES,
+  readCookie,
+  serializeCookie,
+} from './transport/cookie'
+export type { OpenedToken, OpenResult, Protector, ProtectorOptions, RefusedToken } from './wire/protector'
+export { createEd25519Opener, createProtector } from './wire/protector'
+export type { Claims, Protection } from './wire/token'
+export { MAX_TOKEN_LENGTH, PROTECTION_LETTER, splitToken } from './wire/token'

@@ -1,0 +1,41 @@
+/** A stored session as a storage returns it. */
+export interface StoredSession {
+  /** The codec's text of the value. */
+  readonly data: string
+  /** Starts at 1 and grows with every write; compare-and-set compares it. */
+  readonly version: number
+  /** Unix milliseconds after which the entry no longer exists; 0 for never. */
+  readonly expiresAt: number
+}
+
+export interface StorageWriteOptions {
+  /** Milliseconds until the entry expires; 0 for never. */
+  readonly ttl: number
+  /**
+   * Compare-and-set: write only if the stored version equals this number, or, when null, only if no
+   * entry exists. Undefined writes unconditionally.
+   */
+  readonly expectedVersion?: number | null | undefined
+  /** The user this session belongs to, for storages that keep a per-user index (sign out everywhere). */
+  readonly owner?: string | undefined
+}
+
+/**
+ * Where server-side sessions live. Every method may reject when the backing service fails; the
+ * engine turns that into `SessionError('STORAGE_UNAVAILABLE')`.
+ *
+ * Ids reach a storage only after the engine checked them (`A-Z a-z 0-9 _ -`, 8 to 128 characters).
+ */
+export interface SessionStorage {
+  /** The entry, or null when there is none or it expired. */
+  read(id: string): Promise<StoredSession | null>
+  /**
+   * Writes an entry and returns its new version, or null when `expectedVersion` did not match (a
+   * concurrent write won). A storage without compare-and-set may ignore `expectedVersion`.
+   */
+  write(id: string, data: string, options: StorageWriteOptions): Promise<number | null>
+  /** Removes an entry; removing a missing entry is not an error. */
+  invalidate(id: string): Promise<void>
+  /** Ends every session written with `owner` (sign out everywhere); returns how many. Optional. */
+  invalidateOwner?(owner: string): Promise<number>
+}

@@ -1,0 +1,274 @@
+import type { Awaitable } from '../codec/codec'
+import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
+import { deriveKey } from '../crypto/key-ring'
+import type { Ed25519Verify, SessionCrypto, TagFunction } from '../crypto/session-crypto'
+import { timingSafeEqualText } from '../crypto/session-crypto'
+import { loadNacl } from '../crypto/tweetnacl'
+import { decodeBase64url, encodeBase64url, isBase64urlText } from '../encoding/base64url'
+import { fromUtf8, utf8 } from '../encoding/utf8'
+import { InvalidReason, SessionError } from '../errors'
+import type { Claims, Protection } from './token'
+import { isExpired, parseSeconds, splitToken, VERSION } from './token'
+
+/** A token that opened: its payload text and claims. */
+export interface OpenedToken extends Claims {
+  readonly ok: true
+  readonly payload: string
+  /** The key id that verified it (null for unprotected tokens). */
+  readonly kid: string | null
+  /** Verified with a key other than the ring's newest: the engine re-issues it. */
+  readonly stale: boolean
+}
+
+/** A token that did not open, and why. */
+export interface RefusedToken {
+  readonly ok: false
+  readonly reason: InvalidReason
+}
+
+export type OpenResult = OpenedToken | RefusedToken
+
+/** Writes and reads the tokens of one session under one protection. */
+export interface Protector {
+  readonly protection: Protection
+  protect(payload: string, claims: Claims): Awaitable<string>
+  open(token: string, now: number): Awaitable<OpenResult>
+  /** Ed25519 only: the public key of every ring key, base64url, by key id. */
+  publicKeys?(): Promise<Record<string, string>>
+}
+
+export interface ProtectorOptions {
+  readonly protection: Protection
+  /** The session name: bound into every key and every tag. */
+  readonly name: string
+  readonly crypto: SessionCrypto
+  /** Required for every protection but `none`. */
+  readonly ring?: KeyRing | undefined
+  /** Source of 24-byte nonces for sealing; random by default. Tests fix it to reproduce vectors. */
+  readonly nonce?: (() => Uint8Array) | undefined
+}
+
+const NONCE_BYTES = 24
+const SECRETBOX_OVERHEAD = 16
+const SIGNATURE_BYTES = 64
+
+const refuse = (reason: InvalidReason): RefusedToken => ({ ok: false, reason })
+const MALFORMED = refuse(InvalidReason.MALFORMED)
+
+/** What each ring key becomes once derived and prepared for the protection. */
+interface Prepared<TKey> {
+  readonly id: string
+  readonly key: TKey
+}
+
+/**
+ * Prepares the ring's keys once (HKDF and key import may be async) and afterwards hands them out
+ * synchronously, so steady-state requests never wait on a promise for keys.
+ */
+function preparedRing<TKey>(
+  options: ProtectorOptions,
+  prepare: (derived: Uint8Array) => Awaitable<TKey>,
+): () => Awaitable<{ newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> }> {
+  const { ring, crypto, name, protection } = options
+  if (!ring) throw new SessionError('INVALID_KEY', `session "${name}" is ${protection} and needs a secret or keys`)
+  let ready: { newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> } | undefined
+  let pending: Promise<{ newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> }> | undefined
+  return () => {
+    if (ready) return ready
+    pending ??= Promise.all(
+      ring.keys.map(async ({ id, secret }) => ({
+        id,
+        key: await prepare(await deriveKey(crypto, secret, protection as KeyPurpose, name)),
+      })),
+    ).then((keys) => {
+      ready = { newest: keys[0]!, byId: new Map(keys.map((key) => [key.id, key])) }
+      return ready
+    })
+    return pending
+  }
+}
+
+function decodePayload(body: string): string | null {
+  const bytes = decodeBase64url(body)
+  return bytes && fromUtf8(bytes)
+}
+
+/** Parses the parts shared by signed and Ed25519 tokens; null when malformed. */
+function signedParts(parts: string[]): { kid: string; iat: number; exp: number; body: string; tag: string } | null {
+  const [, , kid, iatText, expText, body, tag] = parts as [string, string, string, string, string, string, string]
+  const iat = parseSeconds(iatText)
+  const exp = parseSeconds(expText)
+  if (iat === null || exp === null || !isBase64urlText(body) || !isBase64urlText(tag) || kid === '') return null
+  return { kid, iat, exp, body, tag }
+}
+
+function refusal(split: 'malformed' | 'wrong-protection'): RefusedToken {
+  return split === 'malformed' ? MALFORMED : refuse(InvalidReason.WRONG_PROTECTION)
+}
+
+function createNoneProtector(): Protector {
+  return {
+    protection: 'none',
+    protect: (payload, { iat, exp }) => `${VERSION}.n.${iat}.${exp}.${encodeBase64url(utf8(payload))}`,
+    open(token, now) {
+      const parts = splitToken(token, 'none')
+      if (!Array.isArray(parts)) return refusal(parts)
+      const iat = parseSeconds(parts[2]!)
+      const exp = parseSeconds(parts[3]!)
+      const payload = decodePayload(parts[4]!)
+      if (iat === null || exp === null || payload === null) return MALFORMED
+      if (isExpired({ iat, exp }, now)) return refuse(InvalidReason.EXPIRED)
+      return { ok: true, payload, iat, exp, kid: null, stale: false }
+    },
+  }
+}
+
+function createHmacProtector(options: ProtectorOptions): Protector {
+  const keys = preparedRing<TagFunction>(options, (derived) => options.crypto.hmacSha256(derived))
+  const bound = `${options.name}\u0000`
+  return {
+    protection: 'signed',
+    async protect(payload, { iat, exp }) {
+      const { newest } = await keys()
+      const signed = `${VERSION}.s.${newest.id}.${iat}.${exp}.${encodeBase64url(utf8(payload))}`
+      return `${signed}.${await newest.key(bound + signed)}`
+    },
+    async open(token, now) {
+      const split = splitToken(token, 'signed')
+      if (!Array.isArray(split)) return refusal(split)
+      const parts = signedParts(split)
+      if (!parts) return MALFORMED
+      const { newest, byId } = await keys()
+      const key = byId.get(parts.kid)
+      if (!key) return refuse(InvalidReason.UNKNOWN_KEY)
+      const expected = await key.key(bound + token.slice(0, token.length - parts.tag.length - 1))
+      if (!timingSafeEqualText(expected, parts.tag)) return refuse(InvalidReason.SIGNATURE_INVALID)
+      if (isExpired(parts, now)) return refuse(InvalidReason.EXPIRED)
+      const payload = decodePayload(parts.body)
+      if (payload === null) return MALFORMED
+      return { ok: true, payload, iat: parts.iat, exp: parts.exp, kid: key.id, stale: key !== newest }
+    },
+  }
+}
+
+/**
+ * Opens Ed25519 tokens with nothing but public keys: what a browser holds. `newestKid` marks which
+ * key is current, so tokens of older keys are reported stale.
+ */
+export function createEd25519Opener(options: {
+  readonly name: string
+  readonly verifierFor: (kid: string) => Awaitable<Ed25519Verify | undefined>
+  readonly newestKid?: string | undefined
+}): Pick<Protector, 'open'> {
+  const bound = `${options.name}\u0000`
+  return {
+    async open(token, now) {
+      const split = splitToken(token, 'ed25519')
+      if (!Array.isArray(split)) return refusal(split)
+      const parts = signedParts(split)
+      const signature = parts && decodeBase64url(parts.tag)
+      if (!parts || !signature || signature.length !== SIGNATURE_BYTES) return MALFORMED
+      const verify = await options.verifierFor(parts.kid)
+      if (!verify) return refuse(InvalidReason.UNKNOWN_KEY)
+      const signed = token.slice(0, token.length - parts.tag.length - 1)
+      if (!(await verify(bound + signed, signature))) return refuse(InvalidReason.SIGNATURE_INVALID)
+      if (isExpired(parts, now)) return refuse(InvalidReason.EXPIRED)
+      const payload = decodePayload(parts.body)
+      if (payload === null) return MALFORMED
+      const stale = options.newestKid !== undefined && parts.kid !== options.newestKid
+      return { ok: true, payload, iat: parts.iat, exp: parts.exp, kid: parts.kid, stale }
+    },
+  }
+}
+
+function createEd25519Protector(options: ProtectorOptions): Protector {
+  const keys = preparedRing(options, async (seed) => {
+    const signer = await options.crypto.ed25519Signer(seed)
+    return { signer, verify: await options.crypto.ed25519Verifier(signer.publicKey) }
+  })
+  const bound = `${options.name}\u0000`
+  const opener = createEd25519Opener({
+    name: options.name,
+    newestKid: options.ring?.keys[0]?.id,
+    async verifierFor(kid) {
+      return (await keys()).byId.get(kid)?.key.verify
+    },
+  })
+  return {
+    protection: 'ed25519',
+    async protect(payload, { iat, exp }) {
+      const { newest } = await keys()
+      const signed = `${VERSION}.e.${newest.id}.${iat}.${exp}.${encodeBase64url(utf8(payload))}`
+      return `${signed}.${encodeBase64url(await newest.key.signer.sign(bound + signed))}`
+    },
+    open: opener.open,
+    async publicKeys() {
+      const { byId } = await keys()
+      return Object.fromEntries([...byId].map(([id, { key }]) => [id, encodeBase64url(key.signer.publicKey)]))
+    },
+  }
+}
+
+function createSealedProtector(options: ProtectorOptions): Protector {
+  const keys = preparedRing(options, (key) => key)
+  const nonce = options.nonce ?? (() => options.crypto.randomBytes(NONCE_BYTES))
+  return {
+    protection: 'sealed',
+    async protect(payload, { iat, exp }) {
+      const { newest } = await keys()
+      const nacl = await loadNacl()
+      const iv = nonce()
+      if (iv.length !== NONCE_BYTES) throw new SessionError('INVALID_OPTION', 'a sealing nonce must be 24 bytes')
+      const box = nacl.secretbox(utf8(`${iat}.${exp}.${payload}`), iv, newest.key)
+      const sealed = new Uint8Array(NONCE_BYTES + box.length)
+      sealed.set(iv)
+      sealed.set(box, NONCE_BYTES)
+      return `${VERSION}.x.${newest.id}.${encodeBase64url(sealed)}`
+    },
+    async open(token, now) {
+      const split = splitToken(token, 'sealed')
+      if (!Array.isArray(split)) return refusal(split)
+      const [, , kid, boxText] = split as [string, string, string, string]
+      const sealed = decodeBase64url(boxText)
+      if (kid === '' || !sealed || sealed.length < NONCE_BYTES + SECRETBOX_OVERHEAD) return MALFORMED
+      const { newest, byId } = await keys()
+      const key = byId.get(kid)
+      if (!key) return refuse(InvalidReason.UNKNOWN_KEY)
+      const nacl = await loadNacl()
+      const opened = nacl.secretbox.open(sealed.subarray(NONCE_BYTES), sealed.subarray(0, NONCE_BYTES), key.key)
+      if (!opened) return refuse(InvalidReason.SIGNATURE_INVALID)
+      const text = fromUtf8(opened)
+      const first = text === null ? -1 : text.indexOf('.')
+      const second = first < 0 ? -1 : text!.indexOf('.', first + 1)
+      if (second < 0) return MALFORMED
+      const iat = parseSeconds(text!.slice(0, first))
+      const exp = parseSeconds(text!.slice(first + 1, second))
+      if (iat === null || exp === null) return MALFORMED
+      if (isExpired({ iat, exp }, now)) return refuse(InvalidReason.EXPIRED)
+      return { ok: true, payload: text!.slice(second + 1), iat, exp, kid, stale: key !== newest }
+    },
+  }
+}
+
+/**
+ * Creates the protector of one session: it writes v1 tokens and opens them, refusing (never
+ * throwing for) anything that is malformed, forged, for another session or expired.
+ *
+ * @example
+ * const p = createProtector({ protection: 'signed', name: 'cart', crypto: webCrypto, ring: createKeyRing({ secret }) })
+ * const token = await p.protect('{"json":1}', { iat: 0, exp: 0 })
+ */
+export function createProtector(options: ProtectorOptions): Protector {
+  switch (options.protection) {
+    case 'none':
+      return createNoneProtector()
+    case 'signed':
+      return createHmacProtector(options)
+    case 'ed25519':
+      return createEd25519Protector(options)
+    case 'sealed':
+      return createSealedProtector(options)
+    default:
+      throw new SessionError('INVALID_OPTION', `unknown protection "${String(options.protection)}"`)
+  }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// The README's commands run through here so that a machine with only Node 20 and npm needs nothing
+// else: it installs the workspace with a pinned pnpm (fetched by npx when none is on the PATH), then
+// runs one workspace task. Usage: node scripts/run.mjs <test|start|bench|ci> [args...]
+import { spawnSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const PNPM_VERSION = '10.34.9'
+const [task = 'test', ...rest] = process.argv.slice(2)
+
+const tasks = {
+  test: [['exec', 'turbo', 'run', 'test', '--output-logs=errors-only', ...rest]],
+  start: [
+    ['--filter', '@tessera/playground', 'run', 'build'],
+    ['--filter', '@tessera/playground', 'run', 'serve', ...rest],
+  ],
+  bench: [['--filter', '@tessera/bench', 'run', 'bench', ...rest]],
+}
+
+if (!tasks[task]) {
+  console.error(`Unknown task "${task}". Known tasks: ${Object.keys(tasks).join(', ')}.`)
+  process.exit(2)
+}
+
+/** pnpm itself when this script was started by it, else a pinned copy through npx. */
+function pnpmCommand() {
+  const execPath = process.env.npm_execpath ?? ''
+  if (/pnpm/.test(execPath)) return [process.execPath, [execPath]]
+  return ['npx', ['-y', `pnpm@${PNPM_VERSION}`]]
+}
+
+function run(step, total, label, args) {
+  console.log(`[${step}/${total}] ${label}`)
+  const [command, prefix] = pnpmCommand()
+  const result = spawnSync(command, [...prefix, ...args], { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) {
+    console.error(`[${step}/${total}] failed: ${label}`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+function needsInstall() {
+  const marker = join(root, 'node_modules', '.modules.yaml')
+  if (!existsSync(marker)) return true
+  return statSync(join(root, 'pnpm-lock.yaml')).mtimeMs > statSync(marker).mtimeMs
+}
+
+const steps = tasks[task]
+const total = steps.length + 1
+if (needsInstall()) run(1, total, 'installing dependencies (pnpm install)', ['install', '--frozen-lockfile'])
+else console.log(`[1/${total}] dependencies already installed`)
+steps.forEach((args, i) => run(i + 2, total, `pnpm ${args.join(' ')}`, args))
