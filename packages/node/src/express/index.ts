@@ -1,0 +1,6 @@
+export type { RequireSessionOptions } from '../auth/session-auth'
+export type { ExpressMiddleware, ExpressRequest } from './express-sessions'
+export { expressSessions } from './express-sessions'
+export { requireSession } from './require-session'
+export type { ExpressErrorMiddleware } from './session-error-handler'
+export { sessionErrorHandler } from './session-error-handler'

@@ -1,0 +1,21 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'http/index': 'src/http/index.ts',
+    'express/index': 'src/express/index.ts',
+    'fastify/index': 'src/fastify/index.ts',
+    'fetch/index': 'src/fetch/index.ts',
+    'redis/index': 'src/redis/index.ts',
+    'postgres/index': 'src/postgres/index.ts',
+    'directory/index': 'src/directory/index.ts',
+  },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  external: [/^@tessera\//, 'express', 'fastify', 'ioredis', 'pg', 'tweetnacl', 'superjson'],
+})
