@@ -16,7 +16,10 @@ function fakeIO(cookieHeader?: string) {
 describe('smoke', () => {
   for (const protection of ['signed', 'sealed', 'ed25519', 'none'] as const) {
     it(`round trips ${protection}`, async () => {
-      const S = defineSession<{ a: number; d?: Date }>()('s', { protection, visibility: protection === 'ed25519' || protection === 'none' ? 'client' : 'server' })
+      const S = defineSession<{ a: number; d?: Date }>()('s', {
+        protection,
+        visibility: protection === 'ed25519' || protection === 'none' ? 'client' : 'server',
+      })
       const engine = createSessionEngine({ secret: 'x'.repeat(32), sessions: [cookie(S)] })
       const a = fakeIO()
       const s1 = engine.open(a.io)

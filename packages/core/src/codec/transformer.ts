@@ -16,7 +16,10 @@ export interface SessionTransformer {
 }
 
 /** Applies `write` of each transformer in order. */
-export async function transformWrite(transformers: readonly SessionTransformer[], text: string): Promise<string> {
+export async function transformWrite(
+  transformers: readonly SessionTransformer[],
+  text: string,
+): Promise<string> {
   let out = text
   for (const transformer of transformers) out = await transformer.write(out)
   return out

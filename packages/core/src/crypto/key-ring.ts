@@ -13,7 +13,9 @@ export interface SessionKey {
  * Where keys come from: one master secret (its key id is `"0"`), or a ring whose first key signs and
  * whose every key verifies, for rotation.
  */
-export type KeyOptions = { secret: string | Uint8Array; keys?: undefined } | { keys: readonly SessionKey[]; secret?: undefined }
+export type KeyOptions =
+  | { secret: string | Uint8Array; keys?: undefined }
+  | { keys: readonly SessionKey[]; secret?: undefined }
 
 /** What each derived key is for; a key never serves two purposes or two sessions. */
 export type KeyPurpose = 'signed' | 'sealed' | 'ed25519'

@@ -7,7 +7,12 @@ import type { SessionStorage } from '../storage/session-storage'
 import type { CookieAttributes, CookieEncoding } from '../transport/cookie'
 import { cookieAttributes } from '../transport/cookie'
 import type { Protector } from '../wire/protector'
-import type { CookieSessionOptions, HeaderSessionOptions, IdentityContext, SessionConfig } from './session-config'
+import type {
+  CookieSessionOptions,
+  HeaderSessionOptions,
+  IdentityContext,
+  SessionConfig,
+} from './session-config'
 
 /** One registered session, resolved once at engine creation: everything a request needs, precomputed. */
 export interface Binding {
@@ -58,9 +63,13 @@ export function createBinding(
   }
   const encoding = options.encoding ?? 'raw'
   if (encoding !== 'raw' && encoding !== 'uri' && encoding !== 'base64url') {
-    throw new SessionError('INVALID_OPTION', `cookie "${name}": encoding must be "raw", "uri" or "base64url"`, {
-      session: name,
-    })
+    throw new SessionError(
+      'INVALID_OPTION',
+      `cookie "${name}": encoding must be "raw", "uri" or "base64url"`,
+      {
+        session: name,
+      },
+    )
   }
   const serverStored = descriptor.storage === 'server'
   return {

@@ -3,7 +3,13 @@ import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
 import { SESSION_ID } from '../identity'
 import { validateWith } from '../standard-schema'
-import { decodeCookieValue, encodeCookieValue, MAX_COOKIE_BYTES, readCookie, serializeCookie } from '../transport/cookie'
+import {
+  decodeCookieValue,
+  encodeCookieValue,
+  MAX_COOKIE_BYTES,
+  readCookie,
+  serializeCookie,
+} from '../transport/cookie'
 import type { Claims } from '../wire/token'
 import type { Binding } from './binding'
 import type { EngineInternals } from './engine-internals'
@@ -67,10 +73,14 @@ function newState(): State {
 function storageError(binding: Binding, cause: unknown): SessionError {
   if (isSessionError(cause)) return cause
   const summary = cause instanceof Error ? cause.name : 'error'
-  return new SessionError('STORAGE_UNAVAILABLE', `session "${binding.name}": the storage failed (${summary})`, {
-    cause,
-    session: binding.name,
-  })
+  return new SessionError(
+    'STORAGE_UNAVAILABLE',
+    `session "${binding.name}": the storage failed (${summary})`,
+    {
+      cause,
+      session: binding.name,
+    },
+  )
 }
 
 /**
@@ -159,7 +169,9 @@ export class RequestSessions {
    */
   async update<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
-    fn: (current: SessionValue<TDescriptor> | null) => SessionValue<TDescriptor> | Promise<SessionValue<TDescriptor>>,
+    fn: (
+      current: SessionValue<TDescriptor> | null,
+    ) => SessionValue<TDescriptor> | Promise<SessionValue<TDescriptor>>,
   ): Promise<SessionValue<TDescriptor>> {
     const binding = this.#engine.binding(descriptor)
     for (let attempt = 1; ; attempt++) {
@@ -259,16 +271,22 @@ export class RequestSessions {
   }
 
   /** Opens the incoming token: its payload (after transformers) and claims, or undefined when invalid. */
-  async #openIncoming(binding: Binding, state: State): Promise<{ payload: string; claims: Claims; stale: boolean } | undefined> {
+  async #openIncoming(
+    binding: Binding,
+    state: State,
+  ): Promise<{ payload: string; claims: Claims; stale: boolean } | undefined> {
     const token = this.#readToken(binding)
     if (token === undefined) return undefined
     state.incoming = true
     const opened = await binding.protector.open(token, this.#engine.nowSeconds())
     if (!opened.ok) return this.#invalid(binding, state, opened.reason)
     const payload =
-      binding.transformers.length === 0 ? opened.payload : await transformRead(binding.transformers, opened.payload)
+      binding.transformers.length === 0
+        ? opened.payload
+        : await transformRead(binding.transformers, opened.payload)
     if (payload === null) return this.#invalid(binding, state, InvalidReason.TRANSFORM_FAILED)
-    if (binding.storage && !SESSION_ID.test(payload)) return this.#invalid(binding, state, InvalidReason.MALFORMED)
+    if (binding.storage && !SESSION_ID.test(payload))
+      return this.#invalid(binding, state, InvalidReason.MALFORMED)
     return { payload, claims: opened, stale: opened.stale }
   }
 
@@ -301,7 +319,8 @@ export class RequestSessions {
       if (!outcome.ok) return this.#forget(binding, state, InvalidReason.SCHEMA_FAILED)
       value = outcome.value
     }
-    if (value === null || value === undefined) return this.#forget(binding, state, InvalidReason.DECODE_FAILED)
+    if (value === null || value === undefined)
+      return this.#forget(binding, state, InvalidReason.DECODE_FAILED)
     state.value = value
     state.text = text
     state.iat = opened.claims.iat
@@ -401,7 +420,8 @@ export class RequestSessions {
   /** Protects `text` into a token for a client-stored session and marks it to be written. */
   async #issue(binding: Binding, state: State, text: string): Promise<void> {
     const claims = this.#claims(binding, state.iat)
-    const payload = binding.transformers.length === 0 ? text : await transformWrite(binding.transformers, text)
+    const payload =
+      binding.transformers.length === 0 ? text : await transformWrite(binding.transformers, text)
     this.#setPending(binding, state, await binding.protector.protect(payload, claims), claims)
   }
 
@@ -440,7 +460,11 @@ export class RequestSessions {
     const owner = binding.owner?.(value)
     for (let attempt = 1; ; attempt++) {
       const version = await this.#storageCall(binding, () =>
-        storage.write(id, data, { ttl: ttlMillis(claims, this.#engine.nowSeconds()), expectedVersion, owner }),
+        storage.write(id, data, {
+          ttl: ttlMillis(claims, this.#engine.nowSeconds()),
+          expectedVersion,
+          owner,
+        }),
       )
       if (version !== null) {
         state.id = id
@@ -505,7 +529,11 @@ export class RequestSessions {
       return serializeCookie(binding.name, '', cookie.attributes, { maxAge: 0, now, secure })
     }
     const maxAge =
-      cookie.maxAge !== undefined ? cookie.maxAge : state.exp === 0 ? DEFAULT_MAX_AGE : Math.max(state.exp - now, 0)
+      cookie.maxAge !== undefined
+        ? cookie.maxAge
+        : state.exp === 0
+          ? DEFAULT_MAX_AGE
+          : Math.max(state.exp - now, 0)
     const value = encodeCookieValue(state.pending!, cookie.encoding)
     return serializeCookie(binding.name, value, cookie.attributes, { maxAge, now, secure })
   }

@@ -80,7 +80,10 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
       })
     }
     if (config.options && 'transport' in config.options) {
-      throw new SessionError('INVALID_OPTION', `session "${descriptor.name}": transport belongs to the descriptor`)
+      throw new SessionError(
+        'INVALID_OPTION',
+        `session "${descriptor.name}": transport belongs to the descriptor`,
+      )
     }
     const protector = createProtector({
       protection: descriptor.protection,
@@ -101,9 +104,13 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     binding(descriptor) {
       const binding = byDescriptor.get(descriptor) ?? byName.get(descriptor?.name)
       if (!binding) {
-        throw new SessionError('NOT_REGISTERED', `session "${descriptor?.name}" is not registered with this engine`, {
-          session: descriptor?.name,
-        })
+        throw new SessionError(
+          'NOT_REGISTERED',
+          `session "${descriptor?.name}" is not registered with this engine`,
+          {
+            session: descriptor?.name,
+          },
+        )
       }
       return binding
     },
@@ -138,7 +145,10 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     async invalidateOwner(descriptor, owner) {
       const storage = storageOf(descriptor)
       if (!storage.invalidateOwner) {
-        throw new SessionError('INVALID_OPERATION', `the storage of session "${descriptor.name}" keeps no owner index`)
+        throw new SessionError(
+          'INVALID_OPERATION',
+          `the storage of session "${descriptor.name}" keeps no owner index`,
+        )
       }
       return storage.invalidateOwner(owner)
     },

@@ -70,7 +70,8 @@ function preparedRing<TKey>(
   prepare: (derived: Uint8Array) => Awaitable<TKey>,
 ): () => Awaitable<{ newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> }> {
   const { ring, crypto, name, protection } = options
-  if (!ring) throw new SessionError('INVALID_KEY', `session "${name}" is ${protection} and needs a secret or keys`)
+  if (!ring)
+    throw new SessionError('INVALID_KEY', `session "${name}" is ${protection} and needs a secret or keys`)
   let ready: { newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> } | undefined
   let pending: Promise<{ newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> }> | undefined
   return () => {
@@ -94,11 +95,22 @@ function decodePayload(body: string): string | null {
 }
 
 /** Parses the parts shared by signed and Ed25519 tokens; null when malformed. */
-function signedParts(parts: string[]): { kid: string; iat: number; exp: number; body: string; tag: string } | null {
-  const [, , kid, iatText, expText, body, tag] = parts as [string, string, string, string, string, string, string]
+function signedParts(
+  parts: string[],
+): { kid: string; iat: number; exp: number; body: string; tag: string } | null {
+  const [, , kid, iatText, expText, body, tag] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ]
   const iat = parseSeconds(iatText)
   const exp = parseSeconds(expText)
-  if (iat === null || exp === null || !isBase64urlText(body) || !isBase64urlText(tag) || kid === '') return null
+  if (iat === null || exp === null || !isBase64urlText(body) || !isBase64urlText(tag) || kid === '')
+    return null
   return { kid, iat, exp, body, tag }
 }
 
@@ -218,7 +230,8 @@ function createSealedProtector(options: ProtectorOptions): Protector {
       const { newest } = await keys()
       const nacl = await loadNacl()
       const iv = nonce()
-      if (iv.length !== NONCE_BYTES) throw new SessionError('INVALID_OPTION', 'a sealing nonce must be 24 bytes')
+      if (iv.length !== NONCE_BYTES)
+        throw new SessionError('INVALID_OPTION', 'a sealing nonce must be 24 bytes')
       const box = nacl.secretbox(utf8(`${iat}.${exp}.${payload}`), iv, newest.key)
       const sealed = new Uint8Array(NONCE_BYTES + box.length)
       sealed.set(iv)
@@ -235,7 +248,11 @@ function createSealedProtector(options: ProtectorOptions): Protector {
       const key = byId.get(kid)
       if (!key) return refuse(InvalidReason.UNKNOWN_KEY)
       const nacl = await loadNacl()
-      const opened = nacl.secretbox.open(sealed.subarray(NONCE_BYTES), sealed.subarray(0, NONCE_BYTES), key.key)
+      const opened = nacl.secretbox.open(
+        sealed.subarray(NONCE_BYTES),
+        sealed.subarray(0, NONCE_BYTES),
+        key.key,
+      )
       if (!opened) return refuse(InvalidReason.SIGNATURE_INVALID)
       const text = fromUtf8(opened)
       const first = text === null ? -1 : text.indexOf('.')

@@ -7,10 +7,12 @@
 export type Protection = 'none' | 'signed' | 'ed25519' | 'sealed'
 
 /** The letter that names each protection in a token's second part. */
-export const PROTECTION_LETTER = { none: 'n', signed: 's', ed25519: 'e', sealed: 'x' } as const satisfies Record<
-  Protection,
-  string
->
+export const PROTECTION_LETTER = {
+  none: 'n',
+  signed: 's',
+  ed25519: 'e',
+  sealed: 'x',
+} as const satisfies Record<Protection, string>
 
 /** Number of dot-separated parts of a token of each protection. */
 export const PROTECTION_PARTS = { none: 5, signed: 7, ed25519: 7, sealed: 4 } as const satisfies Record<
@@ -42,7 +44,10 @@ export function parseSeconds(text: string): number | null {
  * `'malformed'` for anything that is not a v1 token, `'wrong-protection'` for a v1 token of another
  * protection (a downgrade attempt or a misconfiguration).
  */
-export function splitToken(token: string, protection: Protection): string[] | 'malformed' | 'wrong-protection' {
+export function splitToken(
+  token: string,
+  protection: Protection,
+): string[] | 'malformed' | 'wrong-protection' {
   if (token.length > MAX_TOKEN_LENGTH || !token.startsWith('v1.')) return 'malformed'
   const parts = token.split('.')
   const letter = parts[1]!
