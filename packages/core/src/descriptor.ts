@@ -2,7 +2,8 @@ import type { SessionCodec } from './codec/codec'
 import { superjsonCodec } from './codec/superjson-codec'
 import type { Duration } from './duration'
 import { toSeconds } from './duration'
-import { SessionError } from './errors'
+import { decodeBase64url } from './encoding/base64url'
+import { isSessionError, SessionError } from './errors'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Protection } from './wire/token'
 
@@ -110,6 +111,24 @@ type InferValue<TOptions> = TOptions extends { readonly schema: infer TSchema ex
 /** RFC 7230 token: valid as a cookie name and as a header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/
 const DEFAULT_IDLE_SECONDS = 7 * 86_400
+const PROTECTIONS: readonly unknown[] = ['none', 'signed', 'ed25519', 'sealed'] satisfies Protection[]
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
+const ED25519_PUBLIC_KEY_BYTES = 32
+
+/**
+ * Headers a header session must not be named after: the engine reads or writes them itself
+ * (a session named `set-cookie` would replace every cookie of the response), or they frame the message.
+ */
+const RESERVED_HEADERS = new Set([
+  'cookie',
+  'set-cookie',
+  'origin',
+  'access-control-expose-headers',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+])
 
 /** Checks a session name against the cookie-name and header-name rules. */
 export function assertSessionName(name: string): void {
@@ -131,9 +150,22 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
   const problem = (message: string) =>
     new SessionError('INVALID_OPTION', `session "${name}": ${message}`, { session: name })
 
-  if (transport !== 'cookie' && transport !== 'header') throw problem('transport must be "cookie" or "header"')
+  if (transport !== 'cookie' && transport !== 'header')
+    throw problem('transport must be "cookie" or "header"')
   if (storage !== 'client' && storage !== 'server') throw problem('storage must be "client" or "server"')
-  if (visibility !== 'client' && visibility !== 'server') throw problem('visibility must be "client" or "server"')
+  if (visibility !== 'client' && visibility !== 'server')
+    throw problem('visibility must be "client" or "server"')
+  if (!PROTECTIONS.includes(protection))
+    throw problem('protection must be "none", "signed", "ed25519" or "sealed"')
+  if (transport === 'header' && RESERVED_HEADERS.has(name.toLowerCase())) {
+    throw new SessionError(
+      'INVALID_NAME',
+      `session "${name}": a header session cannot use a header HTTP or tessera owns`,
+      {
+        session: name,
+      },
+    )
+  }
   if (storage === 'server' && protection !== 'signed' && protection !== 'none') {
     throw problem('a server-stored session carries only an id: protection must be "signed" or "none"')
   }
@@ -141,7 +173,17 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
     throw problem('a server-stored value cannot be visible to the browser, only its id travels')
   }
   if (visibility === 'client' && protection !== 'ed25519' && protection !== 'none') {
-    throw problem('a browser-readable session is protected with "ed25519" (server-written) or "none" (browser-owned)')
+    throw problem(
+      'a browser-readable session is protected with "ed25519" (server-written) or "none" (browser-owned)',
+    )
+  }
+  if (options.publicKeys !== undefined) checkPublicKeys(options.publicKeys, protection, problem)
+  const seconds = (duration: Duration, option: string): number => {
+    try {
+      return toSeconds(duration, option)
+    } catch (error) {
+      throw isSessionError(error) ? problem(error.message) : error
+    }
   }
   const idle = options.expiry?.idle
   const absolute = options.expiry?.absolute
@@ -154,11 +196,32 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
     schema: options.schema,
     codec: options.codec ?? (superjsonCodec as SessionCodec<T>),
     expiry: Object.freeze({
-      idle: idle === null ? null : idle === undefined ? DEFAULT_IDLE_SECONDS : toSeconds(idle, 'expiry.idle') || null,
-      absolute: absolute == null ? null : toSeconds(absolute, 'expiry.absolute') || null,
+      idle:
+        idle === null
+          ? null
+          : idle === undefined
+            ? DEFAULT_IDLE_SECONDS
+            : seconds(idle, 'expiry.idle') || null,
+      absolute: absolute == null ? null : seconds(absolute, 'expiry.absolute') || null,
     }),
     publicKeys: options.publicKeys === undefined ? undefined : Object.freeze({ ...options.publicKeys }),
   })
+}
+
+/** Public keys are for browsers that verify Ed25519 tokens: key ids of the ring, 32 bytes each. */
+function checkPublicKeys(
+  publicKeys: Readonly<Record<string, string>>,
+  protection: Protection,
+  problem: (message: string) => SessionError,
+): void {
+  if (protection !== 'ed25519') throw problem('publicKeys only apply to the "ed25519" protection')
+  for (const [id, key] of Object.entries(publicKeys)) {
+    if (!KEY_ID.test(id)) throw problem('a public key id must be 1 to 32 characters of A-Z a-z 0-9 _ -')
+    const bytes = typeof key === 'string' ? decodeBase64url(key) : null
+    if (bytes?.length !== ED25519_PUBLIC_KEY_BYTES) {
+      throw problem(`public key "${id}" must be 32 bytes in unpadded base64url`)
+    }
+  }
 }
 
 /**
@@ -178,6 +241,7 @@ export function defineSession<T>(): <const TOptions extends SessionOptions<T> = 
   options?: TOptions,
 ) => SessionDescriptor<T, ResolveAccess<TOptions>>
 export function defineSession(name?: string, options?: SessionOptions<any>): unknown {
-  if (name === undefined) return (later: string, laterOptions?: SessionOptions<any>) => build(later, laterOptions)
+  if (name === undefined)
+    return (later: string, laterOptions?: SessionOptions<any>) => build(later, laterOptions)
   return build(name, options)
 }

@@ -38,6 +38,8 @@ export function isJsonPlain(value: unknown, depth = 0): boolean {
       const proto = Object.getPrototypeOf(value)
       if (proto !== Object.prototype && proto !== null) return false
       for (const key in value) {
+        // superjson refuses such a key (prototype pollution); the fast path must not accept it either.
+        if (key === '__proto__') return false
         if (!isJsonPlain((value as Record<string, unknown>)[key], depth + 1)) return false
       }
       return true
@@ -48,10 +50,34 @@ export function isJsonPlain(value: unknown, depth = 0): boolean {
 }
 
 /**
+ * JSON.parse that refuses `__proto__` keys and `constructor.prototype`, the shapes that poison an
+ * object's prototype once user code merges the value (a `none` session's payload is written by the
+ * browser). The reviver, slow, runs only when the text could hold such a key, even escaped.
+ */
+function parseJson(text: string): unknown {
+  if (!text.includes('proto') && !text.includes('\\u')) return JSON.parse(text)
+  return JSON.parse(text, refusePrototypeKeys)
+}
+
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (
+    key === '__proto__' ||
+    (key === 'constructor' &&
+      typeof value === 'object' &&
+      value !== null &&
+      Object.hasOwn(value, 'prototype'))
+  ) {
+    throw new TypeError('a superjson document with a prototype key')
+  }
+  return value
+}
+
+/**
  * The default codec. Its text is exactly what `superjson.stringify` accepts and (for values with
  * richer types) produces: `{"json":…}` with a `meta` part only when the value holds a Date, Map, Set,
  * BigInt, undefined, RegExp, NaN or the like. A JSON-plain value costs one `JSON.stringify`, and
- * superjson itself is loaded only the first time a value needs it.
+ * superjson itself is loaded only the first time a value needs it. Decoding refuses `__proto__` and
+ * `constructor.prototype` keys, which superjson itself lets through when there is no meta part.
  *
  * @example defineSession('cart', { schema: cartSchema }) // uses this codec
  */
@@ -63,7 +89,7 @@ export const superjsonCodec: SessionCodec<any> = {
     return loadSuperjson().then((loaded) => loaded.stringify(value))
   },
   decode(text) {
-    const parsed: unknown = JSON.parse(text)
+    const parsed: unknown = parseJson(text)
     if (typeof parsed !== 'object' || parsed === null || !('json' in parsed)) {
       throw new TypeError('not a superjson document')
     }

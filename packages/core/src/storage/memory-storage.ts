@@ -30,7 +30,8 @@ export interface MemoryStorage extends SessionStorage {
  */
 export function memoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
   const maxEntries = options.maxEntries ?? 100_000
-  if (!(maxEntries >= 1)) throw new SessionError('INVALID_OPTION', 'memoryStorage maxEntries must be at least 1')
+  if (!(maxEntries >= 1))
+    throw new SessionError('INVALID_OPTION', 'memoryStorage maxEntries must be at least 1')
   const now = options.now ?? Date.now
   const entries = new Map<string, Entry>()
   const owners = new Map<string, Set<string>>()
@@ -83,9 +84,9 @@ export function memoryStorage(options: MemoryStorageOptions = {}): MemoryStorage
       const entryOwner = owner ?? current?.owner
       entries.set(id, { data, version, expiresAt: ttl > 0 ? now() + ttl : 0, owner: entryOwner })
       if (entryOwner !== undefined) {
-        let ids = owners.get(entryOwner)
-        if (!ids) owners.set(entryOwner, (ids = new Set()))
-        ids.add(id)
+        const ids = owners.get(entryOwner)
+        if (ids) ids.add(id)
+        else owners.set(entryOwner, new Set([id]))
       }
       sweep()
       while (entries.size > maxEntries) {
@@ -105,9 +106,9 @@ export function memoryStorage(options: MemoryStorageOptions = {}): MemoryStorage
       if (!ids) return 0
       let count = 0
       for (const id of [...ids]) {
-        const entry = entries.get(id)
-        if (entry) {
-          remove(id, entry)
+        // An entry past its expiry was already over: remove it, but do not count it as ended now.
+        if (live(id)) {
+          remove(id, entries.get(id)!)
           count++
         }
       }

@@ -9,6 +9,7 @@ export type CookieEncoding = 'raw' | 'uri' | 'base64url'
 export const MAX_COOKIE_BYTES = 4096
 
 /** Characters that would end a cookie value, split a header or add an attribute. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const UNSAFE_ATTRIBUTE = /[\u0000-\u001f\u007f;,]/
 const COOKIE_VALUE = /^[!#-+\--:<-[\]-~]*$/
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -94,8 +95,8 @@ const capitalize = (value: string) => value[0]!.toUpperCase() + value.slice(1)
 /**
  * Validates attributes against injection and the cookie prefix rules and renders them. Throws
  * `SessionError('INVALID_OPTION')` for a value that would split the header or add an attribute, for
- * `__Secure-`/`__Host-` names without Secure (or, for `__Host-`, with a Domain or a Path other than
- * `/`), and for SameSite=None or Partitioned without Secure.
+ * `__Secure-`/`__Host-` names (in any case) without Secure (or, for `__Host-`, with a Domain or a Path
+ * other than `/`), for SameSite=None or Partitioned without Secure, and for an unknown SameSite or Priority.
  */
 export function cookieAttributes(name: string, options: CookieAttributeOptions): CookieAttributes {
   const fail = (message: string) =>
@@ -111,9 +112,12 @@ export function cookieAttributes(name: string, options: CookieAttributeOptions):
       throw fail(`${label} must be non-empty and contain no control characters, ";" or ","`)
     }
   }
-  if (name.startsWith('__Secure-') || name.startsWith('__Host-')) {
+  // Browsers match the prefixes case-insensitively (RFC 6265bis), so `__host-` is held to the same rules.
+  const prefix = name.slice(0, 9).toLowerCase()
+  const host = prefix.startsWith('__host-')
+  if (host || prefix === '__secure-') {
     if (secure !== true) throw fail('a __Secure- or __Host- cookie needs secure: true')
-    if (name.startsWith('__Host-') && (options.domain !== undefined || path !== '/')) {
+    if (host && (options.domain !== undefined || path !== '/')) {
       throw fail('a __Host- cookie must have path "/" and no domain')
     }
   }
@@ -122,6 +126,10 @@ export function cookieAttributes(name: string, options: CookieAttributeOptions):
   if (sameSite !== false && sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
     throw fail('sameSite must be "lax", "strict", "none" or false')
   }
+  const priority = options.priority
+  if (priority !== undefined && priority !== 'low' && priority !== 'medium' && priority !== 'high') {
+    throw fail('priority must be "low", "medium" or "high"')
+  }
 
   let tail = ''
   if (options.domain !== undefined) tail += `; Domain=${options.domain}`
@@ -129,7 +137,7 @@ export function cookieAttributes(name: string, options: CookieAttributeOptions):
   if (options.httpOnly ?? true) tail += '; HttpOnly'
   if (sameSite !== false) tail += `; SameSite=${capitalize(sameSite)}`
   if (options.partitioned) tail += '; Partitioned'
-  if (options.priority) tail += `; Priority=${capitalize(options.priority)}`
+  if (priority) tail += `; Priority=${capitalize(priority)}`
   for (const [key, value] of Object.entries(options.extensions ?? {})) {
     if (!TOKEN.test(key)) throw fail(`extension name "${key.slice(0, 40)}" is not a token`)
     if (value === true) tail += `; ${key}`
@@ -161,9 +169,13 @@ export function serializeCookie(
   options: { maxAge: number | null; now: number; secure: boolean },
 ): string {
   if (!COOKIE_VALUE.test(value)) {
-    throw new SessionError('INVALID_VALUE', `cookie "${name}": the value has characters a cookie cannot hold`, {
-      session: name,
-    })
+    throw new SessionError(
+      'INVALID_VALUE',
+      `cookie "${name}": the value has characters a cookie cannot hold`,
+      {
+        session: name,
+      },
+    )
   }
   let cookie = `${name}=${value}`
   if (options.maxAge !== null) {

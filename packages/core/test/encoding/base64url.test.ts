@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { decodeBase64url, encodeBase64url } from '../../src'
+import { isBase64urlText } from '../../src/encoding/base64url'
+
+const ascii = (text: string) => new TextEncoder().encode(text)
+
+describe('base64url', () => {
+  it('encodes the RFC 4648 test vectors without padding', () => {
+    const vectors: [string, string][] = [
+      ['', ''],
+      ['f', 'Zg'],
+      ['fo', 'Zm8'],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg'],
+      ['fooba', 'Zm9vYmE'],
+      ['foobar', 'Zm9vYmFy'],
+    ]
+    for (const [plain, encoded] of vectors) {
+      expect(encodeBase64url(ascii(plain))).toBe(encoded)
+      expect(decodeBase64url(encoded)).toEqual(ascii(plain))
+    }
+  })
+
+  it('uses - and _ where standard base64 uses + and /', () => {
+    expect(encodeBase64url(new Uint8Array([0xfb, 0xff]))).toBe('-_8')
+    expect(encodeBase64url(new Uint8Array([0xfb, 0xef, 0xbe]))).toBe('----')
+    expect(encodeBase64url(new Uint8Array([0xff, 0xff, 0xff]))).toBe('____')
+    expect(decodeBase64url('-_8')).toEqual(new Uint8Array([0xfb, 0xff]))
+  })
+
+  it('round-trips every byte value at every length up to 66', () => {
+    for (let length = 0; length <= 66; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 151 + length * 7) & 255)
+      const text = encodeBase64url(bytes)
+      expect(text).toMatch(/^[A-Za-z0-9_-]*$/)
+      expect(text.length).toBe(Math.ceil((length * 4) / 3))
+      expect(decodeBase64url(text)).toEqual(bytes)
+    }
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i)
+    expect(decodeBase64url(encodeBase64url(all))).toEqual(all)
+  })
+
+  it('refuses padding', () => {
+    for (const padded of ['Zg==', 'Zm8=', 'Zg=', 'Zm9v====', '=']) expect(decodeBase64url(padded)).toBeNull()
+  })
+
+  it('refuses characters outside the base64url alphabet', () => {
+    for (const bad of [
+      'Zm9+',
+      'Zm9/',
+      'Zm 9v',
+      ' Zm9v',
+      'Zm9v\n',
+      'Zm9.',
+      'Zm9é',
+      'Zm9\u0000',
+      'Zm9v\u{1F600}',
+    ]) {
+      expect(decodeBase64url(bad), JSON.stringify(bad)).toBeNull()
+    }
+  })
+
+  it('refuses non-canonical trailing bits, so each byte string has one encoding', () => {
+    // 'Zg' is "f"; 'Zh'..'Zv' carry the same byte with non-zero unused bits.
+    for (const last of 'hijklmnopqrstuv') expect(decodeBase64url(`Z${last}`)).toBeNull()
+    expect(decodeBase64url('Zm8')).toEqual(ascii('fo'))
+    for (const last of '9-_') expect(decodeBase64url(`Zm${last}`)).toBeNull()
+  })
+
+  it('refuses a length no encoder produces (length % 4 == 1)', () => {
+    for (const text of ['A', 'Zm9vY', 'Zm9vYmFyZ']) expect(decodeBase64url(text)).toBeNull()
+  })
+
+  it('isBase64urlText accepts the alphabet only', () => {
+    expect(isBase64urlText('')).toBe(true)
+    expect(isBase64urlText('AZaz09-_')).toBe(true)
+    for (const bad of ['a=', 'a+', 'a/', 'a.b', 'ä', '\u0100']) expect(isBase64urlText(bad)).toBe(false)
+  })
+})
