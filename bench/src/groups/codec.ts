@@ -1,0 +1,231 @@
+import {
+  createHmac,
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto'
+import secureSession from '@fastify/secure-session'
+import type { Protection, SessionCrypto } from '@tessera/core'
+import { createKeyRing, createProtector, superjsonCodec } from '@tessera/core'
+import fastify from 'fastify'
+import { sealData, unsealData } from 'iron-session'
+import superjson from 'superjson'
+import nacl from 'tweetnacl'
+import type { MeasureOptions } from '../lib/measure'
+import { opsPerSecond } from '../lib/measure'
+import type { Row } from '../lib/rows'
+import { roundRatio } from '../lib/rows'
+import { serverCrypto } from '../lib/tessera'
+import { BENCH_SECRET, newCart, newRichCart } from '../workload'
+
+const GROUP = 'codec'
+const METRIC = 'ops/s'
+
+/** One microbenchmark: its name, the operation, and the reference rows its ratios divide by. */
+interface Case {
+  readonly name: string
+  readonly run: () => unknown
+  /** ratio key → name of the row divided by. */
+  readonly refs?: Readonly<Record<string, string>>
+}
+
+const PROTECTIONS: readonly Protection[] = ['signed', 'sealed', 'ed25519', 'none']
+const PRIMITIVE: Record<Protection, { encode?: string; decode?: string }> = {
+  signed: { encode: 'HMAC-SHA256 sign (node:crypto)', decode: 'HMAC-SHA256 verify (node:crypto)' },
+  sealed: { encode: 'secretbox seal (tweetnacl)', decode: 'secretbox open (tweetnacl)' },
+  ed25519: { encode: 'Ed25519 sign (node:crypto)', decode: 'Ed25519 verify (node:crypto)' },
+  none: { encode: 'JSON.stringify (cart)', decode: 'JSON.parse (cart)' },
+}
+const PEER_ENCODE = {
+  'fastify-secure-session': '@fastify/secure-session encode',
+  'iron-session': 'iron-session sealData',
+}
+const PEER_DECODE = {
+  'fastify-secure-session': '@fastify/secure-session decode',
+  'iron-session': 'iron-session unsealData',
+}
+
+/** Encode and decode of each protection and codec path, through core's protector and default codec. */
+async function tesseraCases(crypto: SessionCrypto): Promise<Case[]> {
+  const ring = createKeyRing({ secret: BENCH_SECRET })
+  const claims = { iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 }
+  const now = claims.iat
+  const cases: Case[] = []
+  for (const protection of PROTECTIONS) {
+    const protector = createProtector({ protection, name: 'cart', crypto, ring })
+    for (const [path, value] of [
+      ['JSON-plain', newCart()],
+      ['Date+Map', newRichCart()],
+    ] as const) {
+      const encode = async () => protector.protect(await superjsonCodec.encode(value), claims)
+      const token = await encode()
+      const decode = async () => {
+        const opened = await protector.open(token, now)
+        if (!opened.ok) throw new Error(`the ${protection} token did not open: ${opened.reason}`)
+        return superjsonCodec.decode(opened.payload)
+      }
+      const decoded = (await decode()) as { count?: unknown }
+      if (decoded.count !== 0) throw new Error(`the ${protection} ${path} value did not round-trip`)
+      const primitive = PRIMITIVE[protection]
+      cases.push(
+        {
+          name: `tessera ${protection} encode (${path})`,
+          run: encode,
+          refs: { primitive: primitive.encode!, ...PEER_ENCODE },
+        },
+        {
+          name: `tessera ${protection} decode (${path})`,
+          run: decode,
+          refs: { primitive: primitive.decode!, ...PEER_DECODE },
+        },
+      )
+    }
+  }
+  return cases
+}
+
+/** The native primitives tessera builds on, and the serializers. */
+function primitiveCases(): Case[] {
+  const token = `v1.s.0.1700000000.1700604800.${Buffer.from(JSON.stringify({ json: newCart() })).toString('base64url')}`
+  const hmacKey = createSecretKey(randomBytes(32))
+  const tag = createHmac('sha256', hmacKey).update(token).digest('base64url')
+  const tagBytes = Buffer.from(tag)
+
+  const boxKey = nacl.randomBytes(32)
+  const nonce = nacl.randomBytes(24)
+  const message = new TextEncoder().encode(JSON.stringify(newCart()))
+  const box = nacl.secretbox(message, nonce, boxKey)
+
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  const data = Buffer.from(token)
+  const signature = sign(null, data, privateKey)
+  const pair = nacl.sign.keyPair()
+  const naclSignature = nacl.sign.detached(data, pair.secretKey)
+
+  const cart = newCart()
+  const rich = newRichCart()
+  const cartJson = JSON.stringify(cart)
+  const richSuperjson = superjson.stringify(rich)
+  return [
+    {
+      name: 'HMAC-SHA256 sign (node:crypto)',
+      run: () => createHmac('sha256', hmacKey).update(token).digest('base64url'),
+    },
+    {
+      name: 'HMAC-SHA256 verify (node:crypto)',
+      run: () =>
+        timingSafeEqual(
+          Buffer.from(createHmac('sha256', hmacKey).update(token).digest('base64url')),
+          tagBytes,
+        ),
+    },
+    { name: 'secretbox seal (tweetnacl)', run: () => nacl.secretbox(message, nonce, boxKey) },
+    { name: 'secretbox open (tweetnacl)', run: () => nacl.secretbox.open(box, nonce, boxKey) },
+    { name: 'Ed25519 sign (node:crypto)', run: () => sign(null, data, privateKey) },
+    { name: 'Ed25519 verify (node:crypto)', run: () => verify(null, data, publicKey, signature) },
+    { name: 'Ed25519 sign (tweetnacl)', run: () => nacl.sign.detached(data, pair.secretKey) },
+    {
+      name: 'Ed25519 verify (tweetnacl)',
+      run: () => nacl.sign.detached.verify(data, naclSignature, pair.publicKey),
+    },
+    { name: 'JSON.stringify (cart)', run: () => JSON.stringify(cart) },
+    { name: 'JSON.parse (cart)', run: () => JSON.parse(cartJson) },
+    {
+      name: 'superjson.stringify (cart)',
+      run: () => superjson.stringify(cart),
+      refs: { json: 'JSON.stringify (cart)' },
+    },
+    {
+      name: 'superjson.stringify (Date+Map cart)',
+      run: () => superjson.stringify(rich),
+      refs: { json: 'JSON.stringify (cart)' },
+    },
+    {
+      name: 'superjson.parse (Date+Map cart)',
+      run: () => superjson.parse(richSuperjson),
+      refs: { json: 'JSON.parse (cart)' },
+    },
+  ]
+}
+
+/** The peers' codecs, called the way their plugins call them. */
+async function peerCases(): Promise<{ cases: Case[]; close: () => Promise<void> }> {
+  const options = { password: BENCH_SECRET, ttl: 3600 }
+  const cart = { cart: newCart() }
+  const sealed = await sealData(cart, options)
+
+  const app = fastify({ logger: false })
+  await app.register(secureSession, { key: randomBytes(32), cookieName: 'session', cookie: { path: '/' } })
+  await app.ready()
+  const decorated = app as unknown as {
+    createSecureSession(data: unknown): unknown
+    encodeSecureSession(session: unknown): string
+    decodeSecureSession(cookie: string): unknown
+  }
+  const encoded = decorated.encodeSecureSession(decorated.createSecureSession(cart))
+  if (decorated.decodeSecureSession(encoded) === null) throw new Error('secure-session did not round-trip')
+  return {
+    cases: [
+      { name: 'iron-session sealData', run: () => sealData(cart, options) },
+      { name: 'iron-session unsealData', run: () => unsealData(sealed, options) },
+      {
+        name: '@fastify/secure-session encode',
+        run: () => decorated.encodeSecureSession(decorated.createSecureSession(cart)),
+      },
+      { name: '@fastify/secure-session decode', run: () => decorated.decodeSecureSession(encoded) },
+    ],
+    close: async () => {
+      await app.close()
+    },
+  }
+}
+
+/**
+ * The codec group: ops/s of tessera's encode and decode per protection and codec path, of the
+ * primitives under them and of the peers' codecs. `select` filters rows by name (`--only`).
+ */
+export async function runCodecGroup(
+  options: MeasureOptions,
+  select: (name: string) => boolean,
+): Promise<Row[]> {
+  const crypto = await serverCrypto()
+  const peers = await peerCases()
+  const cases = [...primitiveCases(), ...peers.cases, ...(await tesseraCases(crypto))].filter((c) =>
+    select(c.name),
+  )
+  const measured = new Map<string, number>()
+  const rows: Row[] = []
+  try {
+    for (const c of cases) {
+      const { opsPerSec, ops } = await opsPerSecond(c.run, options)
+      measured.set(c.name, opsPerSec)
+      console.log(
+        `  ${c.name.padEnd(44)} ${Math.round(opsPerSec).toLocaleString('en-US').padStart(12)} ops/s`,
+      )
+      rows.push({
+        group: GROUP,
+        name: c.name,
+        metric: METRIC,
+        value: Math.round(opsPerSec),
+        ratio: {},
+        status: 'ok',
+        note: c.name.startsWith('tessera') ? `crypto: ${crypto.name}` : undefined,
+        extra: { ops },
+      })
+    }
+  } finally {
+    await peers.close()
+  }
+  return rows.map((row) => {
+    const refs = cases.find((c) => c.name === row.name)?.refs ?? {}
+    const ratio: Record<string, number> = {}
+    for (const [key, refName] of Object.entries(refs)) {
+      const reference = measured.get(refName)
+      if (reference && row.value !== null) ratio[key] = roundRatio(row.value / reference)
+    }
+    return { ...row, ratio }
+  })
+}

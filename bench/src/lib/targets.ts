@@ -1,0 +1,148 @@
+import type { Row } from './rows'
+
+/** One of the brief's targets, read from a measured row. */
+export interface Target {
+  readonly label: string
+  readonly group: string
+  readonly row: string
+  /** A ratio key, or `value` for the row's own value. */
+  readonly key: string
+  readonly min?: number
+  readonly max?: number
+}
+
+/** How a target came out. */
+export interface TargetOutcome extends Target {
+  readonly got: number | null
+  readonly result: 'pass' | 'miss' | 'pending'
+  /** For a miss: how far off, e.g. "-18% short of 1.5". */
+  readonly by?: string | undefined
+}
+
+/** The brief's targets, as the benchmark prints them. */
+export const TARGETS: readonly Target[] = [
+  {
+    label: 'signed read-modify-write vs fastify + secure-session',
+    group: 'http',
+    row: 'node:http + tessera signed',
+    key: 'fastify-secure-session',
+    min: 1.5,
+  },
+  {
+    label: 'signed read-modify-write vs bare node:http',
+    group: 'http',
+    row: 'node:http + tessera signed',
+    key: 'bare',
+    min: 0.4,
+  },
+  {
+    label: 'sealed read-modify-write vs fastify + secure-session',
+    group: 'http',
+    row: 'node:http + tessera sealed',
+    key: 'fastify-secure-session',
+    min: 1.0,
+  },
+  {
+    label: 'signed Date+Map vs fastify + secure-session',
+    group: 'http',
+    row: 'node:http + tessera signed Date+Map',
+    key: 'fastify-secure-session',
+    min: 1.0,
+  },
+  {
+    label: 'read-only vs bare node:http',
+    group: 'http',
+    row: 'node:http + tessera signed read-only',
+    key: 'bare',
+    min: 0.6,
+  },
+  {
+    label: 'Express adapter vs Express alone',
+    group: 'http',
+    row: 'express + tessera signed',
+    key: 'framework',
+    min: 0.9,
+  },
+  {
+    label: 'Fastify adapter vs Fastify alone',
+    group: 'http',
+    row: 'fastify + tessera signed',
+    key: 'framework',
+    min: 0.9,
+  },
+  {
+    label: 'stored: round trips to read',
+    group: 'storage',
+    row: 'stored (memory), read-only',
+    key: 'value',
+    max: 1,
+  },
+  {
+    label: 'stored: round trips to read and write',
+    group: 'storage',
+    row: 'stored (memory), read-modify-write',
+    key: 'value',
+    max: 2,
+  },
+  {
+    label: 'stored: round trips when untouched',
+    group: 'storage',
+    row: 'stored (memory), untouched',
+    key: 'value',
+    max: 0,
+  },
+  {
+    label: 'stored: round trips when nothing changed',
+    group: 'storage',
+    row: 'stored (memory), set of an equal value',
+    key: 'value',
+    max: 1,
+  },
+]
+
+/** Bundle rows that carry a budget (from the browser size script) become targets too. */
+function budgetTargets(rows: readonly Row[]): Target[] {
+  return rows
+    .filter((row) => row.group === 'bundle' && row.ratio.budget !== undefined)
+    .map((row) => ({
+      label: `bundle within budget: ${row.name}`,
+      group: 'bundle',
+      row: row.name,
+      key: 'budget',
+      max: 1,
+    }))
+}
+
+const format = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2))
+
+/** Reads every target off the rows: pass, miss (and by how much) or pending when a row did not run. */
+export function checkTargets(rows: readonly Row[]): TargetOutcome[] {
+  return [...TARGETS, ...budgetTargets(rows)].map((target) => {
+    const row = rows.find((r) => r.group === target.group && r.name === target.row)
+    const got =
+      row && row.status === 'ok'
+        ? target.key === 'value'
+          ? row.value
+          : (row.ratio[target.key] ?? null)
+        : null
+    if (got === null) return { ...target, got: null, result: 'pending' }
+    if (target.min !== undefined && got < target.min) {
+      return {
+        ...target,
+        got,
+        result: 'miss',
+        by: `${Math.round((got / target.min - 1) * 100)}% short of ${format(target.min)}`,
+      }
+    }
+    if (target.max !== undefined && got > target.max) {
+      return { ...target, got, result: 'miss', by: `${format(got - target.max)} over ${format(target.max)}` }
+    }
+    return { ...target, got, result: 'pass' }
+  })
+}
+
+/** "≥ 1.5×", "≤ 1" */
+export function describeNeed(target: Target): string {
+  if (target.min !== undefined) return `≥ ${format(target.min)}×`
+  return target.key === 'value' ? `≤ ${format(target.max!)}` : `≤ ${format(target.max!)}×`
+}

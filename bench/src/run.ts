@@ -1,0 +1,120 @@
+/**
+ * `pnpm bench`: tessera against its peers, in one run.
+ *
+ *   pnpm bench                   the full run (the lead runs it once, on a quiet machine)
+ *   pnpm bench --quick           a short smoke run: every row, short windows
+ *   pnpm bench --only <pattern>  only rows whose "<group>/<id> <name>" matches (a case-insensitive
+ *                                regular expression; repeatable). Ratios need their reference rows.
+ *   pnpm bench --profile         also write a CPU profile of each HTTP server to bench/profiles/
+ *   pnpm bench --out <dir>       write RESULTS.md and results.json there instead of bench/
+ *
+ * Groups: http (autocannon against one server child at a time), codec, memory, storage, bundle.
+ */
+import { mkdirSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { runBundleGroup } from './groups/bundle'
+import { runCodecGroup } from './groups/codec'
+import { runHttpGroup } from './groups/http'
+import { runMemoryGroup } from './groups/memory'
+import { runRoundTripGroup } from './groups/round-trips'
+import { installCleanup, killChildren } from './lib/children'
+import { BENCH_DIR } from './lib/paths'
+import { machineLine, printTargets, writeReports } from './lib/report'
+import type { Row } from './lib/rows'
+import { checkTargets } from './lib/targets'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true, default: [] },
+    profile: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+  strict: true,
+})
+
+const quick = values.quick ?? false
+const only = values.only ?? []
+const outDir = resolve(values.out ?? BENCH_DIR)
+
+/** How long each kind of row runs, by mode. */
+const MODES = {
+  full: {
+    load: { connections: 10, warmupSeconds: 10, measureSeconds: 10 },
+    codec: { warmupMs: 500, timeMs: 2000, maxOps: 5_000_000 },
+    memory: [100_000, 1_000_000],
+  },
+  quick: {
+    load: { connections: 10, warmupSeconds: 1, measureSeconds: 2 },
+    codec: { warmupMs: 100, timeMs: 300, maxOps: 1_000_000 },
+    memory: [100_000],
+  },
+} as const
+
+const patterns = only.map((pattern) => {
+  try {
+    return new RegExp(pattern, 'i')
+  } catch {
+    return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i')
+  }
+})
+
+/** True when the row is selected by `--only` (every row when none is given). */
+function selected(group: string, id: string, name = id): boolean {
+  if (patterns.length === 0) return true
+  const key = `${group}/${id} ${name}`
+  return patterns.some((pattern) => pattern.test(key))
+}
+
+async function main(): Promise<void> {
+  installCleanup()
+  const startLoad = loadavg()
+  const started = performance.now()
+  const mode = quick ? MODES.quick : MODES.full
+  const profileDir = values.profile ? join(BENCH_DIR, 'profiles') : undefined
+  const rows: Row[] = []
+
+  const section = async (title: string, run: () => Promise<Row[]>) => {
+    console.log(`\n${title}`)
+    rows.push(...(await run()))
+  }
+
+  console.log(`tessera bench, ${quick ? 'quick' : 'full'} run on ${machineLine(startLoad)}`)
+  await section('HTTP', () =>
+    runHttpGroup({ ...mode.load, profileDir }, (id, name) => selected('http', id, name)),
+  )
+  await section('Codec', () => runCodecGroup(mode.codec, (name) => selected('codec', name)))
+  await section('Memory', () => runMemoryGroup(mode.memory, (name) => selected('memory', name)))
+  await section('Storage round trips', () => runRoundTripGroup((name) => selected('storage', name)))
+  await section('Bundle', () => runBundleGroup((name) => selected('bundle', name)))
+
+  const targets = checkTargets(rows)
+  printTargets(targets)
+  mkdirSync(outDir, { recursive: true })
+  const paths = { markdown: join(outDir, 'RESULTS.md'), json: join(outDir, 'results.json') }
+  const seconds = (performance.now() - started) / 1000
+  const modeText = quick
+    ? `quick (${mode.load.warmupSeconds} s warm-up + ${mode.load.measureSeconds} s measured per HTTP row; not for quoting)`
+    : `full (${mode.load.warmupSeconds} s warm-up + ${mode.load.measureSeconds} s measured per HTTP row)`
+  writeReports(
+    paths,
+    { date: new Date(), machine: machineLine(startLoad), mode: modeText, only, seconds },
+    rows,
+    targets,
+  )
+  console.log(`\nWrote ${paths.markdown} and ${paths.json} (${Math.round(seconds)} s)`)
+}
+
+main().then(
+  () => {
+    killChildren()
+    process.exit(0)
+  },
+  (error: unknown) => {
+    killChildren()
+    console.error(error)
+    process.exit(1)
+  },
+)
