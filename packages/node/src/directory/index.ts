@@ -1,0 +1,2 @@
+export type { DirectoryStorage, DirectoryStorageOptions } from './directory-storage'
+export { directoryStorage } from './directory-storage'

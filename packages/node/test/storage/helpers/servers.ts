@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
+
+export const REDIS_PORT = 6379
+export const POSTGRES_PORT = 5432
+/** Connection settings of the machine's PostgreSQL (trust auth). */
+export const POSTGRES = {
+  host: '127.0.0.1',
+  port: POSTGRES_PORT,
+  user: 'postgres',
+  database: 'test',
+} as const
+
+/** True when something accepts TCP connections on 127.0.0.1:`port` within a second. */
+export function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const done = (up: boolean) => {
+      socket.destroy()
+      resolve(up)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+/**
+ * Whether the integration tests of `name` can run. A missing server is one clear line outside CI
+ * (the tests are skipped, reported as skipped) and a failure of the whole file with `CI=true`.
+ */
+export async function serverAvailable(name: string, port: number): Promise<boolean> {
+  if (await reachable(port)) return true
+  const line = `${name} is not reachable on 127.0.0.1:${port}`
+  if (process.env.CI === 'true')
+    throw new Error(`${line}: CI=true requires it for the storage integration tests`)
+  console.warn(`[tessera] ${line}: skipping the ${name} storage tests (with CI=true this fails)`)
+  return false
+}
+
+/** A short random suffix for key prefixes, schemas and folders, so concurrent runs never collide. */
+export function uniqueSuffix(): string {
+  return randomBytes(5).toString('hex')
+}
+
+/** A fresh session id (as the engine makes them: 22 base64url characters). */
+export function newId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Settles like `promise`, or rejects when it has not settled within `ms`: a bound against hangs. */
+export function settlesWithin<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer))
+}
