@@ -8,8 +8,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import superjson from 'superjson'
-import { createKeyRing, createProtector, deriveKey, encodeBase64url, superjsonCodec, webCrypto } from '../src'
 import type { Protection } from '../src'
+import { createKeyRing, createProtector, deriveKey, encodeBase64url, superjsonCodec, webCrypto } from '../src'
 
 const file = new URL('../test/vectors.json', import.meta.url)
 const keys = [
@@ -86,6 +86,23 @@ specs.push(
     nonce: 2,
   },
   {
+    id: 'ed25519-rotated',
+    note: 'signed with the older key k1: valid, and marked stale for re-issue',
+    session: 'cart',
+    protection: 'ed25519',
+    value: 'json',
+    signWith: 'k1',
+  },
+  {
+    id: 'sealed-expired',
+    note: 'authentic, but the exp inside the box is in the past',
+    session: 'cart',
+    protection: 'sealed',
+    value: 'json',
+    claims: { iat: NOW - 7200, exp: NOW - 1 },
+    nonce: 2,
+  },
+  {
     id: 'signed-other-session',
     note: 'a valid token of session "cart" presented as session "login"',
     session: 'cart',
@@ -98,6 +115,14 @@ specs.push(
     note: 'a valid sealed token of session "cart" presented as session "login"',
     session: 'cart',
     protection: 'sealed',
+    value: 'json',
+    openAs: { session: 'login' },
+  },
+  {
+    id: 'ed25519-other-session',
+    note: 'a valid ed25519 token of session "cart" presented as session "login"',
+    session: 'cart',
+    protection: 'ed25519',
     value: 'json',
     openAs: { session: 'login' },
   },
@@ -147,7 +172,9 @@ async function build() {
   for (const key of fullRing.keys) {
     for (const session of ['cart', 'login']) {
       for (const purpose of ['signed', 'sealed', 'ed25519'] as const) {
-        derived[`${key.id}/${purpose}/${session}`] = hex(await deriveKey(webCrypto, key.secret, purpose, session))
+        derived[`${key.id}/${purpose}/${session}`] = hex(
+          await deriveKey(webCrypto, key.secret, purpose, session),
+        )
       }
       const seed = await deriveKey(webCrypto, key.secret, 'ed25519', session)
       publicKeys[`${key.id}/${session}`] = encodeBase64url((await webCrypto.ed25519Signer(seed)).publicKey)
@@ -171,7 +198,12 @@ async function build() {
     const token = spec.mangle ? spec.mangle(written) : written
     const openSession = spec.openAs?.session ?? spec.session
     const openProtection = spec.openAs?.protection ?? spec.protection
-    const reader = createProtector({ protection: openProtection, name: openSession, crypto: webCrypto, ring: fullRing })
+    const reader = createProtector({
+      protection: openProtection,
+      name: openSession,
+      crypto: webCrypto,
+      ring: fullRing,
+    })
     const outcome = await reader.open(token, NOW)
     vectors.push({
       id: spec.id,
@@ -192,7 +224,14 @@ async function build() {
         protection: openProtection,
         token,
         expect: outcome.ok
-          ? { ok: true, payload: outcome.payload, iat: outcome.iat, exp: outcome.exp, kid: outcome.kid, stale: outcome.stale }
+          ? {
+              ok: true,
+              payload: outcome.payload,
+              iat: outcome.iat,
+              exp: outcome.exp,
+              kid: outcome.kid,
+              stale: outcome.stale,
+            }
           : { ok: false, reason: outcome.reason },
       },
     })
@@ -213,7 +252,9 @@ const text = `${JSON.stringify(await build(), null, 2)}\n`
 if (process.argv.includes('--check')) {
   const current = readFileSync(file, 'utf8')
   if (current !== text) {
-    console.error('test/vectors.json is out of date with the implementation: run `pnpm --filter @tessera/core vectors`')
+    console.error(
+      'test/vectors.json is out of date with the implementation: run `pnpm --filter @tessera/core vectors`',
+    )
     process.exit(1)
   }
   console.log('test/vectors.json matches the implementation')

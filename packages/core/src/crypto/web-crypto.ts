@@ -9,6 +9,9 @@ const PKCS8_ED25519_PREFIX = new Uint8Array([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ])
 
+const ED25519_KEY_BYTES = 32
+const ED25519_SIGNATURE_BYTES = 64
+
 function subtle(): SubtleCrypto {
   const value = globalThis.crypto?.subtle
   if (!value) throw new SessionError('UNSUPPORTED', 'this runtime has no WebCrypto (crypto.subtle)')
@@ -63,6 +66,8 @@ export const webCrypto: SessionCrypto = {
   },
 
   async ed25519Signer(seed): Promise<Ed25519Signer> {
+    if (seed.length !== ED25519_KEY_BYTES)
+      throw new SessionError('INVALID_KEY', 'an Ed25519 seed must be 32 bytes')
     if (await hasWebCryptoEd25519()) {
       const pkcs8 = new Uint8Array(PKCS8_ED25519_PREFIX.length + 32)
       pkcs8.set(PKCS8_ED25519_PREFIX)
@@ -80,11 +85,17 @@ export const webCrypto: SessionCrypto = {
   },
 
   async ed25519Verifier(publicKey): Promise<Ed25519Verify> {
+    if (publicKey.length !== ED25519_KEY_BYTES) {
+      throw new SessionError('INVALID_KEY', 'an Ed25519 public key must be 32 bytes')
+    }
     if (await hasWebCryptoEd25519()) {
       const key = await subtle().importKey('raw', buffer(publicKey), { name: 'Ed25519' }, false, ['verify'])
       return (data, signature) => subtle().verify('Ed25519', key, buffer(signature), utf8(data))
     }
     const nacl = await loadNacl()
-    return (data, signature) => nacl.sign.detached.verify(utf8(data), signature, publicKey)
+    // tweetnacl throws on a signature of the wrong size; a verifier answers false, as WebCrypto does.
+    return (data, signature) =>
+      signature.length === ED25519_SIGNATURE_BYTES &&
+      nacl.sign.detached.verify(utf8(data), signature, publicKey)
   },
 }
