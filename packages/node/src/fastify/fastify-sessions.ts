@@ -10,7 +10,7 @@ import { sessionErrorResponse } from '../session-error-status'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The request's sessions, in the scope where `fastifySessions` is registered (null elsewhere). */
+    /** The request's sessions, in the scopes where `fastifySessions` is registered (null or undefined elsewhere). */
     sessions: RequestSessions
   }
 }

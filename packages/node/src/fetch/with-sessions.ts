@@ -73,9 +73,17 @@ class FetchSessionIO implements SessionIO {
   }
 }
 
-function errorResponse(error: unknown): Response {
+/**
+ * The response for a `SessionError`: its status from `sessionErrorStatus` and a JSON body that names
+ * no session, id or value; undefined for any other error. `withSessions` uses it for what escapes the
+ * handler; frameworks that catch errors themselves (Hono's `onError`) call it there.
+ *
+ * @example
+ * app.onError((error, c) => respondToSessionError(error) ?? c.text('Internal Server Error', 500))
+ */
+export function respondToSessionError(error: unknown): Response | undefined {
   const answer = sessionErrorResponse(error)
-  if (answer === undefined) throw error
+  if (answer === undefined) return undefined
   return new Response(answer.body, {
     status: answer.status,
     headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -88,7 +96,8 @@ function errorResponse(error: unknown): Response {
  * holds the request's sessions; once the handler returns, what it set or cleared is written into the
  * response (a copy of it when its headers are immutable). A `SessionError` that escapes the handler
  * becomes a response with its status from `sessionErrorStatus` (503 when the storage is down); other
- * errors are rethrown.
+ * errors are rethrown. Hono catches errors before they get here: give its `onError`
+ * {@link respondToSessionError}.
  *
  * @example
  * // Next.js: app/cart/route.ts
@@ -110,7 +119,9 @@ export function withSessions<TRequest extends Request, TArgs extends unknown[]>(
     try {
       io.response = await handler(request, ...args)
     } catch (error) {
-      io.response = errorResponse(error)
+      const answer = respondToSessionError(error)
+      if (answer === undefined) throw error
+      io.response = answer
     }
     sessions.commit()
     return io.response

@@ -1,0 +1,167 @@
+import { describe, expect, it, vi } from 'vitest'
+import * as root from '../src'
+import {
+  cookie,
+  createSessions,
+  defineSession,
+  nodeCrypto,
+  SessionError,
+  SessionErrorCode,
+  sessionErrorResponse,
+  sessionErrorStatus,
+} from '../src'
+import { createChallenge } from '../src/auth/session-auth'
+import * as express from '../src/express'
+import * as fastify from '../src/fastify'
+import * as fetchEntry from '../src/fetch'
+import * as http from '../src/http'
+
+describe('public surface', () => {
+  it('exports these names from each entry', () => {
+    const names = (entry: object) => Object.keys(entry).sort()
+    expect({
+      root: names(root),
+      http: names(http),
+      express: names(express),
+      fastify: names(fastify),
+      fetch: names(fetchEntry),
+    }).toMatchInlineSnapshot(`
+      {
+        "express": [
+          "expressSessions",
+          "requireSession",
+          "sessionErrorHandler",
+        ],
+        "fastify": [
+          "fastifySessions",
+          "requireSession",
+        ],
+        "fetch": [
+          "requireSession",
+          "respondToSessionError",
+          "sessionsOf",
+          "withSessions",
+        ],
+        "http": [
+          "requireSession",
+          "withSessions",
+        ],
+        "root": [
+          "HEADER_CLEARED",
+          "InvalidReason",
+          "SessionError",
+          "SessionErrorCode",
+          "cookie",
+          "createSessions",
+          "defineSession",
+          "header",
+          "isSessionError",
+          "jsonCodec",
+          "memoryStorage",
+          "nodeCrypto",
+          "sessionErrorResponse",
+          "sessionErrorStatus",
+          "superjsonCodec",
+        ],
+      }
+    `)
+  })
+})
+
+describe('createSessions', () => {
+  it('uses node:crypto unless told otherwise', async () => {
+    const Signed = defineSession<{ n: number }>()('signed-default', { protection: 'signed' })
+    const hmac = vi.spyOn(nodeCrypto, 'hmacSha256')
+    try {
+      const engine = createSessions({ secret: 'x'.repeat(32), sessions: [cookie(Signed)] })
+      const lines: string[] = []
+      const sessions = engine.open({
+        requestHeader: () => undefined,
+        appendHeader: (_name, value) => lines.push(value),
+        setHeader: () => undefined,
+        headersSent: () => false,
+        isSecure: () => false,
+      })
+      await sessions.set(Signed, { n: 1 })
+      sessions.commit()
+      expect(hmac).toHaveBeenCalledTimes(1)
+      expect(lines[0]).toMatch(/^signed-default=v1\.s\.0\./)
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('refuses a short secret and duplicate names with typed errors', () => {
+    const A = defineSession('a')
+    expect(() => createSessions({ secret: 'short', sessions: [A] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_KEY' }),
+    )
+    expect(() => createSessions({ secret: 'x'.repeat(32), sessions: [A, defineSession('a')] })).toThrow(
+      expect.objectContaining({ code: 'DUPLICATE' }),
+    )
+  })
+})
+
+describe('the error status table', () => {
+  it('has a status for every code: 503 for storage, 409 for conflicts, 500 for the rest', () => {
+    expect(Object.keys(sessionErrorStatus).sort()).toEqual(Object.keys(SessionErrorCode).sort())
+    expect(sessionErrorStatus.STORAGE_UNAVAILABLE).toBe(503)
+    expect(sessionErrorStatus.CONFLICT).toBe(409)
+    const rest = Object.entries(sessionErrorStatus).filter(
+      ([code]) => code !== 'STORAGE_UNAVAILABLE' && code !== 'CONFLICT',
+    )
+    expect(new Set(rest.map(([, status]) => status))).toEqual(new Set([500]))
+  })
+
+  it('answers with a body that holds the code of actionable errors and nothing of the message', () => {
+    const storage = new SessionError(
+      'STORAGE_UNAVAILABLE',
+      'session "login": the storage failed (Error) id=abc',
+    )
+    expect(sessionErrorResponse(storage)).toEqual({ status: 503, body: '{"error":"STORAGE_UNAVAILABLE"}' })
+    expect(sessionErrorResponse(new SessionError('CONFLICT', 'x'))).toEqual({
+      status: 409,
+      body: '{"error":"CONFLICT"}',
+    })
+    expect(sessionErrorResponse(new SessionError('INVALID_KEY', 'the secret is short'))).toEqual({
+      status: 500,
+      body: '{"error":"SESSION_ERROR"}',
+    })
+  })
+
+  it('recognises session errors of another copy of tessera, and ignores every other error', () => {
+    const foreign = Object.assign(new Error('m'), {
+      code: 'CONFLICT',
+      [Symbol.for('tessera.SessionError')]: true,
+    })
+    expect(sessionErrorResponse(foreign)?.status).toBe(409)
+    const newer = Object.assign(new Error('m'), {
+      code: 'SOMETHING_NEW',
+      [Symbol.for('tessera.SessionError')]: true,
+    })
+    expect(sessionErrorResponse(newer)).toEqual({ status: 500, body: '{"error":"SESSION_ERROR"}' })
+    expect(sessionErrorResponse(Object.assign(new Error('m'), { code: 'CONFLICT' }))).toBeUndefined()
+    expect(sessionErrorResponse('CONFLICT')).toBeUndefined()
+  })
+})
+
+describe('requireSession challenges', () => {
+  it('answers 401 by default and redirects when asked', () => {
+    expect(createChallenge(undefined)).toEqual({
+      status: 401,
+      location: undefined,
+      body: '{"error":"UNAUTHENTICATED"}',
+    })
+    expect(createChallenge({ redirect: '/login?next=%2F' })).toEqual({
+      status: 302,
+      location: '/login?next=%2F',
+      body: '',
+    })
+  })
+
+  it('refuses a redirect target that could split the header', () => {
+    for (const redirect of ['', '/a\r\nset-cookie: x=1', '/a\u0000']) {
+      expect(() => createChallenge({ redirect })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+    }
+  })
+})
