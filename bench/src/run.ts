@@ -42,12 +42,12 @@ const outDir = resolve(values.out ?? BENCH_DIR)
 /** How long each kind of row runs, by mode. */
 const MODES = {
   full: {
-    load: { connections: 10, warmupSeconds: 10, measureSeconds: 10 },
+    load: { connections: 10, warmupSeconds: 10, roundSeconds: 5, rounds: 3 },
     codec: { warmupMs: 500, timeMs: 2000, maxOps: 5_000_000 },
     memory: [100_000, 1_000_000],
   },
   quick: {
-    load: { connections: 10, warmupSeconds: 1, measureSeconds: 2 },
+    load: { connections: 10, warmupSeconds: 1, roundSeconds: 2, rounds: 1 },
     codec: { warmupMs: 100, timeMs: 300, maxOps: 1_000_000 },
     memory: [100_000],
   },
@@ -95,9 +95,9 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true })
   const paths = { markdown: join(outDir, 'RESULTS.md'), json: join(outDir, 'results.json') }
   const seconds = (performance.now() - started) / 1000
-  const modeText = quick
-    ? `quick (${mode.load.warmupSeconds} s warm-up + ${mode.load.measureSeconds} s measured per HTTP row; not for quoting)`
-    : `full (${mode.load.warmupSeconds} s warm-up + ${mode.load.measureSeconds} s measured per HTTP row)`
+  const { warmupSeconds, roundSeconds, rounds } = mode.load
+  const window = `${warmupSeconds} s warm-up, then ${rounds} × ${roundSeconds} s measured per HTTP row (median round)`
+  const modeText = quick ? `quick (${window}; a smoke run, not for quoting)` : `full (${window})`
   writeReports(
     paths,
     { date: new Date(), machine: machineLine(startLoad), mode: modeText, only, seconds },

@@ -46,42 +46,88 @@ async function referenceRows(select: (name: string) => boolean): Promise<Row[]> 
   return rows
 }
 
-/**
- * Reads sizes from the browser package's own size script. It prints JSON (an object of name →
- * bytes, an array of `{ name, bytes }`, or either under a `sizes`/`entries`/`results` key) or lines
- * ending in a byte count; both are understood.
- */
-export function parseSizes(stdout: string): { name: string; bytes: number; limit?: number }[] {
-  const start = stdout.search(/[[{]/)
-  if (start >= 0) {
-    try {
-      let parsed: unknown = JSON.parse(stdout.slice(start))
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const record = parsed as Record<string, unknown>
-        parsed = record.sizes ?? record.entries ?? record.results ?? record
-      }
-      if (Array.isArray(parsed)) {
-        return parsed
-          .map((entry: any) => ({
-            name: String(entry.name ?? entry.entry ?? entry.label ?? ''),
-            bytes: Number(entry.bytes ?? entry.gzip ?? entry.size ?? entry.minGzip),
-            limit: entry.limit === undefined ? undefined : Number(entry.limit ?? entry.budget),
-          }))
-          .filter((entry) => entry.name && Number.isFinite(entry.bytes))
-      }
-      return Object.entries(parsed as Record<string, unknown>)
-        .filter(([, bytes]) => typeof bytes === 'number')
-        .map(([name, bytes]) => ({ name, bytes: bytes as number }))
-    } catch {
-      // not JSON: read it line by line
-    }
+/** One size the browser package's script reported, with its budget when it states one. */
+export interface ReportedSize {
+  readonly name: string
+  readonly bytes: number
+  readonly limit?: number | undefined
+}
+
+/** "6.88 KB" → 6880, "736 B" → 736 (the script counts 1 KB as 1000 B); null when not a size. */
+function toBytes(text: string): number | null {
+  const match = text.match(/^([\d.,]+)\s*(KB|kB|B)\b/)
+  if (!match) return null
+  const amount = Number(match[1]!.replaceAll(',', ''))
+  return Math.round(match[2] === 'B' ? amount : amount * 1000)
+}
+
+/** Sizes from JSON output: `{ name: bytes }`, `[{ name, bytes, limit }]`, or either under `sizes`. */
+function parseJson(text: string): ReportedSize[] | null {
+  const start = text.search(/[[{]/)
+  if (start < 0) return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text.slice(start))
+  } catch {
+    return null
   }
-  const sizes: { name: string; bytes: number }[] = []
-  for (const line of stdout.split('\n')) {
-    const match = line.match(/^\s*(.+?)[\s:]+([\d,]+)\s*(?:B|bytes)\b/)
-    if (match) sizes.push({ name: match[1]!.trim(), bytes: Number(match[2]!.replaceAll(',', '')) })
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const record = parsed as Record<string, unknown>
+    parsed = record.sizes ?? record.results ?? record
+  }
+  if (Array.isArray(parsed)) {
+    return parsed
+      .map((entry: any) => ({
+        name: String(entry?.name ?? ''),
+        bytes: Number(entry?.bytes),
+        limit: entry?.limit === undefined ? undefined : Number(entry.limit),
+      }))
+      .filter((entry) => entry.name !== '' && Number.isFinite(entry.bytes))
+  }
+  return Object.entries(parsed as Record<string, unknown>)
+    .filter(([, bytes]) => typeof bytes === 'number')
+    .map(([name, bytes]) => ({ name, bytes: bytes as number }))
+}
+
+/**
+ * Sizes from the fixed-width table the script prints: a header line, a line of dashes marking the
+ * columns, then one line per app. Every cell holding a size becomes a row named
+ * "<app>: <column>"; a `budget` cell such as "initial <= 2.50 KB" sets the limit of the column
+ * whose header starts with that word.
+ */
+function parseTable(text: string): ReportedSize[] {
+  const lines = text.split('\n')
+  const rule = lines.findIndex((line) => /^-+( +-+)+\s*$/.test(line))
+  if (rule < 1) return []
+  const spans: [number, number][] = []
+  for (const match of lines[rule]!.matchAll(/-+/g)) spans.push([match.index, match.index + match[0].length])
+  const cut = (line: string) =>
+    spans.map(([from], i) => line.slice(from, i + 1 < spans.length ? spans[i + 1]![0] : undefined).trim())
+  const header = cut(lines[rule - 1]!)
+  const sizes: ReportedSize[] = []
+  for (const line of lines.slice(rule + 1)) {
+    if (line.trim() === '') break
+    const cells = cut(line)
+    const limits = new Map<string, number>()
+    for (const part of (cells[header.indexOf('budget')] ?? '').split(',')) {
+      const match = part.trim().match(/^(\S+)\s*<=\s*(.+)$/)
+      const bytes = match && toBytes(match[2]!)
+      if (match && bytes !== null) limits.set(match[1]!, bytes)
+    }
+    cells.forEach((cell, i) => {
+      const bytes = i === 0 ? null : toBytes(cell)
+      if (bytes === null) return
+      const column = header[i]!
+      const limit = [...limits].find(([word]) => column.startsWith(word))?.[1]
+      sizes.push({ name: `${cells[0]}: ${column}`, bytes, limit })
+    })
   }
   return sizes
+}
+
+/** Reads the browser size script's output, JSON or its printed table. */
+export function parseSizes(stdout: string): ReportedSize[] {
+  return parseJson(stdout) ?? parseTable(stdout)
 }
 
 /**
@@ -94,7 +140,7 @@ export async function runBundleGroup(select: (name: string) => boolean): Promise
     if (select('@tessera/browser'))
       rows.push(unmeasured(GROUP, '@tessera/browser', METRIC, 'pending', 'not yet'))
   } else {
-    const run = spawnSync(process.execPath, [join(REPO_ROOT, SIZE_SCRIPT), '--json'], {
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, SIZE_SCRIPT)], {
       cwd: BROWSER_DIR,
       encoding: 'utf8',
       timeout: 120_000,
@@ -114,7 +160,7 @@ export async function runBundleGroup(select: (name: string) => boolean): Promise
         value: bytes,
         ratio: limit ? { budget: Math.round((bytes / limit) * 100) / 100 } : {},
         status: 'ok',
-        note: limit ? `budget ${limit} B` : undefined,
+        note: `from ${SIZE_SCRIPT}${limit ? `; budget ${limit.toLocaleString('en-US')} B` : ''}`,
       })
     }
   }

@@ -1,5 +1,5 @@
-import type { LoadOptions, LoadOutcome } from '../http/load'
-import { runLoadRow } from '../http/load'
+import type { LiveRow, LoadOptions, Round, Unmeasured } from '../http/load'
+import { finishRow, measureRound, startRow } from '../http/load'
 import type { HttpRowSpec } from '../http/rows'
 import { HTTP_ROWS, PEER_REFERENCES } from '../http/rows'
 import type { Row } from '../lib/rows'
@@ -8,6 +8,32 @@ import { roundRatio, unmeasured } from '../lib/rows'
 const GROUP = 'http'
 const LATENCY_GROUP = 'http-latency'
 
+/** What a row gave over all rounds: the median round, and how far the rounds spread. */
+interface Summary {
+  readonly reqPerSec: number
+  readonly p50: number
+  readonly p99: number
+  readonly requests: number
+  /** (best − worst) / median of the rounds' req/s, in percent: how steady the machine was. */
+  readonly spread: number
+}
+
+function summarize(rounds: readonly Round[]): Summary {
+  const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec)
+  const middle = (sorted.length - 1) / 2
+  // The round whose latencies are reported: the median one (the lower of the two middle ones).
+  const median = sorted[Math.floor(middle)]!
+  const reqPerSec = (median.reqPerSec + sorted[Math.ceil(middle)]!.reqPerSec) / 2
+  const spread = ((sorted.at(-1)!.reqPerSec - sorted[0]!.reqPerSec) / reqPerSec) * 100
+  return {
+    reqPerSec,
+    p50: median.p50,
+    p99: median.p99,
+    requests: rounds.reduce((total, round) => total + round.requests, 0),
+    spread: Math.round(spread),
+  }
+}
+
 /**
  * The ratios of one row. Every row gets `bare`; tessera rows also get each peer; adapter rows get
  * `framework` (the same framework without sessions). A reference that did not run is left out.
@@ -15,13 +41,14 @@ const LATENCY_GROUP = 'http-latency'
 function ratiosOf(
   row: HttpRowSpec,
   value: number,
-  results: ReadonlyMap<string, LoadOutcome>,
+  results: ReadonlyMap<string, Summary | Unmeasured>,
 ): Record<string, number> {
   const ratio: Record<string, number> = {}
   const add = (key: string, id: string) => {
     const reference = results.get(id)
-    if (reference?.status === 'ok' && reference.reqPerSec > 0)
+    if (reference && !('status' in reference) && reference.reqPerSec > 0) {
       ratio[key] = roundRatio(value / reference.reqPerSec)
+    }
   }
   add('bare', PEER_REFERENCES.bare)
   if (row.framework) add('framework', row.framework)
@@ -31,50 +58,87 @@ function ratiosOf(
   return ratio
 }
 
+const show = (reqPerSec: number) => `${Math.round(reqPerSec).toLocaleString('en-US').padStart(9)} req/s`
+
 /**
- * The HTTP group: each selected row loaded in turn (one server child at a time, so the load
- * generator and one server share the machine and nothing else runs), then the ratios.
+ * The HTTP group. Every selected row's server starts (each in its own child), self-checks and warms
+ * up; then each round measures every row in turn, one at a time, so the load generator and one
+ * busy server share the machine while the other servers sit idle. A row's figure is its median
+ * round; the ratios divide medians.
  */
 export async function runHttpGroup(
   options: LoadOptions,
   select: (id: string, name: string) => boolean,
 ): Promise<Row[]> {
-  const rows = HTTP_ROWS.filter((row) => select(row.id, row.name))
-  const results = new Map<string, LoadOutcome>()
-  for (const row of rows) {
-    const outcome = await runLoadRow(row, options)
-    results.set(row.id, outcome)
-    const shown =
-      outcome.status === 'ok'
-        ? `${Math.round(outcome.reqPerSec).toLocaleString('en-US').padStart(9)} req/s  p99 ${outcome.p99} ms`
-        : `${outcome.status}: ${outcome.reason}`
-    console.log(`  ${row.name.padEnd(44)} ${shown}`)
+  const specs = HTTP_ROWS.filter((row) => select(row.id, row.name))
+  const results = new Map<string, Summary | Unmeasured>()
+  const live: LiveRow[] = []
+  const rounds = new Map<string, Round[]>()
+  try {
+    for (const spec of specs) {
+      const started = await startRow(spec, options)
+      if ('status' in started) {
+        results.set(spec.id, started)
+        console.log(`  ${spec.name.padEnd(44)} ${started.status}: ${started.reason}`)
+      } else {
+        live.push(started)
+        rounds.set(spec.id, [])
+      }
+    }
+    for (let round = 1; round <= options.rounds; round++) {
+      if (options.rounds > 1) console.log(`  round ${round} of ${options.rounds}`)
+      for (const row of live) {
+        if (results.has(row.row.id)) continue
+        const measured = await measureRound(row, options.roundSeconds)
+        if ('status' in measured) {
+          results.set(row.row.id, measured)
+          console.log(`  ${row.row.name.padEnd(44)} ${measured.status}: ${measured.reason}`)
+          continue
+        }
+        rounds.get(row.row.id)!.push(measured)
+        console.log(`  ${row.row.name.padEnd(44)} ${show(measured.reqPerSec)}  p99 ${measured.p99} ms`)
+      }
+    }
+  } finally {
+    for (const row of live) {
+      const problem = await finishRow(row)
+      if (problem && !results.has(row.row.id)) results.set(row.row.id, { status: 'failed', reason: problem })
+    }
   }
+  for (const row of live) {
+    if (!results.has(row.row.id)) results.set(row.row.id, summarize(rounds.get(row.row.id)!))
+  }
+
   const out: Row[] = []
-  for (const row of rows) {
-    const outcome = results.get(row.id)!
-    if (outcome.status !== 'ok') {
-      out.push(unmeasured(GROUP, row.name, 'req/s', outcome.status, outcome.reason))
+  for (const spec of specs) {
+    const result = results.get(spec.id)!
+    if ('status' in result) {
+      out.push(unmeasured(GROUP, spec.name, 'req/s', result.status, result.reason))
       continue
     }
     out.push({
       group: GROUP,
-      name: row.name,
+      name: spec.name,
       metric: 'req/s',
-      value: Math.round(outcome.reqPerSec),
-      ratio: ratiosOf(row, outcome.reqPerSec, results),
+      value: Math.round(result.reqPerSec),
+      ratio: ratiosOf(spec, result.reqPerSec, results),
       status: 'ok',
-      extra: { 'p50 ms': outcome.p50, 'p99 ms': outcome.p99, requests: outcome.requests },
+      extra: {
+        'p50 ms': result.p50,
+        'p99 ms': result.p99,
+        requests: result.requests,
+        ...(options.rounds > 1 ? { 'spread %': result.spread } : {}),
+      },
     })
   }
-  for (const row of rows) {
-    const outcome = results.get(row.id)!
-    if (outcome.status === 'ok') {
+  for (const spec of specs) {
+    const result = results.get(spec.id)!
+    if (!('status' in result)) {
       out.push({
         group: LATENCY_GROUP,
-        name: row.name,
+        name: spec.name,
         metric: 'p99 ms',
-        value: outcome.p99,
+        value: result.p99,
         ratio: {},
         status: 'ok',
       })

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
+import type { TrackedChild } from '../lib/children'
 import { forkTracked, nextMessage, stopChild } from '../lib/children'
 import { BENCH_DIR, REPO_ROOT } from '../lib/paths'
 import { RMW_PATH } from '../workload'
@@ -9,22 +10,38 @@ import type { HttpRowSpec } from './rows'
 /** How hard and how long each row is loaded. */
 export interface LoadOptions {
   readonly connections: number
+  /** Seconds of warm-up per row, right after its self-check. */
   readonly warmupSeconds: number
-  readonly measureSeconds: number
+  /** Seconds measured per row per round. */
+  readonly roundSeconds: number
+  /** Rounds; each round measures every row once, in turn, so slow spells of a shared machine hit all rows alike. */
+  readonly rounds: number
   /** Write a CPU profile of each server child into this folder. */
   readonly profileDir?: string | undefined
 }
 
-/** What one load row gave. */
-export type LoadOutcome =
-  | {
-      readonly status: 'ok'
-      readonly reqPerSec: number
-      readonly p50: number
-      readonly p99: number
-      readonly requests: number
-    }
-  | { readonly status: 'pending' | 'failed'; readonly reason: string }
+/** One measured window of one row. */
+export interface Round {
+  readonly reqPerSec: number
+  readonly p50: number
+  readonly p99: number
+  readonly requests: number
+}
+
+/** A row whose server is up, self-checked and warm. */
+export interface LiveRow {
+  readonly row: HttpRowSpec
+  readonly url: string
+  readonly cookies: readonly string[]
+  readonly sessions: boolean
+  readonly tracked: TrackedChild
+}
+
+/** Why a row could not be measured. */
+export interface Unmeasured {
+  readonly status: 'pending' | 'failed'
+  readonly reason: string
+}
 
 const CHILD = join(BENCH_DIR, 'src', 'http', 'child.ts')
 const START_TIMEOUT_MS = 30_000
@@ -56,12 +73,17 @@ function cannon(url: string, cookies: readonly string[], seconds: number): Promi
   })
 }
 
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n')
+  return (lines.at(-1) ?? '').slice(0, 300)
+}
+
 /**
- * Runs one row: forks its server, waits for the self-check, warms up, measures, stops the child.
- * A row whose tessera files are missing reads "pending"; a server that fails its self-check, or
- * answers any measured request with an error, a non-2xx status or a timeout, reads "failed".
+ * Starts one row: forks its server, waits for the self-check, warms it up. A row whose tessera files
+ * are missing is "pending"; a server that fails its self-check or errs during warm-up is "failed".
+ * The child keeps running (idle) until {@link finishRow}.
  */
-export async function runLoadRow(row: HttpRowSpec, options: LoadOptions): Promise<LoadOutcome> {
+export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<LiveRow | Unmeasured> {
   const missing = row.requires.filter((file) => !existsSync(join(REPO_ROOT, file)))
   if (missing.length > 0) return { status: 'pending', reason: `${missing.join(', ')} not there yet` }
 
@@ -78,54 +100,66 @@ export async function runLoadRow(row: HttpRowSpec, options: LoadOptions): Promis
     execArgv,
     env: { NODE_ENV: 'production' },
   })
-  try {
-    const answer = await nextMessage(tracked, isAnswer, START_TIMEOUT_MS).catch((error: Error) => ({
-      type: 'error' as const,
-      reason: `${error.message}${tracked.stderr() ? `: ${lastLine(tracked.stderr())}` : ''}`,
-    }))
-    if (answer.type === 'error') return { status: 'failed', reason: answer.reason }
-    const url = `http://127.0.0.1:${answer.port}${row.path}`
-    await cannon(url, answer.cookies, options.warmupSeconds)
-    const result = await cannon(url, answer.cookies, options.measureSeconds)
-    const faults = result.non2xx + result.errors + result.timeouts
-    if (faults > 0)
-      return {
-        status: 'failed',
-        reason: `${faults} of ${result.requests.total} responses were errors, non-2xx or timeouts`,
-      }
-    if (answer.sessions) {
-      const problem = await checkSessionWasRead(url, answer.cookies[0]!, row.path === RMW_PATH ? 2 : 1)
-      if (problem) return { status: 'failed', reason: problem }
-    }
-    return {
-      status: 'ok',
-      reqPerSec: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      requests: result.requests.total,
-    }
-  } finally {
+  const answer = await nextMessage(tracked, isAnswer, START_TIMEOUT_MS).catch((error: Error) => ({
+    type: 'error' as const,
+    reason: `${error.message}${tracked.stderr() ? `: ${lastLine(tracked.stderr())}` : ''}`,
+  }))
+  if (answer.type === 'error') {
     await stopChild(tracked)
+    return { status: 'failed', reason: answer.reason }
+  }
+  const live: LiveRow = {
+    row,
+    url: `http://127.0.0.1:${answer.port}${row.path}`,
+    cookies: answer.cookies,
+    sessions: answer.sessions,
+    tracked,
+  }
+  const warm = await measureRound(live, options.warmupSeconds)
+  if ('status' in warm) {
+    await stopChild(tracked)
+    return { status: 'failed', reason: `during warm-up: ${warm.reason}` }
+  }
+  return live
+}
+
+/** One measured window. Any error, non-2xx answer or timeout fails the row: it measured a broken server. */
+export async function measureRound(live: LiveRow, seconds: number): Promise<Round | Unmeasured> {
+  const result = await cannon(live.url, live.cookies, seconds)
+  const faults = result.non2xx + result.errors + result.timeouts
+  if (faults > 0) {
+    return {
+      status: 'failed',
+      reason: `${faults} of ${result.requests.total} responses were errors, non-2xx or timeouts`,
+    }
+  }
+  return {
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
   }
 }
 
 /**
  * After the load, one more request with a connection's cookie must show the session was read (its
  * count carried on), not silently replaced by a new one: a cookie the server could not read would
- * otherwise measure "make a new session" instead of the workload.
+ * otherwise measure "make a new session" instead of the workload. Then the child is stopped.
  */
-async function checkSessionWasRead(url: string, cookie: string, least: number): Promise<string | undefined> {
+export async function finishRow(live: LiveRow): Promise<string | undefined> {
   try {
-    const response = await fetch(url, { headers: { cookie }, signal: AbortSignal.timeout(5000) })
+    if (!live.sessions) return undefined
+    const least = live.row.path === RMW_PATH ? 2 : 1
+    const response = await fetch(live.url, {
+      headers: { cookie: live.cookies[0]! },
+      signal: AbortSignal.timeout(5000),
+    })
     const { count } = (await response.json()) as { count?: unknown }
     if (typeof count === 'number' && count >= least) return undefined
     return `after the load, a connection's cookie read count ${String(count)} (expected at least ${least}): the session was not read`
   } catch (error) {
     return `the check after the load failed: ${(error as Error).message}`
+  } finally {
+    await stopChild(live.tracked)
   }
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n')
-  return (lines.at(-1) ?? '').slice(0, 300)
 }
