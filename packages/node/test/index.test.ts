@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import * as root from '../src'
 import {
@@ -65,6 +68,24 @@ describe('public surface', () => {
         ],
       }
     `)
+  })
+})
+
+describe('the fetch entry', () => {
+  it('imports no node: module, directly or through its relative imports (it runs on Bun, Deno and edges)', () => {
+    const seen = new Set<string>()
+    const visit = (file: string) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      const source = readFileSync(file, 'utf8')
+      for (const [, specifier] of source.matchAll(/from '([^']+)'/g)) {
+        expect(specifier, file).not.toMatch(/^node:/)
+        if (specifier!.startsWith('.'))
+          visit(`${resolve(dirname(file), specifier!)}.ts`.replace(/\/index\.ts\.ts$/, '/index.ts'))
+      }
+    }
+    visit(fileURLToPath(new URL('../src/fetch/index.ts', import.meta.url)))
+    expect(seen.size).toBeGreaterThanOrEqual(4)
   })
 })
 
