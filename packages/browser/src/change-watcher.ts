@@ -1,0 +1,62 @@
+import { channelOf, closeChannel } from './change-channel'
+import type { ClientState } from './client-state'
+import { STORE_PREFIX } from './header-store'
+import { resolve } from './session-reader'
+
+const stops = new WeakMap<ClientState, () => void>()
+
+/** Re-reads the named session if it is registered; changes reach subscribers through `resolve`. */
+function refresh(state: ClientState, name: unknown): void {
+  const entry = typeof name === 'string' ? state.byName.get(name) : undefined
+  if (entry) void resolve(state, entry)
+}
+
+/** Re-reads every session somebody looks at: a cookie compare each, a verification only on change. */
+export function refreshAll(state: ClientState): Promise<unknown> {
+  return Promise.all(
+    state.entries
+      .filter((entry) => entry.settled || entry.listeners.size > 0)
+      .map((entry) => resolve(state, entry)),
+  )
+}
+
+/**
+ * Starts listening for changes made elsewhere: other tabs (BroadcastChannel, and storage events for
+ * header tokens in localStorage), and cookies written by responses or other tabs (CookieStore
+ * `change` events where the browser has them, else a re-check when the window regains focus).
+ */
+export function startWatching(state: ClientState): void {
+  if (stops.has(state)) return
+  const cleanups: (() => void)[] = []
+  const on = (target: EventTarget, type: string, handler: (event: any) => void) => {
+    target.addEventListener(type, handler)
+    cleanups.push(() => target.removeEventListener(type, handler))
+  }
+  const channel = channelOf(state)
+  if (channel) on(channel, 'message', (event: MessageEvent) => refresh(state, event.data?.session))
+  if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
+    on(window, 'storage', (event: StorageEvent) => {
+      if (event.key?.startsWith(STORE_PREFIX)) refresh(state, event.key.slice(STORE_PREFIX.length))
+    })
+    const cookieStore = (globalThis as { cookieStore?: CookieStore }).cookieStore
+    if (cookieStore) {
+      on(cookieStore, 'change', (event: CookieChangeEvent) => {
+        for (const cookie of [...event.changed, ...event.deleted]) refresh(state, cookie.name)
+      })
+    } else {
+      const check = () => void refreshAll(state)
+      on(window, 'focus', check)
+      on(document, 'visibilitychange', () => document.visibilityState === 'visible' && check())
+    }
+  }
+  stops.set(state, () => {
+    for (const cleanup of cleanups) cleanup()
+  })
+}
+
+/** Stops listening and closes the client's channel. */
+export function stopWatching(state: ClientState): void {
+  stops.get(state)?.()
+  stops.delete(state)
+  closeChannel(state)
+}

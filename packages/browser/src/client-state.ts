@@ -1,0 +1,48 @@
+import type { AnySessionDescriptor, InvalidSessionEvent } from '@tessera/core'
+import type { ClientCookieOptions } from './client-types'
+import type { HeaderStore } from './header-store'
+
+/** One registered session, with what the client last read of it. */
+export interface ClientEntry {
+  readonly descriptor: AnySessionDescriptor
+  readonly name: string
+  /** Client-stored and browser-visible: `get` decodes it. */
+  readonly readable: boolean
+  /** Written by the browser (`protection: 'none'`): `set` writes it. */
+  readonly owned: boolean
+  /** Cookie sessions: the attributes the client writes with. */
+  readonly cookie: ClientCookieOptions | undefined
+  /** Header sessions: where the token is kept. */
+  readonly store: HeaderStore | undefined
+  /** The token the cached value came from; undefined when there was none. */
+  raw: string | undefined
+  /** Set once a token (or its absence) has been read and resolved. */
+  settled: boolean
+  /** The verified value of `raw`, or null. */
+  value: unknown
+  iat: number
+  /** Expiry of the cached value, unix seconds; 0 for none. */
+  exp: number
+  /** The read in flight, so concurrent `get`s of one token share one verification. */
+  reading: { readonly raw: string | undefined; readonly promise: Promise<unknown> } | undefined
+  readonly listeners: Set<(value: any) => void>
+  expiryTimer: ReturnType<typeof setTimeout> | undefined
+}
+
+/** What the client's parts share: the registry, the options, and change notification. */
+export interface ClientState {
+  readonly entries: readonly ClientEntry[]
+  readonly byName: ReadonlyMap<string, ClientEntry>
+  readonly origins: ReadonlySet<string>
+  readonly publicKeys: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined
+  readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
+  /** Unix seconds. */
+  nowSeconds(): number
+  /** Tells the entry's subscribers about its current value. */
+  notify(entry: ClientEntry): void
+}
+
+/** The value a subscriber or `peek` sees now: null once the cached value has expired. */
+export function currentValue(entry: ClientEntry, nowSeconds: number): unknown {
+  return entry.exp !== 0 && nowSeconds >= entry.exp ? null : entry.value
+}

@@ -1,0 +1,165 @@
+import type {
+  AnySessionDescriptor,
+  CookieEncoding,
+  Duration,
+  InvalidSessionEvent,
+  SessionConfig,
+  SessionDescriptor,
+  SessionValue,
+  Transport,
+} from '@tessera/core'
+import type { HeaderStore, HeaderStoreKind } from './header-store'
+
+/**
+ * A session the browser may read: its whole value travels (`storage: 'client'`), it is visible to the
+ * browser (`visibility: 'client'`), and it is either signed by the server (`ed25519`) or owned by the
+ * browser (`none`). Server-only, sealed and server-stored sessions are not readable, by type.
+ */
+export type ReadableSession = SessionDescriptor<
+  any,
+  {
+    readonly transport: Transport
+    readonly storage: 'client'
+    readonly visibility: 'client'
+    readonly protection: 'ed25519' | 'none'
+  }
+>
+
+/** A session the browser writes itself (`protection: 'none'`): preferences, a draft, a theme. */
+export type BrowserOwnedSession = SessionDescriptor<
+  any,
+  {
+    readonly transport: Transport
+    readonly storage: 'client'
+    readonly visibility: 'client'
+    readonly protection: 'none'
+  }
+>
+
+/** A session carried in a request/response header; the client attaches and captures its token. */
+export type HeaderSession = AnySessionDescriptor & { readonly transport: 'header' }
+
+/** Cookie attributes the client writes a browser-owned cookie session with. */
+export interface ClientCookieOptions {
+  /** @default '/' */
+  readonly path?: string | undefined
+  /** @default the page's host only */
+  readonly domain?: string | undefined
+  /** @default 'lax' */
+  readonly sameSite?: 'lax' | 'strict' | 'none' | false | undefined
+  /** `'auto'`: Secure when the page is served over https. @default 'auto' */
+  readonly secure?: boolean | 'auto' | undefined
+  /** CHIPS partitioned cookie (needs `secure: true`). @default false */
+  readonly partitioned?: boolean | undefined
+  /**
+   * Cookie lifetime. `null`: a browser-session cookie.
+   * @default the remaining lifetime of the session (7 days with the default expiry)
+   */
+  readonly maxAge?: Duration | null | undefined
+  /** How the token is written into the cookie value; must match the server's. @default 'raw' */
+  readonly encoding?: CookieEncoding | undefined
+}
+
+/** Where a header session's token is kept between requests. */
+export interface ClientHeaderOptions {
+  /** @default the client's `headerStore` */
+  readonly store?: HeaderStoreKind | HeaderStore | undefined
+}
+
+/** Per-session options of the client: cookie attributes for cookie sessions, a store for header sessions. */
+export type ClientSessionOptions = ClientCookieOptions & ClientHeaderOptions
+
+/**
+ * One session registered with the client: a descriptor, a server config made by core's `cookie(...)`
+ * or `header(...)` (the client reads the cookie attributes and ignores server-only options), or a
+ * descriptor with client options.
+ */
+export type ClientSessionEntry =
+  | AnySessionDescriptor
+  | SessionConfig
+  | { readonly descriptor: AnySessionDescriptor; readonly options?: ClientSessionOptions | undefined }
+
+/** The descriptor of an entry. */
+export type EntryDescriptor<TEntry> = TEntry extends { readonly descriptor: infer TDescriptor }
+  ? TDescriptor
+  : TEntry
+
+/** Options of {@link createSessionClient}. */
+export interface SessionClientOptions<
+  TEntries extends readonly ClientSessionEntry[] = readonly ClientSessionEntry[],
+> {
+  /** The sessions this client reads, writes or carries; each name once. */
+  readonly sessions: TEntries
+  /**
+   * The origins header sessions are sent to (and cookies are sent to with `credentials: 'include'`).
+   * Requests to any other origin go out untouched.
+   * @default [location.origin]
+   */
+  readonly origins?: readonly string[] | undefined
+  /**
+   * Where header session tokens are kept: `'memory'` (gone on reload), `'session'` (sessionStorage:
+   * this tab, survives reloads), `'local'` (localStorage: shared by tabs), or your own store.
+   * @default 'session'
+   */
+  readonly headerStore?: HeaderStoreKind | HeaderStore | undefined
+  /**
+   * Ed25519 public keys by session name, then key id (what the server's `publicKeys()` returns), for
+   * sessions whose descriptor carries none.
+   */
+  readonly publicKeys?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined
+  /** Told why a session read as absent (tampered, expired...); never given the token. */
+  readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
+  /** Clock in unix milliseconds, for tests. @default Date.now */
+  readonly now?: (() => number) | undefined
+}
+
+/** A `fetch`-compatible function. */
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+
+/**
+ * What a subscriber is told: the verified value (or null) for a readable session; for a header
+ * session the browser cannot read, whether a token is held.
+ */
+export type SessionListener<TDescriptor> = TDescriptor extends ReadableSession
+  ? (value: SessionValue<TDescriptor> | null) => void
+  : (present: boolean) => void
+
+/** Typed sessions in the browser. Create it with {@link createSessionClient}. */
+export interface SessionClient<TRegistered extends AnySessionDescriptor = AnySessionDescriptor> {
+  /**
+   * The session's value: decoded, verified (Ed25519), unexpired and valid against the schema; null
+   * otherwise. A verified value is cached until the cookie (or header token) changes.
+   */
+  get<TDescriptor extends TRegistered & ReadableSession>(
+    descriptor: TDescriptor,
+  ): Promise<SessionValue<TDescriptor> | null>
+  /** The last verified value, synchronously (null before the first `get` finishes, and once expired). */
+  peek<TDescriptor extends TRegistered & ReadableSession>(
+    descriptor: TDescriptor,
+  ): SessionValue<TDescriptor> | null
+  /** Whether a header session's token is held. */
+  has(descriptor: TRegistered & HeaderSession): boolean
+  /** Creates or replaces a browser-owned session (schema-checked, encoded, written as a v1 `none` token). */
+  set<TDescriptor extends TRegistered & BrowserOwnedSession>(
+    descriptor: TDescriptor,
+    value: SessionValue<TDescriptor>,
+  ): Promise<void>
+  /** Ends a browser-owned session, or forgets the token of a header session. */
+  clear(descriptor: TRegistered & (BrowserOwnedSession | HeaderSession)): Promise<void>
+  /**
+   * Calls `listener` whenever the session changes: through this client, through a response, or in
+   * another tab. Returns the unsubscribe function.
+   */
+  subscribe<TDescriptor extends TRegistered & (ReadableSession | HeaderSession)>(
+    descriptor: TDescriptor,
+    listener: SessionListener<TDescriptor>,
+  ): () => void
+  /** `fetch` with header sessions attached for the configured origins and new tokens captured. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  /** Wraps any `fetch`-compatible function (ky, ofetch, a test double) the same way as {@link fetch}. */
+  wrapFetch<TFetch extends FetchLike>(fetchLike: TFetch): TFetch
+  /** Re-reads every session that has a subscriber or a cached value, and notifies changes. */
+  refresh(): Promise<void>
+  /** Stops listening to other tabs and to cookie changes. */
+  close(): void
+}

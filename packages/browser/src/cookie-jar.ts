@@ -1,0 +1,82 @@
+import type { Claims } from '@tessera/core'
+import {
+  cookieAttributes,
+  decodeCookieValue,
+  encodeCookieValue,
+  MAX_COOKIE_BYTES,
+  SessionError,
+  toSeconds,
+} from '@tessera/core'
+import Cookies from 'js-cookie'
+import type { ClientCookieOptions } from './client-types'
+
+/** js-cookie without its value converters: tokens are cookie-safe, and core decodes the encodings. */
+const jar = Cookies.withConverter<string>({ read: (value) => value, write: (value) => value })
+
+/** Ktor's default cookie lifetime, used when a token never expires (as on the server). */
+const DEFAULT_MAX_AGE = 7 * 86_400
+
+/** The token in cookie `name`, decoded from the cookie encoding; undefined when absent or empty. */
+export function readCookieToken(name: string, options: ClientCookieOptions | undefined): string | undefined {
+  let value = jar.get(name)
+  if (value === undefined || value === '') return undefined
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+  // A value that does not decode is kept as is: it then fails to open, and reads as absent.
+  return decodeCookieValue(value, options?.encoding ?? 'raw') ?? value
+}
+
+/** js-cookie attributes from the client's options, checked by core's cookie rules (prefixes, SameSite=None). */
+function attributes(name: string, options: ClientCookieOptions | undefined): Cookies.CookieAttributes {
+  const checked = cookieAttributes(name, { ...options, httpOnly: false })
+  const secure = checked.secure === 'auto' ? globalThis.location?.protocol === 'https:' : checked.secure
+  const sameSite = options?.sameSite ?? 'lax'
+  return {
+    path: options?.path ?? '/',
+    domain: options?.domain,
+    sameSite: sameSite === false ? undefined : sameSite,
+    secure: secure || undefined,
+    partitioned: options?.partitioned || undefined,
+  }
+}
+
+/**
+ * Writes a token into cookie `name` with the client's attributes. The lifetime is the option's
+ * `maxAge`, else what remains of the token's (as the server does). `TOO_LARGE` over 4096 bytes.
+ */
+export function writeCookieToken(
+  name: string,
+  token: string,
+  claims: Claims,
+  now: number,
+  options: ClientCookieOptions | undefined,
+): void {
+  const value = encodeCookieValue(token, options?.encoding ?? 'raw')
+  const bytes = name.length + 1 + value.length
+  if (bytes > MAX_COOKIE_BYTES) {
+    throw new SessionError(
+      'TOO_LARGE',
+      `session "${name}": the cookie would be ${bytes} bytes, over the browser limit of ${MAX_COOKIE_BYTES}`,
+      { session: name },
+    )
+  }
+  const configured = options?.maxAge
+  const maxAge =
+    configured === null
+      ? null
+      : configured !== undefined
+        ? toSeconds(configured, `cookie "${name}" maxAge`)
+        : claims.exp === 0
+          ? DEFAULT_MAX_AGE
+          : Math.max(claims.exp - now, 0)
+  const written = attributes(name, options)
+  if (maxAge !== null) {
+    written.expires = new Date((now + maxAge) * 1000)
+    written['max-age'] = String(maxAge)
+  }
+  jar.set(name, value, written)
+}
+
+/** Removes cookie `name` (with the same path and domain it was written with). */
+export function removeCookie(name: string, options: ClientCookieOptions | undefined): void {
+  jar.remove(name, attributes(name, options))
+}

@@ -1,0 +1,16 @@
+export type {
+  BrowserOwnedSession,
+  ClientCookieOptions,
+  ClientHeaderOptions,
+  ClientSessionEntry,
+  ClientSessionOptions,
+  EntryDescriptor,
+  FetchLike,
+  HeaderSession,
+  ReadableSession,
+  SessionClient,
+  SessionClientOptions,
+  SessionListener,
+} from './client-types'
+export type { HeaderStore, HeaderStoreKind } from './header-store'
+export { createSessionClient } from './session-client'

@@ -1,0 +1,71 @@
+import type { Claims } from '@tessera/core'
+import { SessionError, validateWith } from '@tessera/core'
+import type { ClientEntry, ClientState } from './client-state'
+import { removeCookie, writeCookieToken } from './cookie-jar'
+import { protectNone } from './none-token'
+import { commit, resolve } from './session-reader'
+
+/** Claims as the server computes them: the session keeps its start; expiry from the idle and absolute limits. */
+function claimsFor(entry: ClientEntry, start: number | undefined, now: number): Claims {
+  const { idle, absolute } = entry.descriptor.expiry
+  const iat = start ?? now
+  const exp = Math.min(idle === null ? Infinity : now + idle, absolute === null ? Infinity : iat + absolute)
+  return { iat, exp: exp === Infinity ? 0 : exp }
+}
+
+async function encode(entry: ClientEntry, value: unknown): Promise<string> {
+  try {
+    return await entry.descriptor.codec.encode(value)
+  } catch (cause) {
+    throw new SessionError(
+      'ENCODE_FAILED',
+      `session "${entry.name}": the ${entry.descriptor.codec.name} codec cannot encode the value`,
+      { cause: cause instanceof Error ? new Error(cause.name) : undefined, session: entry.name },
+    )
+  }
+}
+
+/**
+ * Creates or replaces a browser-owned session: schema-checked (`INVALID_VALUE`), encoded, written as a
+ * v1 `none` token into its cookie or header store. A session that is already running keeps its start,
+ * so an absolute lifetime holds across writes.
+ */
+export async function writeSession(state: ClientState, entry: ClientEntry, value: unknown): Promise<void> {
+  if (value === null || value === undefined) {
+    throw new SessionError(
+      'INVALID_VALUE',
+      `session "${entry.name}": set needs a value; use clear to end the session`,
+      {
+        session: entry.name,
+      },
+    )
+  }
+  let checked = value
+  if (entry.descriptor.schema) {
+    const outcome = await validateWith(entry.descriptor.schema, value)
+    if (!outcome.ok) {
+      const count = outcome.issues.length
+      throw new SessionError(
+        'INVALID_VALUE',
+        `session "${entry.name}": the value fails the schema (${count} issue${count === 1 ? '' : 's'})`,
+        { session: entry.name },
+      )
+    }
+    checked = outcome.value
+  }
+  const text = await encode(entry, checked)
+  const running = (await resolve(state, entry)) !== null
+  const now = state.nowSeconds()
+  const claims = claimsFor(entry, running ? entry.iat : undefined, now)
+  const token = protectNone(text, claims)
+  if (entry.store) entry.store.set(entry.name, token)
+  else writeCookieToken(entry.name, token, claims, now, entry.cookie)
+  commit(state, entry, token, { value: checked, ...claims })
+}
+
+/** Ends a browser-owned session, or forgets a header session's token. */
+export function clearSession(state: ClientState, entry: ClientEntry): void {
+  if (entry.store) entry.store.delete(entry.name)
+  else removeCookie(entry.name, entry.cookie)
+  commit(state, entry, undefined, null)
+}

@@ -1,0 +1,2 @@
+export type { MockSessions, MockSessionsOptions, SessionResolver } from './mock-sessions'
+export { createMockSessions } from './mock-sessions'
