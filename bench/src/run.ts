@@ -1,18 +1,20 @@
 /**
  * `pnpm bench`: tessera against its peers, in one run.
  *
- *   pnpm bench                   the full run (the lead runs it once, on a quiet machine)
+ *   pnpm bench                   the full run (about 10 minutes; on a quiet machine)
  *   pnpm bench --quick           a short smoke run: every row, short windows
  *   pnpm bench --only <pattern>  only rows whose "<group>/<id> <name>" matches (a case-insensitive
  *                                regular expression; repeatable). Ratios need their reference rows.
  *   pnpm bench --profile         also write a CPU profile of each HTTP server to bench/profiles/
  *   pnpm bench --out <dir>       write RESULTS.md and results.json there instead of bench/
+ *   pnpm bench --help            this text
  *
  * Groups: http (autocannon against one server child at a time), codec, memory, storage, bundle.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runBundleGroup } from './groups/bundle'
 import { runCodecGroup } from './groups/codec'
@@ -31,9 +33,16 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true, default: [] },
     profile: { type: 'boolean', default: false },
     out: { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
   strict: true,
 })
+
+if (values.help) {
+  const usage = readFileSync(fileURLToPath(import.meta.url), 'utf8').match(/\/\*\*([\s\S]*?)\*\//)?.[1] ?? ''
+  console.log(usage.replace(/^ \* ?/gm, '').trim())
+  process.exit(0)
+}
 
 const quick = values.quick ?? false
 const only = values.only ?? []

@@ -167,7 +167,7 @@ export async function runBundleGroup(select: (name: string) => boolean): Promise
   rows.push(...(await referenceRows(select)))
   for (const row of rows) {
     const shown = row.value === null ? row.status : `${row.value.toLocaleString('en-US')} B`
-    console.log(`  ${row.name.padEnd(44)} ${shown.padStart(12)}`)
+    console.log(`  ${row.name.padEnd(58)} ${shown.padStart(12)}`)
   }
   return rows
 }

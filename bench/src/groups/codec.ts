@@ -8,8 +8,15 @@ import {
   verify,
 } from 'node:crypto'
 import secureSession from '@fastify/secure-session'
-import type { Protection, SessionCrypto } from '@tessera/core'
-import { createKeyRing, createProtector, superjsonCodec } from '@tessera/core'
+import type { Protection, RequestSessions, SessionCrypto, SessionDescriptor } from '@tessera/core'
+import {
+  cookie,
+  createKeyRing,
+  createProtector,
+  defineSession,
+  memoryStorage,
+  superjsonCodec,
+} from '@tessera/core'
 import fastify from 'fastify'
 import { sealData, unsealData } from 'iron-session'
 import superjson from 'superjson'
@@ -18,8 +25,9 @@ import type { MeasureOptions } from '../lib/measure'
 import { opsPerSecond } from '../lib/measure'
 import type { Row } from '../lib/rows'
 import { roundRatio } from '../lib/rows'
-import { serverCrypto } from '../lib/tessera'
-import { BENCH_SECRET, newCart, newRichCart } from '../workload'
+import { engineFor, fakeRequest, serverCrypto } from '../lib/tessera'
+import type { Cart, RichCart } from '../workload'
+import { BENCH_SECRET, bump, bumpRich, newCart, newRichCart } from '../workload'
 
 const GROUP = 'codec'
 const METRIC = 'ops/s'
@@ -85,6 +93,68 @@ async function tesseraCases(crypto: SessionCrypto): Promise<Case[]> {
     }
   }
   return cases
+}
+
+/**
+ * One request through the engine with no HTTP around it (a fake header interface): open, get, set,
+ * commit. What the adapters add on top is the HTTP rows' business; this isolates the engine.
+ */
+async function engineCases(): Promise<Case[]> {
+  const Signed = defineSession<Cart>()('cart', { protection: 'signed' })
+  const Sealed = defineSession<Cart>()('sealed', { protection: 'sealed' })
+  const Rich = defineSession<RichCart>()('rich', { protection: 'signed' })
+  const Stored = defineSession<Cart>()('stored', { storage: 'server' })
+  const { engine } = await engineFor({
+    secret: BENCH_SECRET,
+    sessions: [cookie(Signed), cookie(Sealed), cookie(Rich), cookie(Stored, { storage: memoryStorage() })],
+  })
+  const cookieOf = async (write: (s: RequestSessions) => Promise<void>) => {
+    const { io, setCookies } = fakeRequest(undefined)
+    const sessions = engine.open(io)
+    await write(sessions)
+    sessions.commit()
+    const line = setCookies[0]
+    if (!line) throw new Error('the engine wrote no cookie')
+    return line.split(';', 1)[0]!
+  }
+  const request = (header: string, work: (s: RequestSessions) => Promise<unknown>) => async () => {
+    const sessions = engine.open(fakeRequest(header).io)
+    await work(sessions)
+    sessions.commit()
+  }
+  const rmw = <T extends { count: number }>(descriptor: SessionDescriptor<T, any>, fresh: () => T) => {
+    return async (s: RequestSessions) => {
+      const value = await s.get(descriptor)
+      if (value === null) throw new Error('the engine lost the session')
+      await s.set(descriptor, bump(value, fresh))
+    }
+  }
+  const signed = await cookieOf((s) => s.set(Signed, newCart()))
+  const sealed = await cookieOf((s) => s.set(Sealed, newCart()))
+  const rich = await cookieOf((s) => s.set(Rich, newRichCart()))
+  const stored = await cookieOf((s) => s.set(Stored, newCart()))
+  return [
+    {
+      name: 'tessera engine, signed read-modify-write (no HTTP)',
+      run: request(signed, rmw(Signed, newCart)),
+    },
+    {
+      name: 'tessera engine, signed read-only (no HTTP)',
+      run: request(signed, (s) => s.get(Signed)),
+    },
+    {
+      name: 'tessera engine, sealed read-modify-write (no HTTP)',
+      run: request(sealed, rmw(Sealed, newCart)),
+    },
+    {
+      name: 'tessera engine, signed Date+Map read-modify-write (no HTTP)',
+      run: request(rich, async (s) => s.set(Rich, bumpRich(await s.get(Rich)))),
+    },
+    {
+      name: 'tessera engine, stored (memory) read-modify-write (no HTTP)',
+      run: request(stored, rmw(Stored, newCart)),
+    },
+  ]
 }
 
 /** The native primitives tessera builds on, and the serializers. */
@@ -193,9 +263,8 @@ export async function runCodecGroup(
 ): Promise<Row[]> {
   const crypto = await serverCrypto()
   const peers = await peerCases()
-  const cases = [...primitiveCases(), ...peers.cases, ...(await tesseraCases(crypto))].filter((c) =>
-    select(c.name),
-  )
+  const all = [...primitiveCases(), ...peers.cases, ...(await tesseraCases(crypto)), ...(await engineCases())]
+  const cases = all.filter((c) => select(c.name))
   const measured = new Map<string, number>()
   const rows: Row[] = []
   try {
@@ -203,7 +272,7 @@ export async function runCodecGroup(
       const { opsPerSec, ops } = await opsPerSecond(c.run, options)
       measured.set(c.name, opsPerSec)
       console.log(
-        `  ${c.name.padEnd(44)} ${Math.round(opsPerSec).toLocaleString('en-US').padStart(12)} ops/s`,
+        `  ${c.name.padEnd(58)} ${Math.round(opsPerSec).toLocaleString('en-US').padStart(12)} ops/s`,
       )
       rows.push({
         group: GROUP,

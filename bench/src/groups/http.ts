@@ -79,7 +79,7 @@ export async function runHttpGroup(
       const started = await startRow(spec, options)
       if ('status' in started) {
         results.set(spec.id, started)
-        console.log(`  ${spec.name.padEnd(44)} ${started.status}: ${started.reason}`)
+        console.log(`  ${spec.name.padEnd(58)} ${started.status}: ${started.reason}`)
       } else {
         live.push(started)
         rounds.set(spec.id, [])
@@ -92,11 +92,11 @@ export async function runHttpGroup(
         const measured = await measureRound(row, options.roundSeconds)
         if ('status' in measured) {
           results.set(row.row.id, measured)
-          console.log(`  ${row.row.name.padEnd(44)} ${measured.status}: ${measured.reason}`)
+          console.log(`  ${row.row.name.padEnd(58)} ${measured.status}: ${measured.reason}`)
           continue
         }
         rounds.get(row.row.id)!.push(measured)
-        console.log(`  ${row.row.name.padEnd(44)} ${show(measured.reqPerSec)}  p99 ${measured.p99} ms`)
+        console.log(`  ${row.row.name.padEnd(58)} ${show(measured.reqPerSec)}  p99 ${measured.p99} ms`)
       }
     }
   } finally {

@@ -40,7 +40,7 @@ export async function runMemoryGroup(
         continue
       }
       const perSession = Math.round(answer.bytes / answer.count)
-      console.log(`  ${name.padEnd(44)} ${perSession.toLocaleString('en-US').padStart(12)} bytes/session`)
+      console.log(`  ${name.padEnd(58)} ${perSession.toLocaleString('en-US').padStart(12)} bytes/session`)
       rows.push({
         group: GROUP,
         name,

@@ -1,44 +1,13 @@
-import type { SessionEngine, SessionIO, SessionStorage } from '@tessera/core'
-import { cookie, createSessionEngine, defineSession, memoryStorage } from '@tessera/core'
+import type { SessionEngine, SessionStorage } from '@tessera/core'
+import { cookie, defineSession, memoryStorage } from '@tessera/core'
 import type { Row } from '../lib/rows'
 import { unmeasured } from '../lib/rows'
-import { hasFile } from '../lib/tessera'
+import { engineFor, fakeRequest, hasFile } from '../lib/tessera'
 import type { Cart } from '../workload'
 import { BENCH_SECRET, bump, newCart } from '../workload'
 
 const GROUP = 'storage'
 const METRIC = 'round trips/request'
-
-/** A request as the engine sees it: a Cookie header in, Set-Cookie lines out. */
-function fakeRequest(cookieHeader: string | undefined) {
-  const setCookies: string[] = []
-  const io: SessionIO = {
-    requestHeader: (name) => (name === 'cookie' ? cookieHeader : undefined),
-    appendHeader: (name, value) => {
-      if (name === 'set-cookie') setCookies.push(value)
-    },
-    setHeader: () => {},
-    headersSent: () => false,
-    isSecure: () => false,
-  }
-  return { io, setCookies }
-}
-
-/** The engine a Node server would build: `createSessions` once `@tessera/node` has it, core's until then. */
-async function engineFor(
-  options: Parameters<typeof createSessionEngine>[0],
-): Promise<{ engine: SessionEngine; via: string }> {
-  if (hasFile('packages/node/src/index.ts')) {
-    try {
-      const node = (await import('@tessera/node')) as { createSessions?: typeof createSessionEngine }
-      if (typeof node.createSessions === 'function')
-        return { engine: node.createSessions(options), via: '@tessera/node createSessions' }
-    } catch {
-      // fall through to core's engine
-    }
-  }
-  return { engine: createSessionEngine(options), via: '@tessera/core createSessionEngine (webCrypto)' }
-}
 
 type Scenario = 'read-only' | 'read-modify-write' | 'set of an equal value' | 'untouched' | 'new session'
 
@@ -167,7 +136,7 @@ async function scenarioRows(
     }
     const total = counts.reads + counts.writes + counts.other
     console.log(
-      `  ${name.padEnd(44)} ${String(total).padStart(12)} (reads ${counts.reads}, writes ${counts.writes})`,
+      `  ${name.padEnd(58)} ${String(total).padStart(12)} (reads ${counts.reads}, writes ${counts.writes})`,
     )
     rows.push({
       group: GROUP,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import type { TrackedChild } from '../lib/children'
@@ -89,12 +89,11 @@ export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<
 
   const execArgv: string[] = []
   if (options.profileDir) {
-    mkdirSync(options.profileDir, { recursive: true })
-    execArgv.push(
-      '--cpu-prof',
-      `--cpu-prof-dir=${options.profileDir}`,
-      `--cpu-prof-name=${row.id}.cpuprofile`,
-    )
+    // One folder per row: node writes a profile per thread (the server's, and tsx's loader thread).
+    const dir = join(options.profileDir, row.id)
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`)
   }
   const tracked = forkTracked(CHILD, [row.id, String(options.connections)], {
     execArgv,

@@ -126,7 +126,11 @@ export function checkTargets(rows: readonly Row[]): TargetOutcome[] {
       }
     }
     if (target.max !== undefined && got > target.max) {
-      return { ...target, got, result: 'miss', by: `${format(got - target.max)} over ${format(target.max)}` }
+      const by =
+        target.key === 'value'
+          ? `${format(got - target.max)} over ${format(target.max)}`
+          : `${Math.round((got / target.max - 1) * 100)}% over`
+      return { ...target, got, result: 'miss', by }
     }
     return { ...target, got, result: 'pass' }
   })

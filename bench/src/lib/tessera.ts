@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { SessionCrypto } from '@tessera/core'
-import { webCrypto } from '@tessera/core'
+import type { SessionCrypto, SessionEngine, SessionIO } from '@tessera/core'
+import { createSessionEngine, webCrypto } from '@tessera/core'
 import { REPO_ROOT } from './paths'
 
 /** True when a repository file exists (the tessera pieces land while the bench is written). */
@@ -27,4 +27,35 @@ export async function serverCrypto(): Promise<SessionCrypto> {
   } catch {
     return webCrypto
   }
+}
+
+/** The engine a Node server would build: `createSessions` once `@tessera/node` has it, core's until then. */
+export async function engineFor(
+  options: Parameters<typeof createSessionEngine>[0],
+): Promise<{ engine: SessionEngine; via: string }> {
+  if (hasFile('packages/node/src/index.ts')) {
+    try {
+      const node = (await import('@tessera/node')) as { createSessions?: typeof createSessionEngine }
+      if (typeof node.createSessions === 'function')
+        return { engine: node.createSessions(options), via: '@tessera/node createSessions' }
+    } catch {
+      // fall through to core's engine
+    }
+  }
+  return { engine: createSessionEngine(options), via: '@tessera/core createSessionEngine (webCrypto)' }
+}
+
+/** A request as the engine sees it: a Cookie header in, Set-Cookie lines out. */
+export function fakeRequest(cookieHeader: string | undefined) {
+  const setCookies: string[] = []
+  const io: SessionIO = {
+    requestHeader: (name) => (name === 'cookie' ? cookieHeader : undefined),
+    appendHeader: (name, value) => {
+      if (name === 'set-cookie') setCookies.push(value)
+    },
+    setHeader: () => {},
+    headersSent: () => false,
+    isSecure: () => false,
+  }
+  return { io, setCookies }
 }
