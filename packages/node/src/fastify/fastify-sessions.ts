@@ -73,7 +73,7 @@ class FastifySessionIO implements SessionIO {
 
 /** Commits every sessions layer of the request, innermost first; committing twice is harmless. */
 function commitLayers(request: LayeredRequest): void {
-  for (let layer = request[LAYER]; layer !== null; layer = layer.outer) layer.sessions.commit()
+  for (let layer = request[LAYER]; layer; layer = layer.outer) layer.sessions.commit()
 }
 
 function onSend(
