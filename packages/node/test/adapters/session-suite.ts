@@ -9,6 +9,7 @@ import {
   createSuiteEngine,
   Device,
   deferred,
+  Encoded,
   Login,
   Long,
   Pipe,
@@ -56,6 +57,13 @@ function routes(probe: Probe): Routes {
       },
     },
     '/prefs/get': { handler: ({ sessions }) => sessions.get(Prefs) },
+    '/encoded/set': {
+      async handler({ sessions }) {
+        await sessions.set(Encoded, { n: 11 })
+        return 'set'
+      },
+    },
+    '/encoded/get': { handler: ({ sessions }) => sessions.get(Encoded) },
     '/long/set': {
       async handler({ sessions }) {
         await sessions.set(Long, { n: 1 })
@@ -212,6 +220,26 @@ export function sessionSuite(name: string, start: StartServer): void {
         expect(cleared.attributes.get('domain')).toBe('example.test')
         expect(cleared.attributes.get('path')).toBe('/')
       }
+    })
+
+    it('round-trips a base64url-encoded cookie', async () => {
+      const encoded = cookieNamed(await get(url, '/encoded/set'), 'encoded')
+      expect(encoded.value).not.toContain('.')
+      expect(Buffer.from(encoded.value, 'base64url').toString('utf8')).toMatch(/^v1\.x\./)
+      expect((await get(url, '/encoded/get', { cookies: [encoded.pair] })).result).toEqual({ n: 11 })
+    })
+
+    it('reads an id that the storage no longer holds as absent, clears it, and gives the next set a new id', async () => {
+      const set = await get(url, '/stored/set')
+      const oldId = set.result as string
+      const stored = cookieNamed(set, 'stored')
+      await suite.engine.invalidate(Stored, oldId)
+      const read = await get(url, '/stored/get', { cookies: [stored.pair] })
+      expect(read.result).toBeNull()
+      expect(cookieNamed(read, 'stored').attributes.get('max-age')).toBe('0')
+      const again = await get(url, '/stored/set', { cookies: [stored.pair] })
+      expect(again.result).toMatch(/^[A-Za-z0-9_-]{22}$/)
+      expect(again.result).not.toBe(oldId)
     })
 
     it('caps a very long max age at 2^31 - 1 seconds', async () => {

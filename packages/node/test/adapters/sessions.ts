@@ -6,6 +6,7 @@ export const SECRET = 'tessera adapter tests: a secret of 32+ bytes, never use'
 
 export const Cart = defineSession<{ items: number }>()('cart')
 export const Prefs = defineSession<{ theme: string }>()('prefs')
+export const Encoded = defineSession<{ n: number }>()('encoded')
 export const Long = defineSession<{ n: number }>()('long')
 export const Browser = defineSession<{ n: number }>()('browser')
 export const Strict = defineSession<{ n: number }>()('__Secure-strict')
@@ -64,6 +65,7 @@ export function createSuiteEngine(): SuiteEngine {
     sessions: [
       cookie(Cart),
       cookie(Prefs, { maxAge: '2h', domain: 'example.test' }),
+      cookie(Encoded, { encoding: 'base64url' }),
       cookie(Long, { maxAge: 10 ** 12 }),
       cookie(Browser, { maxAge: null }),
       cookie(Strict, { secure: true, sameSite: 'strict', path: '/app' }),
