@@ -70,17 +70,13 @@ function newState(): State {
 }
 
 /** A failure of the storage, with a message that carries no id and no value. */
-function storageError(binding: Binding, cause: unknown): SessionError {
+export function storageError(session: string, cause: unknown): SessionError {
   if (isSessionError(cause)) return cause
   const summary = cause instanceof Error ? cause.name : 'error'
-  return new SessionError(
-    'STORAGE_UNAVAILABLE',
-    `session "${binding.name}": the storage failed (${summary})`,
-    {
-      cause,
-      session: binding.name,
-    },
-  )
+  return new SessionError('STORAGE_UNAVAILABLE', `session "${session}": the storage failed (${summary})`, {
+    cause,
+    session,
+  })
 }
 
 /**
@@ -134,10 +130,14 @@ export class RequestSessions {
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
     if (binding.skipEqualWrites && state.value !== null && state.text === text) return
-    if (binding.storage) await this.#store(binding, state, checked, text)
-    else await this.#issue(binding, state, text)
-    state.value = checked
-    state.text = text
+    if (binding.storage) {
+      // #store keeps what it stored, which a merge may have changed.
+      await this.#store(binding, state, checked, text)
+    } else {
+      await this.#issue(binding, state, text)
+      state.value = checked
+      state.text = text
+    }
   }
 
   /** Ends the session: a server-stored entry is invalidated, and the browser's copy is cleared. */
@@ -178,12 +178,19 @@ export class RequestSessions {
       const next = await fn(await this.get(descriptor))
       try {
         await this.set(descriptor, next)
-        return next
+        // What was stored: `next`, or what a merge made of it.
+        return this.#state(binding).value as SessionValue<TDescriptor>
       } catch (error) {
         if (!isSessionError(error, 'CONFLICT') || attempt >= binding.maxRetries) throw error
+        // Read afresh; if the entry is gone meanwhile, the next set starts a new session.
         const state = this.#state(binding)
         state.loaded = false
         state.loading = undefined
+        state.value = null
+        state.text = undefined
+        state.iat = undefined
+        state.id = undefined
+        state.version = undefined
       }
     }
   }
@@ -302,7 +309,7 @@ export class RequestSessions {
     let text = opened.payload
     if (binding.storage) {
       const record = await this.#storageCall(binding, () => binding.storage!.read(opened.payload))
-      if (!record) return this.#invalid(binding, state, InvalidReason.NOT_FOUND)
+      if (!record) return this.#forget(binding, state, InvalidReason.NOT_FOUND)
       text = record.data
       state.id = opened.payload
       state.version = record.version
@@ -448,17 +455,21 @@ export class RequestSessions {
     state.pending = token
   }
 
-  /** Writes a server-stored session with compare-and-set; on conflict merges when a merge function is given. */
+  /**
+   * Writes a server-stored session with compare-and-set; on conflict merges when a merge function is
+   * given. Keeps what it stored in `state`. An entry that vanished meanwhile (signed out, expired) is
+   * never brought back under its old id: the merged value starts a new session.
+   */
   async #store(binding: Binding, state: State, value: unknown, text: string): Promise<void> {
     const storage = binding.storage!
-    const isNew = state.id === undefined
-    const id = state.id ?? this.#newId(binding)
+    let isNew = state.id === undefined
+    let id = state.id ?? this.#newId(binding)
     let expectedVersion: number | null = isNew ? null : (state.version ?? null)
     let mine = value
     let data = text
-    const claims = this.#claims(binding, state.iat)
-    const owner = binding.owner?.(value)
+    let claims = this.#claims(binding, state.iat)
     for (let attempt = 1; ; attempt++) {
+      const owner = binding.owner?.(mine)
       const version = await this.#storageCall(binding, () =>
         storage.write(id, data, {
           ttl: ttlMillis(claims, this.#engine.nowSeconds()),
@@ -480,13 +491,30 @@ export class RequestSessions {
       }
       const theirs = await this.#storageCall(binding, () => storage.read(id))
       const theirValue = theirs ? await this.#decodeQuietly(binding, theirs.data) : null
-      mine = binding.merge(value, theirValue)
+      mine = await this.#checkMerged(binding, binding.merge(value, theirValue))
       data = await this.#encode(binding, mine)
-      expectedVersion = theirs?.version ?? null
+      if (theirs) {
+        expectedVersion = theirs.version
+      } else {
+        isNew = true
+        id = this.#newId(binding)
+        expectedVersion = null
+        claims = this.#claims(binding, undefined)
+      }
     }
     state.value = mine
     state.text = data
     if (isNew) await this.#issueId(binding, state, id, claims)
+  }
+
+  /** A merge result obeys the same rules as a value given to `set`. */
+  async #checkMerged(binding: Binding, merged: unknown): Promise<unknown> {
+    if (merged === null || merged === undefined) {
+      throw new SessionError('INVALID_VALUE', `session "${binding.name}": merge returned no value`, {
+        session: binding.name,
+      })
+    }
+    return binding.descriptor.schema ? this.#validate(binding, merged) : merged
   }
 
   async #decodeQuietly(binding: Binding, text: string): Promise<unknown> {
@@ -514,7 +542,7 @@ export class RequestSessions {
     try {
       return await call()
     } catch (cause) {
-      throw storageError(binding, cause)
+      throw storageError(binding.name, cause)
     }
   }
 

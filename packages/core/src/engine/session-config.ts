@@ -1,6 +1,7 @@
 import type { SessionTransformer } from '../codec/transformer'
-import type { AnySessionDescriptor, SessionValue } from '../descriptor'
+import type { AnySessionDescriptor, SessionValue, Transport } from '../descriptor'
 import type { Duration } from '../duration'
+import { SessionError } from '../errors'
 import type { SessionStorage } from '../storage/session-storage'
 import type { CookieAttributeOptions, CookieEncoding } from '../transport/cookie'
 
@@ -88,6 +89,7 @@ export function cookie<TDescriptor extends AnySessionDescriptor & { readonly tra
   descriptor: TDescriptor,
   options: CookieSessionOptions<SessionValue<TDescriptor>> = {},
 ): SessionConfig<TDescriptor> {
+  assertTransport(descriptor, 'cookie')
   return { descriptor, options }
 }
 
@@ -100,5 +102,17 @@ export function header<TDescriptor extends AnySessionDescriptor & { readonly tra
   descriptor: TDescriptor,
   options: HeaderSessionOptions<SessionValue<TDescriptor>> = {},
 ): SessionConfig<TDescriptor> {
+  assertTransport(descriptor, 'header')
   return { descriptor, options }
+}
+
+/** The types refuse the wrong registration; this catches it in plain JavaScript or through a cast. */
+function assertTransport(descriptor: AnySessionDescriptor, transport: Transport): void {
+  if (descriptor?.transport !== transport) {
+    throw new SessionError(
+      'INVALID_OPTION',
+      `session "${descriptor?.name}" travels by ${descriptor?.transport}: register it with ${descriptor?.transport}(), not ${transport}()`,
+      { session: descriptor?.name },
+    )
+  }
 }

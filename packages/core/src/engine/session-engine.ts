@@ -12,7 +12,7 @@ import type { Binding } from './binding'
 import { createBinding } from './binding'
 import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
 import type { SessionIO } from './request-sessions'
-import { RequestSessions } from './request-sessions'
+import { RequestSessions, storageError } from './request-sessions'
 import type { SessionConfig } from './session-config'
 
 export interface SessionEngineOptions {
@@ -72,9 +72,16 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
 
   const byDescriptor = new Map<AnySessionDescriptor, Binding>()
   const byName = new Map<string, Binding>()
+  /** Header names are case-insensitive on the wire: `X-Token` and `x-token` would share one header. */
+  const headerNames = new Set<string>()
   const bindings = configs.map((config, index) => {
     const { descriptor } = config
-    if (byDescriptor.has(descriptor) || byName.has(descriptor.name)) {
+    const headerName = descriptor.transport === 'header' ? descriptor.name.toLowerCase() : undefined
+    if (
+      byDescriptor.has(descriptor) ||
+      byName.has(descriptor.name) ||
+      (headerName !== undefined && headerNames.has(headerName))
+    ) {
       throw new SessionError('DUPLICATE', `session "${descriptor.name}" is registered twice`, {
         session: descriptor.name,
       })
@@ -93,6 +100,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
       nonce: options.nonce,
     })
     const binding = createBinding(index, config, protector, defaultStorage)
+    if (headerName !== undefined) headerNames.add(headerName)
     byDescriptor.set(descriptor, binding)
     byName.set(descriptor.name, binding)
     return binding
@@ -141,7 +149,14 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
       )
       return Object.fromEntries(entries)
     },
-    invalidate: (descriptor, id) => storageOf(descriptor, id).invalidate(id),
+    async invalidate(descriptor, id) {
+      const storage = storageOf(descriptor, id)
+      try {
+        await storage.invalidate(id)
+      } catch (cause) {
+        throw storageError(descriptor.name, cause)
+      }
+    },
     async invalidateOwner(descriptor, owner) {
       const storage = storageOf(descriptor)
       if (!storage.invalidateOwner) {
@@ -150,7 +165,11 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
           `the storage of session "${descriptor.name}" keeps no owner index`,
         )
       }
-      return storage.invalidateOwner(owner)
+      try {
+        return await storage.invalidateOwner(owner)
+      } catch (cause) {
+        throw storageError(descriptor.name, cause)
+      }
     },
   }
 }

@@ -1,0 +1,81 @@
+import * as v from 'valibot'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import type { InvalidSessionEvent, StandardSchemaV1 } from '../../src'
+import { createSessionEngine, defineSession, isSessionError } from '../../src'
+import { FakeBrowser, fakeIO, isClearing, SECRET } from '../helpers/fake-io'
+
+const schemas: [string, StandardSchemaV1<unknown, { qty: number; sku: string }>][] = [
+  ['zod 4', z.object({ sku: z.string(), qty: z.number().int().min(1) })],
+  ['valibot', v.object({ sku: v.string(), qty: v.pipe(v.number(), v.integer(), v.minValue(1)) })],
+]
+
+describe('schema validation', () => {
+  for (const [label, schema] of schemas) {
+    describe(label, () => {
+      const Line = defineSession('line', { schema })
+      // A looser twin under the same name writes what the strict one must refuse on read.
+      const Loose = defineSession<unknown>()('line')
+
+      it('set accepts a valid value and get returns it', async () => {
+        const browser = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [Line] }))
+        await browser.request((s) => s.set(Line, { sku: 'A-1', qty: 2 }))
+        expect((await browser.request((s) => s.get(Line))).result).toEqual({ sku: 'A-1', qty: 2 })
+      })
+
+      it('set refuses an invalid value with INVALID_VALUE, writing nothing and naming no value', async () => {
+        const engine = createSessionEngine({ secret: SECRET, sessions: [Line] })
+        const io = fakeIO()
+        const sessions = engine.open(io.io)
+        const error = await sessions
+          .set(Line, { sku: 'secret-sku', qty: 0 })
+          .catch((caught: unknown) => caught)
+        expect(isSessionError(error, 'INVALID_VALUE')).toBe(true)
+        expect((error as Error).message).not.toContain('secret-sku')
+        await expect(sessions.set(Line, { sku: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+        sessions.commit()
+        expect(io.appended).toEqual([])
+      })
+
+      it('a stored value that fails the schema reads as absent: SCHEMA_FAILED and a clearing cookie', async () => {
+        const events: InvalidSessionEvent[] = []
+        const writer = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [Loose] }))
+        await writer.request((s) => s.set(Loose, { sku: 'A-1', qty: -5 }))
+        const engine = createSessionEngine({
+          secret: SECRET,
+          sessions: [Line],
+          onInvalid: (e) => events.push(e),
+        })
+        const io = fakeIO({ cookie: `line=${writer.cookies.get('line')}` })
+        const sessions = engine.open(io.io)
+        expect(await sessions.get(Line)).toBeNull()
+        sessions.commit()
+        expect(events).toEqual([{ session: 'line', reason: 'SCHEMA_FAILED' }])
+        expect(io.setCookies().map(isClearing)).toEqual([true])
+      })
+    })
+  }
+
+  it('stores and returns the schema output (defaults, transforms)', async () => {
+    const Prefs = defineSession('prefs', {
+      schema: z.object({ theme: z.string().default('light'), n: z.coerce.number() }),
+    })
+    const browser = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [Prefs] }))
+    await browser.request(async (s) => {
+      await s.set(Prefs, { n: '3' } as never)
+      expect(await s.get(Prefs)).toEqual({ theme: 'light', n: 3 })
+    })
+    expect((await browser.request((s) => s.get(Prefs))).result).toEqual({ theme: 'light', n: 3 })
+  })
+
+  it('runs async schemas', async () => {
+    const schema = z.object({ name: z.string() }).refine(async (value) => value.name !== 'root')
+    const User = defineSession('user', { schema })
+    const browser = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [User] }))
+    await browser.request((s) => s.set(User, { name: 'ada' }))
+    expect((await browser.request((s) => s.get(User))).result).toEqual({ name: 'ada' })
+    await browser.request(async (s) => {
+      await expect(s.set(User, { name: 'root' })).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+    })
+  })
+})

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest'
+import {
+  cookie,
+  createSessionEngine,
+  decodeBase64url,
+  defineSession,
+  header,
+  isSessionError,
+  webCrypto,
+} from '../../src'
+import { FakeBrowser, fakeIO, SECRET } from '../helpers/fake-io'
+
+function creationError(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected createSessionEngine to throw')
+}
+
+const Cart = defineSession<{ items: string[] }>()('cart')
+const Login = defineSession<{ user: string }>()('login', { transport: 'header', storage: 'server' })
+
+describe('createSessionEngine', () => {
+  it('refuses the same descriptor twice, and two sessions of one name: DUPLICATE', () => {
+    const twice = creationError(() => createSessionEngine({ secret: SECRET, sessions: [Cart, cookie(Cart)] }))
+    expect(isSessionError(twice, 'DUPLICATE')).toBe(true)
+    const Twin = defineSession<string>()('cart', { transport: 'header' })
+    const named = creationError(() => createSessionEngine({ secret: SECRET, sessions: [Cart, header(Twin)] }))
+    expect(isSessionError(named, 'DUPLICATE')).toBe(true)
+    expect((named as { session?: string }).session).toBe('cart')
+  })
+
+  it('refuses header sessions whose names differ only in case (HTTP header names do not): DUPLICATE', () => {
+    const A = defineSession('X-Token', { transport: 'header' })
+    const B = defineSession('x-token', { transport: 'header' })
+    expect(
+      isSessionError(
+        creationError(() => createSessionEngine({ secret: SECRET, sessions: [A, B] })),
+        'DUPLICATE',
+      ),
+    ).toBe(true)
+    // Cookie names are case-sensitive: these two are distinct cookies.
+    const C = defineSession('Theme')
+    const D = defineSession('theme')
+    expect(createSessionEngine({ secret: SECRET, sessions: [C, D] }).has(D)).toBe(true)
+  })
+
+  it('refuses cookie() of a header descriptor and header() of a cookie descriptor at runtime too', () => {
+    expect(() => cookie(Login as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+    expect(() => header(Cart as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+  })
+
+  it('refuses transport in the server options: it belongs to the descriptor', () => {
+    const error = creationError(() =>
+      createSessionEngine({
+        secret: SECRET,
+        sessions: [{ descriptor: Cart, options: { transport: 'header' } as never }],
+      }),
+    )
+    expect(isSessionError(error, 'INVALID_OPTION')).toBe(true)
+  })
+
+  it('needs a secret for protected sessions, and none for unprotected ones', () => {
+    expect(
+      isSessionError(
+        creationError(() => createSessionEngine({ sessions: [Cart] })),
+        'INVALID_KEY',
+      ),
+    ).toBe(true)
+    expect(
+      isSessionError(
+        creationError(() => createSessionEngine({ secret: 'short', sessions: [Cart] })),
+        'INVALID_KEY',
+      ),
+    ).toBe(true)
+    const Prefs = defineSession('prefs', { visibility: 'client', protection: 'none' })
+    expect(createSessionEngine({ sessions: [Prefs] }).has(Prefs)).toBe(true)
+  })
+
+  it('refuses invalid server options: maxRetries, encoding, cookie attributes', () => {
+    for (const options of [
+      { maxRetries: 0 },
+      { maxRetries: 1.5 },
+      { encoding: 'hex' },
+      { sameSite: 'none' },
+      { maxAge: -1 },
+    ]) {
+      const error = creationError(() =>
+        createSessionEngine({ secret: SECRET, sessions: [cookie(Cart, options as never)] }),
+      )
+      expect(isSessionError(error, 'INVALID_OPTION'), JSON.stringify(options)).toBe(true)
+    }
+  })
+
+  it('a descriptor it does not know: NOT_REGISTERED, for every operation', async () => {
+    const engine = createSessionEngine({ secret: SECRET, sessions: [Cart] })
+    const Stranger = defineSession('stranger')
+    expect(engine.has(Stranger)).toBe(false)
+    const sessions = engine.open(fakeIO().io)
+    for (const call of [
+      () => sessions.get(Stranger),
+      () => sessions.set(Stranger, 1),
+      () => sessions.clear(Stranger),
+      () => sessions.update(Stranger, () => 1),
+      () => sessions.regenerate(Stranger),
+      () => sessions.id(Stranger),
+      () => engine.invalidate(Stranger, 'abcdefghijkl'),
+      () => engine.invalidateOwner(Stranger, 'ada'),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'NOT_REGISTERED', session: 'stranger' })
+    }
+  })
+
+  it('lists the Ed25519 public keys of browser-verifiable sessions, matching its signatures', async () => {
+    const Prefs = defineSession<{ theme: string }>()('prefs', { visibility: 'client' })
+    const engine = createSessionEngine({ secret: SECRET, sessions: [Cart, Prefs] })
+    const keys = await engine.publicKeys()
+    expect(Object.keys(keys)).toEqual(['prefs'])
+    expect(Object.keys(keys.prefs!)).toEqual(['0'])
+    const { io } = await new FakeBrowser(engine).request((s) => s.set(Prefs, { theme: 'dark' }))
+    const token = io.setCookies()[0]!.split(';')[0]!.slice('prefs='.length)
+    const signed = token.slice(0, token.lastIndexOf('.'))
+    const verify = await webCrypto.ed25519Verifier(decodeBase64url(keys.prefs!['0']!)!)
+    expect(await verify(`prefs\u0000${signed}`, decodeBase64url(token.slice(signed.length + 1))!)).toBe(true)
+  })
+
+  it('keeps engines apart: a session of one engine does not read in another of another secret', async () => {
+    const a = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [Cart] }))
+    await a.request((s) => s.set(Cart, { items: ['a'] }))
+    const b = createSessionEngine({ secret: `${SECRET} for another route`, sessions: [Cart] })
+    const sessions = b.open(fakeIO({ cookie: `cart=${a.cookies.get('cart')}` }).io)
+    expect(await sessions.get(Cart)).toBeNull()
+  })
+})
