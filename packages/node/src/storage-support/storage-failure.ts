@@ -21,19 +21,23 @@ export function failureCode(cause: unknown): string {
   return /^[A-Za-z0-9_]{1,40}$/.test(label) ? label : 'error'
 }
 
-/** Rejects with `STORAGE_UNAVAILABLE` when `promise` has not settled within `ms` milliseconds. */
+/**
+ * Rejects with `STORAGE_UNAVAILABLE` when `promise` has not settled within `ms` milliseconds; the
+ * message names `limit`, the configured timeout (`ms` may be what is left of it).
+ */
 export function withTimeout<T>(
   promise: Promise<T>,
   ms: number,
   storage: string,
   operation: string,
+  limit = ms,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(
         new SessionError(
           'STORAGE_UNAVAILABLE',
-          `${storage} storage: ${operation} got no answer within ${ms} ms`,
+          `${storage} storage: ${operation} got no answer within ${limit} ms`,
         ),
       )
     }, ms)

@@ -1,0 +1,2 @@
+export type { RedisClient, RedisStorage, RedisStorageOptions } from './redis-storage'
+export { redisStorage } from './redis-storage'
