@@ -1,10 +1,10 @@
 /**
- * Summarises a CPU profile `pnpm bench --profile` writes (bench/profiles/<row id>/, one file per
- * thread: the largest is the server's main thread, the small one tsx's loader thread): the
+ * Summarises a CPU profile `pnpm bench --profile` writes (bench/profiles/<row id>.cpuprofile, the
+ * server's main thread during warm-up and load): the
  * functions with the most self time, and the share of time per file, so a hot spot in tessera's
  * code can be named with a number.
  *
- * Usage: node --import tsx src/profile-summary.ts <file.cpuprofile | row folder> [top=25]
+ * Usage: node --import tsx src/profile-summary.ts <file.cpuprofile | folder of them> [top=25]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -26,7 +26,7 @@ if (!file) {
   console.error('usage: profile-summary.ts <file.cpuprofile> [top]')
   process.exit(2)
 }
-/** A folder holds one profile per thread; the main thread's is the largest. */
+/** Given a folder, the largest profile in it. */
 function pick(path: string): string {
   if (!statSync(path).isDirectory()) return path
   const files = readdirSync(path)

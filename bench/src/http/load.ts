@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import type { TrackedChild } from '../lib/children'
@@ -16,7 +16,7 @@ export interface LoadOptions {
   readonly roundSeconds: number
   /** Rounds; each round measures every row once, in turn, so slow spells of a shared machine hit all rows alike. */
   readonly rounds: number
-  /** Write a CPU profile of each server child into this folder. */
+  /** Write a CPU profile of each server child (warm-up and load only) into this folder. */
   readonly profileDir?: string | undefined
 }
 
@@ -87,18 +87,12 @@ export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<
   const missing = row.requires.filter((file) => !existsSync(join(REPO_ROOT, file)))
   if (missing.length > 0) return { status: 'pending', reason: `${missing.join(', ')} not there yet` }
 
-  const execArgv: string[] = []
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' }
   if (options.profileDir) {
-    // One folder per row: node writes a profile per thread (the server's, and tsx's loader thread).
-    const dir = join(options.profileDir, row.id)
-    rmSync(dir, { recursive: true, force: true })
-    mkdirSync(dir, { recursive: true })
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`)
+    mkdirSync(options.profileDir, { recursive: true })
+    env.BENCH_PROFILE = join(options.profileDir, `${row.id}.cpuprofile`)
   }
-  const tracked = forkTracked(CHILD, [row.id, String(options.connections)], {
-    execArgv,
-    env: { NODE_ENV: 'production' },
-  })
+  const tracked = forkTracked(CHILD, [row.id, String(options.connections)], { env })
   const answer = await nextMessage(tracked, isAnswer, START_TIMEOUT_MS).catch((error: Error) => ({
     type: 'error' as const,
     reason: `${error.message}${tracked.stderr() ? `: ${lastLine(tracked.stderr())}` : ''}`,
