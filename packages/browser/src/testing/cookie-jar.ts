@@ -1,5 +1,3 @@
-import { readCookie } from '@tessera/core'
-
 /** Where a mock's cookies go: the page's cookies when it may hold them, else a jar of its own. */
 export interface MockCookieJar {
   /** The Cookie header a request carries: its own, then the jar's cookies it lacks. */
@@ -34,11 +32,15 @@ export function createCookieJar(): MockCookieJar {
   const cookies = new Map<string, string>()
   return {
     header(requestCookies) {
-      const parts = requestCookies ? [requestCookies] : []
-      for (const [name, value] of cookies) {
-        if (readCookie(requestCookies ?? undefined, name) === undefined) parts.push(`${name}=${value}`)
+      // msw adds the page's cookies as extra Cookie header lines, which Headers joins with ", ":
+      // split on both (a cookie value cannot hold either) and keep the first of each name.
+      const pairs = new Map<string, string>()
+      for (const pair of (requestCookies ?? '').split(/\s*[;,]\s*/)) {
+        const at = pair.indexOf('=')
+        if (at > 0 && !pairs.has(pair.slice(0, at))) pairs.set(pair.slice(0, at), pair)
       }
-      return parts.length > 0 ? parts.join('; ') : undefined
+      for (const [name, value] of cookies) if (!pairs.has(name)) pairs.set(name, `${name}=${value}`)
+      return pairs.size > 0 ? [...pairs.values()].join('; ') : undefined
     },
     store(lines, url) {
       for (const line of lines) {

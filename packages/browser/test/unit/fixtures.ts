@@ -7,6 +7,7 @@ import {
   superjsonCodec,
   webCrypto,
 } from '@tessera/core'
+import { vi } from 'vitest'
 import { z } from 'zod'
 
 export const SECRET = 'browser unit tests: a secret of 32 bytes or more'
@@ -80,4 +81,12 @@ export function clearCookies(): void {
     const name = pair.split('=')[0]!.trim()
     if (name) setCookie(`${name}=; Max-Age=0; Path=/`)
   }
+}
+
+/** Records every line written to `document.cookie` (restored by `vi.restoreAllMocks()`). */
+export function spyCookieWrites(): () => string[] {
+  let owner: object | null = document
+  while (owner && !Object.getOwnPropertyDescriptor(owner, 'cookie')) owner = Object.getPrototypeOf(owner)
+  const spy = vi.spyOn(owner as Document, 'cookie', 'set')
+  return () => spy.mock.calls.map(([line]) => String(line))
 }
