@@ -52,12 +52,12 @@ const outDir = resolve(values.out ?? BENCH_DIR)
 const MODES = {
   full: {
     load: { connections: 10, warmupSeconds: 10, roundSeconds: 5, rounds: 3 },
-    codec: { warmupMs: 500, timeMs: 2000, maxOps: 5_000_000 },
+    codec: { warmupMs: 500, timeMs: 1000, rounds: 3, maxOps: 5_000_000 },
     memory: [100_000, 1_000_000],
   },
   quick: {
     load: { connections: 10, warmupSeconds: 1, roundSeconds: 2, rounds: 1 },
-    codec: { warmupMs: 100, timeMs: 300, maxOps: 1_000_000 },
+    codec: { warmupMs: 100, timeMs: 300, rounds: 1, maxOps: 1_000_000 },
     memory: [100_000],
   },
 } as const

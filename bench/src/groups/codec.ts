@@ -22,7 +22,7 @@ import { sealData, unsealData } from 'iron-session'
 import superjson from 'superjson'
 import nacl from 'tweetnacl'
 import type { MeasureOptions } from '../lib/measure'
-import { opsPerSecond } from '../lib/measure'
+import { measureRound, median, warmUp } from '../lib/measure'
 import type { Row } from '../lib/rows'
 import { roundRatio } from '../lib/rows'
 import { engineFor, fakeRequest, serverCrypto } from '../lib/tessera'
@@ -255,7 +255,9 @@ async function peerCases(): Promise<{ cases: Case[]; close: () => Promise<void> 
 
 /**
  * The codec group: ops/s of tessera's encode and decode per protection and codec path, of the
- * primitives under them and of the peers' codecs. `select` filters rows by name (`--only`).
+ * primitives under them and of the peers' codecs. Every case is warmed up, then each round
+ * measures every case in turn; a case's figure is its median round. `select` filters rows by
+ * name (`--only`).
  */
 export async function runCodecGroup(
   options: MeasureOptions,
@@ -265,29 +267,40 @@ export async function runCodecGroup(
   const peers = await peerCases()
   const all = [...primitiveCases(), ...peers.cases, ...(await tesseraCases(crypto)), ...(await engineCases())]
   const cases = all.filter((c) => select(c.name))
-  const measured = new Map<string, number>()
-  const rows: Row[] = []
+  const rounds = new Map<string, number[]>(cases.map((c) => [c.name, []]))
   try {
-    for (const c of cases) {
-      const { opsPerSec, ops } = await opsPerSecond(c.run, options)
-      measured.set(c.name, opsPerSec)
-      console.log(
-        `  ${c.name.padEnd(58)} ${Math.round(opsPerSec).toLocaleString('en-US').padStart(12)} ops/s`,
-      )
-      rows.push({
-        group: GROUP,
-        name: c.name,
-        metric: METRIC,
-        value: Math.round(opsPerSec),
-        ratio: {},
-        status: 'ok',
-        note: c.name.startsWith('tessera') ? `crypto: ${crypto.name}` : undefined,
-        extra: { ops },
-      })
+    for (const c of cases) await warmUp(c.run, options)
+    for (let round = 1; round <= options.rounds; round++) {
+      if (options.rounds > 1) console.log(`  round ${round} of ${options.rounds}`)
+      for (const c of cases) {
+        const { opsPerSec } = await measureRound(c.run, options)
+        rounds.get(c.name)!.push(opsPerSec)
+        console.log(
+          `  ${c.name.padEnd(58)} ${Math.round(opsPerSec).toLocaleString('en-US').padStart(12)} ops/s`,
+        )
+      }
     }
   } finally {
     await peers.close()
   }
+  const measured = new Map(cases.map((c) => [c.name, median(rounds.get(c.name)!)]))
+  const rows: Row[] = cases.map((c) => {
+    const values = rounds.get(c.name)!
+    const value = measured.get(c.name)!
+    return {
+      group: GROUP,
+      name: c.name,
+      metric: METRIC,
+      value: Math.round(value),
+      ratio: {},
+      status: 'ok',
+      note: c.name.startsWith('tessera') ? `crypto: ${crypto.name}` : undefined,
+      extra:
+        values.length > 1
+          ? { 'spread %': Math.round(((Math.max(...values) - Math.min(...values)) / value) * 100) }
+          : undefined,
+    }
+  })
   return rows.map((row) => {
     const refs = cases.find((c) => c.name === row.name)?.refs ?? {}
     const ratio: Record<string, number> = {}

@@ -2,6 +2,7 @@ import type { LiveRow, LoadOptions, Round, Unmeasured } from '../http/load'
 import { finishRow, measureRound, startRow } from '../http/load'
 import type { HttpRowSpec } from '../http/rows'
 import { HTTP_ROWS, PEER_REFERENCES } from '../http/rows'
+import { median } from '../lib/measure'
 import type { Row } from '../lib/rows'
 import { roundRatio, unmeasured } from '../lib/rows'
 
@@ -20,15 +21,14 @@ interface Summary {
 
 function summarize(rounds: readonly Round[]): Summary {
   const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec)
-  const middle = (sorted.length - 1) / 2
   // The round whose latencies are reported: the median one (the lower of the two middle ones).
-  const median = sorted[Math.floor(middle)]!
-  const reqPerSec = (median.reqPerSec + sorted[Math.ceil(middle)]!.reqPerSec) / 2
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)]!
+  const reqPerSec = median(sorted.map((round) => round.reqPerSec))
   const spread = ((sorted.at(-1)!.reqPerSec - sorted[0]!.reqPerSec) / reqPerSec) * 100
   return {
     reqPerSec,
-    p50: median.p50,
-    p99: median.p99,
+    p50: middle.p50,
+    p99: middle.p99,
     requests: rounds.reduce((total, round) => total + round.requests, 0),
     spread: Math.round(spread),
   }

@@ -2,9 +2,11 @@
 export interface MeasureOptions {
   /** Milliseconds of warm-up (not measured). */
   readonly warmupMs: number
-  /** Milliseconds measured. */
+  /** Milliseconds measured per round. */
   readonly timeMs: number
-  /** Most operations measured, whatever the time. */
+  /** Rounds; each round measures every row once, in turn, and a row's figure is its median round. */
+  readonly rounds: number
+  /** Most operations per round, whatever the time. */
   readonly maxOps: number
 }
 
@@ -41,13 +43,24 @@ async function loop(fn: () => unknown, timeMs: number, maxOps: number): Promise<
   return { opsPerSec: (ops * 1000) / ms, ops, ms }
 }
 
+/** Runs `fn` for the warm-up time (bounded by `maxOps` too); nothing is recorded. */
+export async function warmUp(fn: () => unknown, options: MeasureOptions): Promise<void> {
+  await loop(fn, options.warmupMs, options.maxOps)
+}
+
 /**
- * Operations per second of `fn`, after a warm-up. Every loop is bounded by time and by count, so a
+ * Operations per second of `fn` over one round. Every loop is bounded by time and by count, so a
  * slow primitive (tweetnacl's Ed25519) costs its time budget and no more.
  *
- * @example const { opsPerSec } = await opsPerSecond(() => JSON.stringify(cart), { warmupMs: 200, timeMs: 1000, maxOps: 1e7 })
+ * @example const { opsPerSec } = await measureRound(() => JSON.stringify(cart), { warmupMs: 200, timeMs: 1000, rounds: 1, maxOps: 1e7 })
  */
-export async function opsPerSecond(fn: () => unknown, options: MeasureOptions): Promise<Throughput> {
-  await loop(fn, options.warmupMs, options.maxOps)
+export function measureRound(fn: () => unknown, options: MeasureOptions): Promise<Throughput> {
   return loop(fn, options.timeMs, options.maxOps)
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = (sorted.length - 1) / 2
+  return (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2
 }
