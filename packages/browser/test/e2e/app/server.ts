@@ -1,0 +1,153 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { cookie, header } from '@tessera/core'
+import { createSessions } from '@tessera/node'
+import type { SessionRequest } from '@tessera/node/http'
+import { withSessions } from '@tessera/node/http'
+import { build } from 'esbuild'
+import { Cart, Login, Prefs } from './sessions'
+
+const SECRET = 'browser end-to-end tests: a secret of 32+ bytes'
+const HTML =
+  '<!doctype html><meta charset="utf-8"><title>tessera e2e</title><script type="module" src="/assets/page.js"></script>'
+
+/** What a server on another origin saw: the session header and cookies it was (not) given. */
+export interface Seen {
+  readonly path: string
+  readonly login: string | undefined
+  readonly cookie: string | undefined
+}
+
+export interface TestServers {
+  readonly origin: string
+  readonly thirdParty: string
+  readonly thirdPartySeen: Seen[]
+  /** Every asset path the page requested, in order. */
+  readonly assetsServed: string[]
+  close(): Promise<void>
+}
+
+/** The page bundled as a browser app ships: ESM with code splitting, so lazy chunks load lazily. */
+async function bundlePage(): Promise<Map<string, string>> {
+  const result = await build({
+    entryPoints: { page: fileURLToPath(new URL('./page.ts', import.meta.url)) },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['@tessera/source'],
+    outdir: '/assets',
+    write: false,
+    logLevel: 'warning',
+  })
+  return new Map(result.outputFiles.map((file) => [file.path, file.text]))
+}
+
+async function readJson(req: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null')
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end()
+    return
+  }
+  const text = JSON.stringify(body)
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text)
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
+  })
+}
+
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+
+/**
+ * Starts the app server (page, assets, session API on @tessera/node's node:http adapter) and a
+ * server on a second origin that records what reaches it, both on 127.0.0.1.
+ */
+export async function startServers(): Promise<TestServers> {
+  const assets = await bundlePage()
+  const assetsServed: string[] = []
+  const thirdPartySeen: Seen[] = []
+  const sessions = createSessions({
+    secret: SECRET,
+    sessions: [cookie(Cart), cookie(Prefs), header(Login)],
+  })
+  const publicKeys = await sessions.publicKeys()
+
+  const app = createServer(
+    withSessions(sessions, async (req: SessionRequest, res) => {
+      const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const route = `${req.method} ${pathname}`
+      if (route === 'GET /') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HTML)
+      } else if (req.method === 'GET' && assets.has(pathname)) {
+        assetsServed.push(pathname)
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(assets.get(pathname))
+      } else if (route === 'GET /api/config') {
+        send(res, 200, { publicKeys })
+      } else if (route === 'POST /api/cart') {
+        await req.sessions.set(Cart, await readJson(req))
+        send(res, 204)
+      } else if (route === 'POST /api/login') {
+        await req.sessions.set(Login, await readJson(req))
+        send(res, 200, { ok: true })
+      } else if (route === 'GET /api/me') {
+        send(res, 200, { login: await req.sessions.get(Login), prefs: await req.sessions.get(Prefs) })
+      } else if (route === 'POST /api/logout') {
+        await req.sessions.clear(Login)
+        send(res, 204)
+      } else {
+        send(res, 404, { error: 'not found' })
+      }
+    }),
+  )
+  const thirdParty = createServer((req, res) => {
+    const origin = req.headers.origin ?? '*'
+    const cors = {
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-headers': 'login, content-type',
+      'access-control-expose-headers': 'login',
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors).end()
+      return
+    }
+    const login = req.headers.login
+    thirdPartySeen.push({
+      path: req.url ?? '',
+      login: typeof login === 'string' ? login : undefined,
+      cookie: req.headers.cookie,
+    })
+    // A hostile answer: a token the client must not take from an origin it was not configured for.
+    res
+      .writeHead(200, { ...cors, login: 'v1.s.0.1.2.aWQ.dGFn', 'content-type': 'application/json' })
+      .end('{}')
+  })
+  const [origin, thirdPartyOrigin] = await Promise.all([listen(app), listen(thirdParty)])
+  return {
+    origin,
+    thirdParty: thirdPartyOrigin,
+    thirdPartySeen,
+    assetsServed,
+    close: async () => {
+      await Promise.all([close(app), close(thirdParty)])
+    },
+  }
+}

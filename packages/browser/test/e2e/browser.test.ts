@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { chromium } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { TestServers } from './app/server'
+import { startServers } from './app/server'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const hasChromium = existsSync(CHROMIUM)
+if (!hasChromium && process.env.CI) throw new Error(`Chromium is required in CI and missing at ${CHROMIUM}`)
+if (!hasChromium)
+  console.warn(`[e2e] Chromium not found at ${CHROMIUM}: the browser tests are skipped (they run in CI)`)
+
+/** What the page put on `window.app` (see app/page.ts). */
+type App = {
+  client: import('../../src').SessionClient<any>
+  Cart: any
+  Prefs: any
+  Login: any
+  invalid: { session: string; reason: string }[]
+  changes: { session: string; value: unknown }[]
+}
+declare const app: App
+
+let browser: Browser
+let servers: TestServers
+let context: BrowserContext
+let page: Page
+
+async function openPage(): Promise<Page> {
+  const opened = await context.newPage()
+  await opened.goto(`${servers.origin}/`)
+  await opened.waitForFunction(() => (window as { app?: { ready?: boolean } }).app?.ready === true)
+  return opened
+}
+
+describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
+  beforeAll(async () => {
+    servers = await startServers()
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await servers?.close()
+  })
+  beforeEach(async () => {
+    context = await browser.newContext()
+    page = await openPage()
+  })
+  afterEach(async () => {
+    await context.close()
+  })
+
+  it('reads and verifies a signed client-visible cookie the server set', async () => {
+    const cart = { items: [{ sku: 'A-1', qty: 2 }] }
+    const read = await page.evaluate(async (value) => {
+      const response = await app.client.fetch('/api/cart', { method: 'POST', body: JSON.stringify(value) })
+      return {
+        status: response.status,
+        cart: await app.client.get(app.Cart),
+        visible: document.cookie.includes('cart=v1.e.'),
+      }
+    }, cart)
+    expect(read).toEqual({ status: 204, cart, visible: true })
+    // Verified with WebCrypto's Ed25519: the tweetnacl fallback was never downloaded.
+    expect(servers.assetsServed.some((path) => path.includes('nacl'))).toBe(false)
+    expect(servers.assetsServed.some((path) => path.includes('client-runtime'))).toBe(true)
+  })
+
+  it('rejects a tampered cookie', async () => {
+    await page.evaluate(() =>
+      app.client.fetch('/api/cart', { method: 'POST', body: '{"items":[{"sku":"A-1","qty":1}]}' }),
+    )
+    const cookie = (await context.cookies(servers.origin)).find((each) => each.name === 'cart')
+    expect(cookie?.httpOnly).toBe(false)
+    const parts = cookie!.value.split('.')
+    // Raise the quantity in the signed body: a valid token shape with a signature that no longer matches.
+    parts[5] = Buffer.from('{"json":{"items":[{"sku":"A-1","qty":9}]}}').toString('base64url')
+    await context.addCookies([{ ...cookie!, value: parts.join('.') }])
+    const read = await page.evaluate(async () => ({
+      cart: await app.client.get(app.Cart),
+      invalid: app.invalid,
+    }))
+    expect(read).toEqual({ cart: null, invalid: [{ session: 'cart', reason: 'SIGNATURE_INVALID' }] })
+  })
+
+  it('carries a header session the server set on the next fetch, and drops it when the server clears it', async () => {
+    const flow = await page.evaluate(async () => {
+      const me = async () => (await app.client.fetch('/api/me')).json()
+      const before = await me()
+      await app.client.fetch('/api/login', { method: 'POST', body: JSON.stringify({ userId: 'u-42' }) })
+      const stored = sessionStorage.getItem('tessera:login')
+      const during = await me()
+      await app.client.fetch('/api/logout', { method: 'POST' })
+      const after = await me()
+      return { before, stored, has: app.client.has(app.Login), during, after, changes: app.changes }
+    })
+    expect(flow.before.login).toBeNull()
+    expect(flow.stored).toMatch(/^v1\.s\./)
+    expect(flow.during.login).toEqual({ userId: 'u-42' })
+    expect(flow.after.login).toBeNull()
+    expect(flow.has).toBe(false)
+    expect(flow.changes.filter((change) => change.session === 'login')).toEqual([
+      { session: 'login', value: true },
+      { session: 'login', value: false },
+    ])
+  })
+
+  it('never sends the header session, nor takes one, from an origin it was not given', async () => {
+    const result = await page.evaluate(async (thirdParty) => {
+      await app.client.fetch('/api/login', { method: 'POST', body: JSON.stringify({ userId: 'u-7' }) })
+      const token = sessionStorage.getItem('tessera:login')
+      const response = await app.client.fetch(`${thirdParty}/collect`)
+      return { token, exposed: response.headers.get('login'), after: sessionStorage.getItem('tessera:login') }
+    }, servers.thirdParty)
+    expect(result.exposed).toMatch(/^v1\./)
+    expect(result.after).toBe(result.token)
+    expect(servers.thirdPartySeen.at(-1)).toMatchObject({ path: '/collect', login: undefined })
+  })
+
+  it('writes a browser-owned cookie the server reads', async () => {
+    const me = await page.evaluate(async () => {
+      await app.client.set(app.Prefs, { theme: 'dark' })
+      return (await app.client.fetch('/api/me')).json()
+    })
+    expect(me.prefs).toEqual({ theme: 'dark' })
+  })
+
+  it('sees a change made in a second tab', async () => {
+    const other = await openPage()
+    await page.evaluate(() => app.client.get(app.Cart))
+    await other.evaluate(async () => {
+      await app.client.fetch('/api/cart', { method: 'POST', body: '{"items":[{"sku":"B-2","qty":3}]}' })
+      await app.client.set(app.Prefs, { theme: 'light' })
+    })
+    await page.waitForFunction(() => app.changes.some((change) => change.session === 'prefs'))
+    await page.waitForFunction(() => app.changes.some((change) => change.session === 'cart'))
+    const seen = await page.evaluate(() => ({ changes: app.changes, cart: app.client.peek(app.Cart) }))
+    expect(seen.cart).toEqual({ items: [{ sku: 'B-2', qty: 3 }] })
+    expect(seen.changes).toContainEqual({ session: 'prefs', value: { theme: 'light' } })
+    expect(seen.changes).toContainEqual({ session: 'cart', value: { items: [{ sku: 'B-2', qty: 3 }] } })
+  })
+})
