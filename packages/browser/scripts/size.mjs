@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundle budgets of @tessera/browser (BRIEF.md, "Measured, not claimed"). Bundles two small apps with
+// Bundle budgets of @tessera/browser (BRIEF.md, "Measured, not claimed"). Bundles small apps with
 // esbuild the way a browser app ships (minified ESM, code splitting, browser platform), then measures
 // min+gzip (level 9, 1 KB = 1000 B) per file:
 //   (a) createSessionClient + one client-visible session with jsonCodec, read once: initial chunks <= 2.5 KB
@@ -7,7 +7,9 @@
 //       load, lazy ones included, <= 7 KB
 //   (c) tweetnacl in no initial chunk, in either app
 // "Initial" is the entry chunk and every chunk it imports statically. tweetnacl is the fallback for
-// browsers without WebCrypto Ed25519; its chunk is reported on its own line. Exits 1 over budget.
+// browsers without WebCrypto Ed25519; its chunk is reported in its own column. Rows (a0) and (b0)
+// bundle the same session without the client, to show how much of each figure is the client's.
+// Exits 1 when a budget is exceeded.
 // Usage: node scripts/size.mjs [--verbose]   (lists every chunk with its largest inputs)
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -22,16 +24,26 @@ const KB = 1000
 
 // Any valid base64url Ed25519 public key: the apps are bundled, never run.
 const PUBLIC_KEY = 'xW811CliYa-iDQsfGAbJL9IZVTjcwFyr7VxrSH3OA7k'
-const app = (codec) => `
+const define = (json) =>
+  `const Cart = defineSession('cart', { visibility: 'client',${json ? ' codec: jsonCodec,' : ''} publicKeys: { '0': '${PUBLIC_KEY}' } })`
+const app = (json) => `
 import { createSessionClient } from '@tessera/browser'
-import { defineSession${codec ? ', jsonCodec' : ''} } from '@tessera/core'
-const Cart = defineSession('cart', { visibility: 'client',${codec ? ' codec: jsonCodec,' : ''} publicKeys: { '0': '${PUBLIC_KEY}' } })
+import { defineSession${json ? ', jsonCodec' : ''} } from '@tessera/core'
+${define(json)}
 const client = createSessionClient({ sessions: [Cart] })
 client.get(Cart).then((cart) => { document.body.textContent = JSON.stringify(cart) })
 `
+// The same apps without the client: what defining the session costs on its own (core's share).
+const alone = (json) => `
+import { defineSession${json ? ', jsonCodec' : ''} } from '@tessera/core'
+${define(json)}
+document.body.textContent = Cart.name
+`
 
 const scenarios = [
+  { id: 'a0', label: 'json codec, the session alone', source: alone(true), budget: {} },
   { id: 'a', label: 'json codec, read one session', source: app(true), budget: { initial: 2.5 * KB } },
+  { id: 'b0', label: 'superjson codec, the session alone', source: alone(false), budget: {} },
   { id: 'b', label: 'superjson codec, read one session', source: app(false), budget: { total: 7 * KB } },
 ]
 
@@ -139,6 +151,13 @@ for (const [i, row] of rows.entries()) {
   console.log(row.map((cell, j) => cell.padEnd(widths[j])).join('  '))
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
 }
+
+const byId = new Map(results.map((r) => [r.scenario.id, r]))
+const share = (id, key) => fmt(byId.get(id)[key].gz - byId.get(`${id}0`)[key].gz)
+console.log(
+  `\nthe client's own share (app minus the session alone): (a) initial +${share('a', 'initial')}, ` +
+    `all +${share('a', 'total')}; (b) initial +${share('b', 'initial')}, all +${share('b', 'total')}`,
+)
 
 if (verbose) {
   for (const r of results) {

@@ -14,6 +14,9 @@ import type { HeaderStore, HeaderStoreKind } from './header-store'
  * A session the browser may read: its whole value travels (`storage: 'client'`), it is visible to the
  * browser (`visibility: 'client'`), and it is either signed by the server (`ed25519`) or owned by the
  * browser (`none`). Server-only, sealed and server-stored sessions are not readable, by type.
+ *
+ * @example
+ * const Cart = defineSession('cart', { schema: cartSchema, visibility: 'client' }) // a ReadableSession
  */
 export type ReadableSession = SessionDescriptor<
   any,
@@ -25,7 +28,12 @@ export type ReadableSession = SessionDescriptor<
   }
 >
 
-/** A session the browser writes itself (`protection: 'none'`): preferences, a draft, a theme. */
+/**
+ * A session the browser writes itself (`protection: 'none'`): preferences, a draft, a theme.
+ *
+ * @example
+ * const Prefs = defineSession<{ theme: 'dark' | 'light' }>()('prefs', { visibility: 'client', protection: 'none' })
+ */
 export type BrowserOwnedSession = SessionDescriptor<
   any,
   {
@@ -36,10 +44,21 @@ export type BrowserOwnedSession = SessionDescriptor<
   }
 >
 
-/** A session carried in a request/response header; the client attaches and captures its token. */
+/**
+ * A session carried in a request/response header; the client attaches and captures its token.
+ *
+ * @example
+ * const Login = defineSession<{ userId: string }>()('login', { transport: 'header', storage: 'server' })
+ */
 export type HeaderSession = AnySessionDescriptor & { readonly transport: 'header' }
 
-/** Cookie attributes the client writes a browser-owned cookie session with. */
+/**
+ * Cookie attributes the client writes a browser-owned cookie session with (and the encoding it reads
+ * any cookie session with).
+ *
+ * @example
+ * createSessionClient({ sessions: [{ descriptor: Prefs, options: { maxAge: '52w', sameSite: 'strict' } }] })
+ */
 export interface ClientCookieOptions {
   /** @default '/' */
   readonly path?: string | undefined
@@ -60,31 +79,54 @@ export interface ClientCookieOptions {
   readonly encoding?: CookieEncoding | undefined
 }
 
-/** Where a header session's token is kept between requests. */
+/**
+ * Where a header session's token is kept between requests.
+ *
+ * @example
+ * createSessionClient({ sessions: [{ descriptor: Login, options: { store: 'local' } }] })
+ */
 export interface ClientHeaderOptions {
   /** @default the client's `headerStore` */
   readonly store?: HeaderStoreKind | HeaderStore | undefined
 }
 
-/** Per-session options of the client: cookie attributes for cookie sessions, a store for header sessions. */
+/**
+ * Per-session options of the client: cookie attributes for cookie sessions, a store for header sessions.
+ *
+ * @example
+ * const options: ClientSessionOptions = { path: '/', maxAge: null }
+ */
 export type ClientSessionOptions = ClientCookieOptions & ClientHeaderOptions
 
 /**
  * One session registered with the client: a descriptor, a server config made by core's `cookie(...)`
  * or `header(...)` (the client reads the cookie attributes and ignores server-only options), or a
  * descriptor with client options.
+ *
+ * @example
+ * const sessions: ClientSessionEntry[] = [Cart, cookie(Prefs, { maxAge: '52w' }), { descriptor: Login, options: { store: 'memory' } }]
  */
 export type ClientSessionEntry =
   | AnySessionDescriptor
   | SessionConfig
   | { readonly descriptor: AnySessionDescriptor; readonly options?: ClientSessionOptions | undefined }
 
-/** The descriptor of an entry. */
+/**
+ * The descriptor of an entry.
+ *
+ * @example
+ * type D = EntryDescriptor<{ descriptor: typeof Cart }> // typeof Cart
+ */
 export type EntryDescriptor<TEntry> = TEntry extends { readonly descriptor: infer TDescriptor }
   ? TDescriptor
   : TEntry
 
-/** Options of {@link createSessionClient}. */
+/**
+ * Options of {@link createSessionClient}.
+ *
+ * @example
+ * createSessionClient({ sessions: [Cart, Login], origins: [location.origin, 'https://api.example.com'], headerStore: 'local' })
+ */
 export interface SessionClientOptions<
   TEntries extends readonly ClientSessionEntry[] = readonly ClientSessionEntry[],
 > {
@@ -113,18 +155,32 @@ export interface SessionClientOptions<
   readonly now?: (() => number) | undefined
 }
 
-/** A `fetch`-compatible function. */
+/**
+ * A `fetch`-compatible function.
+ *
+ * @example
+ * const api = ky.create({ fetch: client.wrapFetch(fetch as FetchLike) })
+ */
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
 
 /**
  * What a subscriber is told: the verified value (or null) for a readable session; for a header
  * session the browser cannot read, whether a token is held.
+ *
+ * @example
+ * client.subscribe(Cart, (cart) => render(cart))
+ * client.subscribe(Login, (signedIn) => setSignedIn(signedIn))
  */
 export type SessionListener<TDescriptor> = TDescriptor extends ReadableSession
   ? (value: SessionValue<TDescriptor> | null) => void
   : (present: boolean) => void
 
-/** Typed sessions in the browser. Create it with {@link createSessionClient}. */
+/**
+ * Typed sessions in the browser. Create it with {@link createSessionClient}.
+ *
+ * @example
+ * const client: SessionClient<typeof Cart | typeof Login> = createSessionClient({ sessions: [Cart, Login] })
+ */
 export interface SessionClient<TRegistered extends AnySessionDescriptor = AnySessionDescriptor> {
   /**
    * The session's value: decoded, verified (Ed25519), unexpired and valid against the schema; null

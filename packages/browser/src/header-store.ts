@@ -1,4 +1,9 @@
-/** The built-in places a header session's token can be kept. */
+/**
+ * The built-in places a header session's token can be kept.
+ *
+ * @example
+ * createSessionClient({ sessions: [Login], headerStore: 'local' })
+ */
 export type HeaderStoreKind = 'memory' | 'session' | 'local'
 
 /**

@@ -16,8 +16,14 @@ import { createHeaderStore } from './header-store'
 type Runtime = typeof import('./client-runtime')
 
 let runtime: Promise<Runtime> | undefined
-/** The client's working parts, loaded once per page on first need. */
-const loadRuntime = (): Promise<Runtime> => (runtime ??= import('./client-runtime'))
+/** The client's working parts, loaded once per page on first need (and tried again after a failed load). */
+function loadRuntime(): Promise<Runtime> {
+  runtime ??= import('./client-runtime').catch((error: unknown) => {
+    runtime = undefined
+    throw error
+  })
+  return runtime
+}
 
 function normalizeOrigin(origin: string): string {
   try {
@@ -74,14 +80,16 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
         { session: name },
       )
     }
+    const store = descriptor.transport === 'header' ? storeFor(entryOptions?.store) : undefined
     const entry: ClientEntry = {
       descriptor,
       name,
       readable,
       owned: readable && descriptor.protection === 'none',
       cookie: descriptor.transport === 'cookie' ? entryOptions : undefined,
-      store: descriptor.transport === 'header' ? storeFor(entryOptions?.store) : undefined,
-      raw: undefined,
+      store,
+      // A header token kept from an earlier visit is known at once; a later change is then news.
+      raw: store?.get(name),
       settled: false,
       value: null,
       iat: 0,

@@ -6,7 +6,12 @@ import type { SessionClient } from '../client-types'
 
 const SessionClientContext = createContext<SessionClient<any> | null>(null)
 
-/** Props of {@link SessionClientProvider}. */
+/**
+ * Props of {@link SessionClientProvider}.
+ *
+ * @example
+ * const props: SessionClientProviderProps = { client, children: <App /> }
+ */
 export interface SessionClientProviderProps {
   readonly client: SessionClient<any>
   readonly children?: ReactNode

@@ -3,7 +3,12 @@ import { createSessionEngine } from '@tessera/core'
 import type { DefaultBodyType, HttpResponseResolver, PathParams } from 'msw'
 import { createCookieJar } from './cookie-jar'
 
-/** An msw resolver that also gets `sessions`: the real engine's sessions of the intercepted request. */
+/**
+ * An msw resolver that also gets `sessions`: the real engine's sessions of the intercepted request.
+ *
+ * @example
+ * const me: SessionResolver = async ({ sessions }) => HttpResponse.json(await sessions.get(Login))
+ */
 export type SessionResolver<
   TParams extends PathParams<keyof TParams> = PathParams,
   TRequestBody extends DefaultBodyType = DefaultBodyType,
@@ -15,10 +20,20 @@ export type SessionResolver<
 ) => // biome-ignore lint/suspicious/noConfusingVoidType: a resolver may end without a return, as in msw
 Response | undefined | void | Promise<Response | undefined | void>
 
-/** Options of {@link createMockSessions}: an engine, or what creates one (core's engine options). */
+/**
+ * Options of {@link createMockSessions}: an engine, or what creates one (core's engine options).
+ *
+ * @example
+ * createMockSessions({ secret: 'a test secret of at least 32 bytes!', sessions: [cookie(Cart)] })
+ */
 export type MockSessionsOptions = SessionEngineOptions | { readonly engine: SessionEngine }
 
-/** A back end's sessions inside msw handlers. Made by {@link createMockSessions}. */
+/**
+ * A back end's sessions inside msw handlers. Made by {@link createMockSessions}.
+ *
+ * @example
+ * afterEach(() => mock.reset())
+ */
 export interface MockSessions {
   /** The session engine the handlers run on. */
   readonly engine: SessionEngine

@@ -60,6 +60,16 @@ describe('subscribe: changes through this client', () => {
     expect(seen).toEqual([{ theme: 'dark' }, { theme: 'light' }, null])
   })
 
+  it('knows a header token kept from an earlier visit, so forgetting it is news', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN)
+    const sessions = track(createSessionClient({ sessions: [Login] }))
+    const listener = vi.fn()
+    sessions.subscribe(Login, listener)
+    await sessions.clear(Login)
+    expect(listener).toHaveBeenCalledExactlyOnceWith(false)
+    expect(sessionStorage.getItem('tessera:login')).toBeNull()
+  })
+
   it('stops after unsubscribe, and a throwing listener stops no other', async () => {
     const sessions = track(createSessionClient({ sessions: [Prefs] }))
     const thrown: unknown[] = []
