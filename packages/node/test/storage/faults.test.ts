@@ -1,8 +1,8 @@
 import { once } from 'node:events'
-import { cookie, createSessionEngine, defineSession, type SessionStorage } from '@tessera/core'
 import { Redis, type RedisOptions } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cookie, createSessions, defineSession, type SessionStorage } from '../../src'
 import { postgresStorage } from '../../src/postgres'
 import { redisStorage } from '../../src/redis'
 import { type Reply, send, startApp, type TestApp } from './helpers/http-app'
@@ -31,7 +31,7 @@ function counterApp(
   storage: SessionStorage,
   between: () => Promise<void> | void = () => {},
 ): Promise<TestApp> {
-  const engine = createSessionEngine({
+  const engine = createSessions({
     secret: 'faults-test-secret-of-32-bytes!!!!',
     sessions: [cookie(Counter, { storage })],
   })

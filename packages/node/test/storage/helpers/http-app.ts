@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { isSessionError, type RequestSessions, type SessionEngine, type SessionIO } from '@tessera/core'
+import type { RequestSessions, SessionEngine } from '../../../src'
+import { withSessions } from '../../../src/http'
 
 /** A route: what it returns is sent as JSON. */
 export type Route = (sessions: RequestSessions, url: URL) => Promise<unknown>
@@ -10,39 +11,27 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** The statuses a storage-backed app answers with (what the node adapters' status table gives). */
-const STATUS: Partial<Record<string, number>> = { STORAGE_UNAVAILABLE: 503, CONFLICT: 409 }
-
 /**
- * A minimal node:http app over core's engine: a `SessionIO` of five lines, routes by `METHOD /path`,
- * `SessionError`s mapped to statuses. Binds 127.0.0.1 on a free port.
+ * A node:http app on `@tessera/node/http`'s `withSessions`: routes by `METHOD /path`, their result
+ * sent as JSON; a `SessionError` a route throws is answered by the adapter's status table (503
+ * `STORAGE_UNAVAILABLE`, 409 `CONFLICT`). Binds 127.0.0.1 on a free port.
  */
 export async function startApp(engine: SessionEngine, routes: Record<string, Route>): Promise<TestApp> {
+  const handler = withSessions(engine, async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const route = routes[`${req.method} ${url.pathname}`]
+    if (!route) return void res.writeHead(404).end()
+    const body = JSON.stringify((await route(req.sessions, url)) ?? null)
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body)
+  })
   const server = createServer(async (req, res) => {
-    const io: SessionIO = {
-      requestHeader: (name) => {
-        const value = req.headers[name]
-        return Array.isArray(value) ? value.join(', ') : value
-      },
-      appendHeader: (name, value) => void res.appendHeader(name, value),
-      setHeader: (name, value) => void res.setHeader(name, value),
-      headersSent: () => res.headersSent,
-      isSecure: () => false,
-    }
-    const sessions = engine.open(io)
-    let status = 200
-    let body: unknown = null
     try {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      const route = routes[`${req.method} ${url.pathname}`]
-      if (route) body = await route(sessions, url)
-      else status = 404
-    } catch (error) {
-      status = (isSessionError(error) && STATUS[error.code]) || 500
-      body = { error: isSessionError(error) ? error.code : 'INTERNAL', message: (error as Error).message }
+      await handler(req, res)
+    } catch {
+      // Not a session error: the adapter leaves it to the app.
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"INTERNAL"}')
     }
-    sessions.commit()
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
   })
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve))
   const { port } = server.address() as AddressInfo
@@ -70,5 +59,6 @@ export async function send(app: TestApp, method: string, path: string, cookie?: 
   const response = await fetch(app.url + path, { method, headers: cookie ? { cookie } : {} })
   const setCookies = response.headers.getSetCookie()
   const pair = setCookies.map((line) => line.split(';')[0]!).find((p) => !p.endsWith('='))
-  return { status: response.status, body: await response.json(), setCookies, cookie: pair }
+  const text = await response.text()
+  return { status: response.status, body: text === '' ? null : JSON.parse(text), setCookies, cookie: pair }
 }
