@@ -59,7 +59,12 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     context = await browser.newContext()
     page = await openPage()
   })
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    // A failing test leaves a picture of the page in test-results/ (git-ignored) for the CI log.
+    if (task.result?.state === 'fail') {
+      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)
+      await page.screenshot({ path: `test-results/${name}.png` }).catch(() => undefined)
+    }
     await context.close()
   })
 
