@@ -4,3 +4,8 @@ declare module '*?raw' {
   export default text
 }
 declare module '*?second-copy'
+
+// Vite's import.meta.glob, as the portability test uses it (vite/client types stay out of core's tsconfig).
+interface ImportMeta {
+  glob<T>(pattern: string, options: { query: string; import: string; eager: true }): Record<string, T>
+}

@@ -18,8 +18,9 @@ function loadSuperjson(): Promise<Superjson> {
 const MAX_PLAIN_DEPTH = 64
 
 /**
- * True when `JSON.stringify(value)` round-trips it exactly: null, booleans, strings, finite numbers
- * other than -0, dense arrays and plain objects of those. Anything else needs superjson.
+ * True when `JSON.stringify(value)` round-trips it exactly and superjson would write nothing more:
+ * null, booleans, strings, finite numbers other than -0, dense arrays and plain objects of those,
+ * without the keys `__proto__`, `constructor` and `prototype`. Anything else takes superjson's path.
  */
 export function isJsonPlain(value: unknown, depth = 0): boolean {
   switch (typeof value) {
@@ -38,8 +39,9 @@ export function isJsonPlain(value: unknown, depth = 0): boolean {
       const proto = Object.getPrototypeOf(value)
       if (proto !== Object.prototype && proto !== null) return false
       for (const key in value) {
-        // superjson refuses such a key (prototype pollution); the fast path must not accept it either.
-        if (key === '__proto__') return false
+        // superjson refuses these keys (prototype pollution): the fast path must not accept what
+        // superjson.stringify would refuse, so such a value fails to encode on either path.
+        if (key === '__proto__' || key === 'constructor' || key === 'prototype') return false
         if (!isJsonPlain((value as Record<string, unknown>)[key], depth + 1)) return false
       }
       return true

@@ -47,6 +47,8 @@ describe('isJsonPlain', () => {
     ['a function', () => 1],
     ['a symbol', Symbol('s')],
     ['an object with an own __proto__ key', JSON.parse('{"__proto__":{"admin":true}}')],
+    ['an object with a constructor key', { constructor: 'x' }],
+    ['an object with a prototype key, deep inside', [{ a: { prototype: false } }]],
     ['a Date deep inside', { a: [{ b: new Date(0) }] }],
   ]
   for (const [label, value] of plain) it(`is true for ${label}`, () => expect(isJsonPlain(value)).toBe(true))
@@ -147,9 +149,17 @@ describe('superjsonCodec', () => {
     expect(await superjsonCodec.decode('{"json":{"a":"\\u00e9"}}')).toEqual({ a: 'é' })
   })
 
-  it('refuses to encode an own __proto__ key, as superjson does', async () => {
-    const value = JSON.parse('{"__proto__":{"admin":true}}')
-    await expect(async () => superjsonCodec.encode(value)).rejects.toThrow()
+  it('refuses to encode __proto__, constructor and prototype keys, as superjson does, on either path', async () => {
+    const values = [
+      JSON.parse('{"__proto__":{"admin":true}}'),
+      { constructor: 'x' },
+      [{ prototype: false }],
+      { constructor: 'x', at: new Date(0) },
+    ]
+    for (const value of values) {
+      expect(() => superjson.stringify(value)).toThrow()
+      await expect(async () => superjsonCodec.encode(value)).rejects.toThrow()
+    }
   })
 })
 

@@ -272,6 +272,14 @@ describe('cookie sessions', () => {
     expect(String((error as Error).cause)).not.toContain('1234567890')
   })
 
+  it('refuses a value with a key superjson refuses (constructor, prototype) with ENCODE_FAILED', async () => {
+    const Loose = defineSession<Record<string, unknown>>()('loose')
+    const sessions = createSessionEngine({ secret: SECRET, sessions: [Loose] }).open(fakeIO().io)
+    for (const value of [{ constructor: 'x' }, { a: [{ prototype: 1 }] }]) {
+      await expect(sessions.set(Loose, value)).rejects.toMatchObject({ code: 'ENCODE_FAILED' })
+    }
+  })
+
   it('runs async codecs', async () => {
     const slow: SessionCodec<string> = {
       name: 'slow',

@@ -1,0 +1,66 @@
+import { describe, expectTypeOf, it } from 'vitest'
+import { z } from 'zod'
+import type { RequestSessions } from '../src'
+import { cookie, createSessionEngine, defineSession, header } from '../src'
+
+const Cart = defineSession<{ items: string[] }>()('cart')
+const Prefs = defineSession('prefs', { schema: z.object({ theme: z.enum(['dark', 'light']) }) })
+const Login = defineSession<{ userId: string }>()('login', { transport: 'header', storage: 'server' })
+declare const sessions: RequestSessions
+
+describe('engine types', () => {
+  it('get returns the descriptor type or null', async () => {
+    expectTypeOf(await sessions.get(Cart)).toEqualTypeOf<{ items: string[] } | null>()
+    expectTypeOf(await sessions.get(Prefs)).toEqualTypeOf<{ theme: 'dark' | 'light' } | null>()
+    expectTypeOf(await sessions.get(Login)).toEqualTypeOf<{ userId: string } | null>()
+  })
+
+  it('set takes the descriptor type and refuses anything else', async () => {
+    await sessions.set(Cart, { items: ['a'] })
+    await sessions.set(Prefs, { theme: 'dark' })
+    // @ts-expect-error: items must be strings
+    await sessions.set(Cart, { items: [1] })
+    // @ts-expect-error: not a theme of the schema
+    await sessions.set(Prefs, { theme: 'blue' })
+    // @ts-expect-error: a value is required; clear ends a session
+    await sessions.set(Cart, null)
+    // @ts-expect-error: another session's value
+    await sessions.set(Login, { items: [] })
+  })
+
+  it('update and getOrSet keep the type', async () => {
+    expectTypeOf(await sessions.update(Cart, (current) => current ?? { items: [] })).toEqualTypeOf<{
+      items: string[]
+    }>()
+    expectTypeOf(await sessions.getOrSet(Login, () => ({ userId: 'u' }))).toEqualTypeOf<{ userId: string }>()
+    // @ts-expect-error: update must return the session type
+    await sessions.update(Cart, () => ({ items: 'a' }))
+  })
+
+  it('cookie() takes cookie descriptors only, header() header descriptors only', () => {
+    cookie(Cart, { maxAge: '7d', sameSite: 'strict' })
+    header(Login, { exposeHeader: false })
+    // @ts-expect-error: a header session cannot be registered as a cookie
+    cookie(Login)
+    // @ts-expect-error: a cookie session cannot be registered as a header
+    header(Cart)
+    // @ts-expect-error: cookie settings are not header settings
+    header(Login, { maxAge: '1d' })
+  })
+
+  it('merge and owner see the session type', () => {
+    cookie(Cart, { merge: (mine, theirs) => ({ items: [...mine.items, ...(theirs?.items ?? [])] }) })
+    header(Login, { owner: (value) => value.userId })
+    // @ts-expect-error: userId is not a property of the cart
+    cookie(Cart, { owner: (value) => value.userId })
+  })
+
+  it('createSessionEngine takes descriptors and registrations', () => {
+    const engine = createSessionEngine({
+      secret: 's'.repeat(32),
+      sessions: [Cart, cookie(Prefs), header(Login)],
+    })
+    expectTypeOf(engine.open).returns.toEqualTypeOf<RequestSessions>()
+    expectTypeOf(engine.invalidateOwner).returns.resolves.toBeNumber()
+  })
+})
