@@ -8,6 +8,11 @@ import { startSweeper } from '../storage-support/sweeper'
 import { createKeyedLock } from './keyed-lock'
 import { decodeSessionFile, encodeSessionFile, isExpired, type SessionFile } from './session-file'
 
+/**
+ * Options of {@link directoryStorage}.
+ *
+ * @example directoryStorage('/var/lib/my-app/sessions', { sweepInterval: '1h', durable: true })
+ */
 export interface DirectoryStorageOptions {
   /**
    * How often expired session files are deleted in the background, on an unref'd timer. `false`

@@ -16,6 +16,7 @@ export interface SessionFile {
 /** Format marker and number of the header line. */
 const FORMAT = 1
 
+/** The text of a session file. */
 export function encodeSessionFile(file: SessionFile): string {
   const header =
     file.owner === undefined

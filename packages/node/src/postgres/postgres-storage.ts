@@ -24,6 +24,11 @@ export interface PostgresPool {
   listenerCount?(event: 'error'): number
 }
 
+/**
+ * Options of {@link postgresStorage}.
+ *
+ * @example postgresStorage(pool, { table: 'app.sessions', createTable: false, timeout: 500 })
+ */
 export interface PostgresStorageOptions {
   /**
    * The table, `name` or `schema.name` (the schema must exist).

@@ -15,6 +15,11 @@ export interface RedisClient {
   readonly options?: { readonly keyPrefix?: string | undefined } | undefined
 }
 
+/**
+ * Options of {@link redisStorage}.
+ *
+ * @example redisStorage(redis, { prefix: 'my-app:sess:', timeout: 500 })
+ */
 export interface RedisStorageOptions {
   /**
    * Prefix of every key: sessions at `<prefix><id>`, owner indexes at `<prefix>owner:<owner>`.

@@ -1,0 +1,65 @@
+import { createServer } from 'node:net'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as directory from '../../src/directory'
+import * as postgres from '../../src/postgres'
+import * as redis from '../../src/redis'
+import { serverAvailable } from './helpers/servers'
+
+describe('storage entries', () => {
+  it('export these names from @tessera/node/directory, /redis and /postgres', () => {
+    const names = (entry: object) => Object.keys(entry).sort()
+    expect({
+      directory: names(directory),
+      redis: names(redis),
+      postgres: names(postgres),
+    }).toMatchInlineSnapshot(`
+      {
+        "directory": [
+          "directoryStorage",
+        ],
+        "postgres": [
+          "postgresStorage",
+          "postgresTableSql",
+        ],
+        "redis": [
+          "redisStorage",
+        ],
+      }
+    `)
+  })
+})
+
+/** A port on 127.0.0.1 that nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+describe('a missing server in the integration tests', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs()
+    vi.restoreAllMocks()
+  })
+
+  it('outside CI: the tests are skipped with one line saying so', async () => {
+    vi.stubEnv('CI', '')
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const port = await closedPort()
+    expect(await serverAvailable('Redis', port)).toBe(false)
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(warn.mock.calls[0]![0]).toBe(
+      `[tessera] Redis is not reachable on 127.0.0.1:${port}: skipping the Redis storage tests (with CI=true this fails)`,
+    )
+  })
+
+  it('with CI=true: a failure', async () => {
+    vi.stubEnv('CI', 'true')
+    const port = await closedPort()
+    await expect(serverAvailable('PostgreSQL', port)).rejects.toThrow(
+      `PostgreSQL is not reachable on 127.0.0.1:${port}: CI=true requires it`,
+    )
+  })
+})
