@@ -97,7 +97,7 @@ export function describeLifecycle(
       expect(counts).toEqual(Array.from({ length: 100 }, (_, i) => i + 1)) // each saw a distinct value
       expect((await send(app, 'GET', '/counter', start.cookie)).body).toEqual({ count: 100 })
       expect((await storage.read(start.body))?.version).toBe(101)
-    })
+    }, 60_000) // bounded; contention makes it the slowest test (thousands of retried writes on a directory)
 
     it('regenerate moves the session to a new id; the old id reads as absent', async () => {
       const visit = await send(app, 'POST', '/visit')
