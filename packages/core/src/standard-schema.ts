@@ -43,7 +43,12 @@ export function validateWith<T>(
   value: unknown,
 ): SchemaOutcome<T> | Promise<SchemaOutcome<T>> {
   const result = schema['~standard'].validate(value)
-  return result instanceof Promise ? result.then(toOutcome) : toOutcome(result)
+  // Any thenable, not only this realm's Promise: reading `issues` off a pending promise would pass it.
+  return isThenable(result) ? Promise.resolve(result).then(toOutcome) : toOutcome(result)
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function'
 }
 
 function toOutcome<T>(result: StandardSchemaV1.Result<T>): SchemaOutcome<T> {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { SessionCodec } from '../../src'
-import { cookie, createSessionEngine, defineSession, isSessionError, jsonCodec } from '../../src'
+import type { SessionCodec, SessionTransformer } from '../../src'
+import {
+  cookie,
+  createSessionEngine,
+  decodeBase64url,
+  defineSession,
+  isSessionError,
+  jsonCodec,
+} from '../../src'
 import { cookiePair, FakeBrowser, fakeClock, fakeIO, isClearing, SECRET } from '../helpers/fake-io'
 
 const Cart = defineSession<{ items: string[]; at?: Date }>()('cart')
@@ -278,6 +285,57 @@ describe('cookie sessions', () => {
     for (const value of [{ constructor: 'x' }, { a: [{ prototype: 1 }] }]) {
       await expect(sessions.set(Loose, value)).rejects.toMatchObject({ code: 'ENCODE_FAILED' })
     }
+  })
+
+  it('applies transformers in order on write and in reverse on read, to the value or to the id', async () => {
+    const log: string[] = []
+    const tag = (name: string): SessionTransformer => ({
+      write: (text) => {
+        log.push(`write ${name}`)
+        return `${name}(${text})`
+      },
+      read: (text) => {
+        log.push(`read ${name}`)
+        return text.startsWith(`${name}(`) && text.endsWith(')') ? text.slice(name.length + 1, -1) : null
+      },
+    })
+    const transformers = [tag('a'), tag('b')]
+    const Login = defineSession<{ user: string }>()('login', { storage: 'server', protection: 'none' })
+    const engine = createSessionEngine({
+      secret: SECRET,
+      sessions: [cookie(Cart, { transformers }), cookie(Login, { transformers })],
+    })
+    const browser = new FakeBrowser(engine)
+    await browser.request(async (s) => {
+      await s.set(Cart, { items: ['x'] })
+      await s.set(Login, { user: 'ada' })
+    })
+    expect(log).toEqual(['write a', 'write b', 'write a', 'write b'])
+    const loginBody = browser.cookies.get('login')!.split('.')[4]!
+    const id = new TextDecoder().decode(decodeBase64url(loginBody)!)
+    expect(id).toMatch(/^b\(a\([A-Za-z0-9_-]{22}\)\)$/)
+    log.length = 0
+    const { result } = await browser.request(async (s) => [await s.get(Cart), await s.get(Login)])
+    expect(result).toEqual([{ items: ['x'] }, { user: 'ada' }])
+    expect(log).toEqual(['read b', 'read a', 'read b', 'read a'])
+  })
+
+  it('update works on client-stored sessions and returns the new value', async () => {
+    const { browser } = setup()
+    const first = await browser.request((s) =>
+      s.update(Cart, (cart) => ({ items: [...(cart?.items ?? []), 'a'] })),
+    )
+    expect(first.result).toEqual({ items: ['a'] })
+    const second = await browser.request((s) =>
+      s.update(Cart, (cart) => ({ items: [...(cart?.items ?? []), 'b'] })),
+    )
+    expect(second.result).toEqual({ items: ['a', 'b'] })
+  })
+
+  it('id() is null for a client-stored session', async () => {
+    const { browser } = setup()
+    await browser.request((s) => s.set(Cart, { items: [] }))
+    expect((await browser.request((s) => s.id(Cart))).result).toBeNull()
   })
 
   it('runs async codecs', async () => {

@@ -68,6 +68,27 @@ describe('schema validation', () => {
     expect((await browser.request((s) => s.get(Prefs))).result).toEqual({ theme: 'light', n: 3 })
   })
 
+  it('awaits a schema that answers with a thenable that is not a native Promise (another realm, say)', async () => {
+    const thenable = <T>(value: T) => ({ then: (resolve: (v: T) => void) => resolve(value) })
+    const positive: StandardSchemaV1<unknown, number> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: (value) =>
+          thenable(
+            typeof value === 'number' && value > 0 ? { value } : { issues: [{ message: 'not positive' }] },
+          ) as never,
+      },
+    }
+    const Count = defineSession('count', { schema: positive })
+    const browser = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [Count] }))
+    await browser.request(async (s) => {
+      await expect(s.set(Count, -1)).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+      await s.set(Count, 3)
+    })
+    expect((await browser.request((s) => s.get(Count))).result).toBe(3)
+  })
+
   it('runs async schemas', async () => {
     const schema = z.object({ name: z.string() }).refine(async (value) => value.name !== 'root')
     const User = defineSession('user', { schema })
