@@ -69,6 +69,7 @@ describe('schema validation', () => {
   })
 
   it('awaits a schema that answers with a thenable that is not a native Promise (another realm, say)', async () => {
+    // biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is what this test needs
     const thenable = <T>(value: T) => ({ then: (resolve: (v: T) => void) => resolve(value) })
     const positive: StandardSchemaV1<unknown, number> = {
       '~standard': {
