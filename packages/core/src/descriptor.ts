@@ -1,5 +1,6 @@
 import type { SessionCodec } from './codec/codec'
 import { superjsonCodec } from './codec/superjson-codec'
+import { KEY_ID } from './crypto/key-ring'
 import type { Duration } from './duration'
 import { toSeconds } from './duration'
 import { decodeBase64url } from './encoding/base64url'
@@ -45,7 +46,8 @@ export interface SessionOptions<T = unknown> {
   readonly codec?: SessionCodec<T> | undefined
   /**
    * Ed25519 public keys by key id (base64url, 32 bytes), for browsers that verify this session.
-   * The server prints them with `sessions.publicKeys()`.
+   * The server prints them with `sessions.publicKeys()`. Only for the `ed25519` protection; a
+   * malformed key is refused here (`INVALID_OPTION`) rather than failing later in the browser.
    */
   readonly publicKeys?: Readonly<Record<string, string>> | undefined
 }
@@ -112,7 +114,6 @@ type InferValue<TOptions> = TOptions extends { readonly schema: infer TSchema ex
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/
 const DEFAULT_IDLE_SECONDS = 7 * 86_400
 const PROTECTIONS: readonly unknown[] = ['none', 'signed', 'ed25519', 'sealed'] satisfies Protection[]
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
 const ED25519_PUBLIC_KEY_BYTES = 32
 
 /**

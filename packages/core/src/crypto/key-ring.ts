@@ -31,7 +31,8 @@ export interface KeyRing {
 }
 
 export const MIN_SECRET_BYTES = 32
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
+/** What a key id may look like: it travels in tokens, between dots. */
+export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
 const HKDF_SALT = utf8('tessera/v1')
 
 /** The key id a lone master secret gets. */
