@@ -23,8 +23,9 @@ export type { Duration } from './duration'
 export { MAX_DURATION_SECONDS, toSeconds } from './duration'
 export { decodeBase64url, encodeBase64url } from './encoding/base64url'
 export type { EngineInternals, InvalidSessionEvent } from './engine/engine-internals'
-export type { SessionIO } from './engine/request-sessions'
-export { HEADER_CLEARED, RequestSessions } from './engine/request-sessions'
+export { RequestSessions } from './engine/request-sessions'
+export type { SessionIO } from './engine/session-io'
+export { HEADER_CLEARED } from './engine/session-io'
 export type {
   CookieSessionOptions,
   HeaderSessionOptions,

@@ -40,6 +40,8 @@ export interface Binding {
         readonly encoding: CookieEncoding
         /** Seconds; null: browser-session cookie; undefined: follow the token's expiry. */
         readonly maxAge: number | null | undefined
+        /** Most cookies one token may be split across; 1 when chunking is off. */
+        readonly maxChunks: number
       }
     | undefined
   readonly exposeHeader: boolean
@@ -55,7 +57,7 @@ export function createBinding(
   const options = config.options as CookieSessionOptions & HeaderSessionOptions
   const name = descriptor.name
   const isCookie = descriptor.transport === 'cookie'
-  const maxRetries = options.maxRetries ?? 5
+  const maxRetries = options.maxRetries ?? 10
   if (!Number.isInteger(maxRetries) || maxRetries < 1) {
     throw new SessionError('INVALID_OPTION', `session "${name}": maxRetries must be a positive integer`, {
       session: name,
@@ -72,6 +74,17 @@ export function createBinding(
     )
   }
   const serverStored = descriptor.storage === 'server'
+  const chunking = isCookie ? (options as CookieSessionOptions).chunking : undefined
+  const maxChunks = chunking === true ? 3 : chunking ? chunking.maxChunks : 1
+  if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > 99) {
+    throw new SessionError(
+      'INVALID_OPTION',
+      `cookie "${name}": chunking.maxChunks must be an integer from 1 to 99`,
+      {
+        session: name,
+      },
+    )
+  }
   return {
     index,
     descriptor,
@@ -99,6 +112,7 @@ export function createBinding(
             options.maxAge === undefined || options.maxAge === null
               ? options.maxAge
               : toSeconds(options.maxAge, `cookie "${name}" maxAge`),
+          maxChunks,
         }
       : undefined,
     exposeHeader: options.exposeHeader ?? true,

@@ -3,81 +3,18 @@ import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
 import { SESSION_ID } from '../identity'
 import { validateWith } from '../standard-schema'
-import {
-  decodeCookieValue,
-  encodeCookieValue,
-  MAX_COOKIE_BYTES,
-  readCookie,
-  serializeCookie,
-} from '../transport/cookie'
 import type { Claims } from '../wire/token'
 import type { Binding } from './binding'
 import type { EngineInternals } from './engine-internals'
+import { storageCall, storeValue, ttlMillis } from './server-store'
+import type { SessionIO } from './session-io'
+import type { SessionState } from './session-state'
+import { forgetValue, newState } from './session-state'
+import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
+import { assertFits, readIncoming, writeOutgoing } from './transport'
 
-/**
- * What an adapter gives the engine for one request: read request headers, write response headers.
- * Implementations are a few lines per framework; none builds a WHATWG Request.
- */
-export interface SessionIO {
-  /** A request header by lowercase name (`cookie` for the Cookie header). */
-  requestHeader(name: string): string | undefined
-  /** Adds a response header line (each Set-Cookie is one). */
-  appendHeader(name: string, value: string): void
-  /** Sets a response header, replacing any value. */
-  setHeader(name: string, value: string): void
-  /** True once the response headers are sent. */
-  headersSent(): boolean
-  /** True when the request arrived over https; decides `Secure` when it is `'auto'`. */
-  isSecure(): boolean
-}
-
-/** The value a header session's response header carries to tell the browser to drop its copy. */
-export const HEADER_CLEARED = 'cleared'
-
-/** Per request, per session: what was read and what is to be written. */
-interface State {
-  loading: Promise<void> | undefined
-  loaded: boolean
-  /** The request carried a token for this session (valid or not). */
-  incoming: boolean
-  value: unknown
-  /** Codec text of `value` as read or last written, for skipping equal writes. */
-  text: string | undefined
-  /** Start of the session being continued (kept on re-issue so the absolute limit holds). */
-  iat: number | undefined
-  /** Expiry of the token that travels (incoming, or about to be written). */
-  exp: number
-  /** Server-stored sessions: the id and the stored version read. */
-  id: string | undefined
-  version: number | undefined
-  /** A token to write, or null to clear; undefined when nothing is to be written. */
-  pending: string | null | undefined
-}
-
-function newState(): State {
-  return {
-    loading: undefined,
-    loaded: false,
-    incoming: false,
-    value: null,
-    text: undefined,
-    iat: undefined,
-    exp: 0,
-    id: undefined,
-    version: undefined,
-    pending: undefined,
-  }
-}
-
-/** A failure of the storage, with a message that carries no id and no value. */
-export function storageError(session: string, cause: unknown): SessionError {
-  if (isSessionError(cause)) return cause
-  const summary = cause instanceof Error ? cause.name : 'error'
-  return new SessionError('STORAGE_UNAVAILABLE', `session "${session}": the storage failed (${summary})`, {
-    cause,
-    session,
-  })
-}
+/** Value type of a descriptor, or what an `update` function may return (null ends the session). */
+type Value<TDescriptor> = SessionValue<TDescriptor>
 
 /**
  * The sessions of one request: Ktor's `call.sessions`. Reading is lazy (nothing is parsed, verified
@@ -86,7 +23,7 @@ export function storageError(session: string, cause: unknown): SessionError {
 export class RequestSessions {
   readonly #engine: EngineInternals
   readonly #io: SessionIO
-  readonly #states: (State | undefined)[] = []
+  readonly #states: (SessionState | undefined)[] = []
   #committed = false
 
   constructor(engine: EngineInternals, io: SessionIO) {
@@ -100,11 +37,11 @@ export class RequestSessions {
    */
   async get<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
-  ): Promise<SessionValue<TDescriptor> | null> {
+  ): Promise<Value<TDescriptor> | null> {
     const binding = this.#engine.binding(descriptor)
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
-    return state.value as SessionValue<TDescriptor> | null
+    return state.value as Value<TDescriptor> | null
   }
 
   /**
@@ -113,31 +50,20 @@ export class RequestSessions {
    */
   async set<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
-    value: SessionValue<TDescriptor>,
+    value: Value<TDescriptor>,
   ): Promise<void> {
     const binding = this.#engine.binding(descriptor)
     this.#assertOpen(binding)
-    let checked: unknown = value
-    if (value === null || value === undefined) {
-      throw new SessionError(
-        'INVALID_VALUE',
-        `session "${binding.name}": set needs a value; use clear to end the session`,
-        { session: binding.name },
-      )
-    }
-    if (binding.descriptor.schema) checked = await this.#validate(binding, value)
-    const text = await this.#encode(binding, checked)
+    assertValue(binding, value)
+    const checked = await validateValue(binding, value)
+    const text = await encodeValue(binding, checked)
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
     if (binding.skipEqualWrites && state.value !== null && state.text === text) return
-    if (binding.storage) {
-      // #store keeps what it stored, which a merge may have changed.
-      await this.#store(binding, state, checked, text)
-    } else {
-      await this.#issue(binding, state, text)
-      state.value = checked
-      state.text = text
-    }
+    if (binding.storage) return this.#store(binding, state, checked, text)
+    await this.#issue(binding, state, text)
+    state.value = checked
+    state.text = text
   }
 
   /** Ends the session: a server-stored entry is invalidated, and the browser's copy is cleared. */
@@ -147,50 +73,62 @@ export class RequestSessions {
     const state = this.#state(binding)
     if (state.loading) await state.loading
     if (binding.storage) {
-      const id = state.loaded ? state.id : await this.#incomingId(binding, state)
-      if (id !== undefined) await this.#storageCall(binding, () => binding.storage!.invalidate(id))
+      const id = state.loaded ? state.id : (await this.#openIncoming(binding, state))?.payload
+      if (id !== undefined) await storageCall(binding, () => binding.storage!.invalidate(id))
     } else if (!state.loaded) {
-      state.incoming = this.#readToken(binding) !== undefined
+      const incoming = readIncoming(binding, this.#io)
+      state.incoming = incoming !== undefined
+      state.incomingChunks = incoming === undefined || incoming === 'missing-chunk' ? 1 : incoming.chunks
     }
     state.loaded = true
-    state.value = null
-    state.text = undefined
-    state.iat = undefined
-    state.id = undefined
-    state.version = undefined
+    forgetValue(state)
     state.pending = state.incoming ? null : undefined
   }
 
   /**
-   * Reads, applies `fn` and writes back. For server-stored sessions a concurrent change is detected
-   * (compare-and-set) and `fn` re-applied to the fresh value, up to `maxRetries` times.
+   * Reads the session once and ends it: a flash value (a notice for the next page, say). Returns the
+   * value, or null when there was none.
+   *
+   * @example await req.sessions.set(Notice, { text: 'Saved' }) // POST …, then on the next GET:
+   * const notice = await req.sessions.take(Notice)
+   */
+  async take<TDescriptor extends AnySessionDescriptor>(
+    descriptor: TDescriptor,
+  ): Promise<Value<TDescriptor> | null> {
+    const value = await this.get(descriptor)
+    if (value !== null) await this.clear(descriptor)
+    return value
+  }
+
+  /**
+   * Reads, applies `fn` and writes back; `fn` returning null ends the session. For server-stored
+   * sessions a concurrent change is detected (compare-and-set) and `fn` re-applied to the fresh value,
+   * after a short random pause, up to `maxRetries` times.
    *
    * @example await req.sessions.update(Counter, (c) => ({ count: (c?.count ?? 0) + 1 }))
    */
-  async update<TDescriptor extends AnySessionDescriptor>(
+  async update<TDescriptor extends AnySessionDescriptor, TNext extends Value<TDescriptor> | null>(
     descriptor: TDescriptor,
-    fn: (
-      current: SessionValue<TDescriptor> | null,
-    ) => SessionValue<TDescriptor> | Promise<SessionValue<TDescriptor>>,
-  ): Promise<SessionValue<TDescriptor>> {
+    fn: (current: Value<TDescriptor> | null) => TNext | Promise<TNext>,
+  ): Promise<null extends TNext ? Value<TDescriptor> | null : Value<TDescriptor>> {
     const binding = this.#engine.binding(descriptor)
     for (let attempt = 1; ; attempt++) {
       const next = await fn(await this.get(descriptor))
       try {
-        await this.set(descriptor, next)
+        if (next === null) {
+          await this.clear(descriptor)
+          return null as never
+        }
+        await this.set(descriptor, next as Value<TDescriptor>)
         // What was stored: `next`, or what a merge made of it.
-        return this.#state(binding).value as SessionValue<TDescriptor>
+        return this.#state(binding).value as never
       } catch (error) {
         if (!isSessionError(error, 'CONFLICT') || attempt >= binding.maxRetries) throw error
-        // Read afresh; if the entry is gone meanwhile, the next set starts a new session.
         const state = this.#state(binding)
         state.loaded = false
         state.loading = undefined
-        state.value = null
-        state.text = undefined
-        state.iat = undefined
-        state.id = undefined
-        state.version = undefined
+        forgetValue(state)
+        await pause(attempt)
       }
     }
   }
@@ -198,8 +136,8 @@ export class RequestSessions {
   /** The session's value, or `init()` stored as the new session when there is none. */
   async getOrSet<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
-    init: () => SessionValue<TDescriptor> | Promise<SessionValue<TDescriptor>>,
-  ): Promise<SessionValue<TDescriptor>> {
+    init: () => Value<TDescriptor> | Promise<Value<TDescriptor>>,
+  ): Promise<Value<TDescriptor>> {
     const current = await this.get(descriptor)
     if (current !== null) return current
     const value = await init()
@@ -224,7 +162,7 @@ export class RequestSessions {
     state.id = undefined
     state.version = undefined
     await this.#store(binding, state, state.value, state.text)
-    if (oldId !== undefined) await this.#storageCall(binding, () => binding.storage!.invalidate(oldId))
+    if (oldId !== undefined) await storageCall(binding, () => binding.storage!.invalidate(oldId))
   }
 
   /** The id of a server-stored session, or null when there is none (for "sign out other devices"). */
@@ -246,46 +184,38 @@ export class RequestSessions {
     for (let i = 0; i < states.length; i++) {
       const state = states[i]
       if (state?.pending === undefined) continue
-      const binding = this.#engine.bindings[i]!
-      if (binding.cookie) this.#io.appendHeader('set-cookie', this.#cookieLine(binding, state))
-      else this.#writeHeader(binding, state.pending)
+      writeOutgoing(this.#engine.bindings[i]!, state, this.#io, this.#engine.nowSeconds())
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // reading
 
-  #state(binding: Binding): State {
+  #state(binding: Binding): SessionState {
     let state = this.#states[binding.index]
     if (!state) this.#states[binding.index] = state = newState()
     return state
   }
 
-  #ensureLoaded(binding: Binding, state: State): Promise<void> {
+  #ensureLoaded(binding: Binding, state: SessionState): Promise<void> {
     state.loading ??= this.#load(binding, state)
     return state.loading
   }
 
-  /** The raw incoming token, after cookie decoding; undefined when the request carries none. */
-  #readToken(binding: Binding): string | undefined {
-    if (!binding.cookie) {
-      const value = this.#io.requestHeader(binding.headerKey)
-      return value === undefined || value === '' || value === HEADER_CLEARED ? undefined : value
-    }
-    const raw = readCookie(this.#io.requestHeader('cookie'), binding.name)
-    if (raw === undefined || raw === '') return undefined
-    return decodeCookieValue(raw, binding.cookie.encoding) ?? ''
-  }
-
-  /** Opens the incoming token: its payload (after transformers) and claims, or undefined when invalid. */
+  /** Opens the incoming token: its payload (after transformers) and claims; undefined when absent or invalid. */
   async #openIncoming(
     binding: Binding,
-    state: State,
-  ): Promise<{ payload: string; claims: Claims; stale: boolean } | undefined> {
-    const token = this.#readToken(binding)
-    if (token === undefined) return undefined
+    state: SessionState,
+  ): Promise<(Claims & { payload: string; stale: boolean }) | undefined> {
+    const incoming = readIncoming(binding, this.#io)
+    if (incoming === undefined) return undefined
     state.incoming = true
-    const opened = await binding.protector.open(token, this.#engine.nowSeconds())
+    if (incoming === 'missing-chunk') {
+      state.incomingChunks = 1
+      return this.#invalid(binding, state, InvalidReason.CHUNK_MISSING)
+    }
+    state.incomingChunks = incoming.chunks
+    const opened = await binding.protector.open(incoming.token, this.#engine.nowSeconds())
     if (!opened.ok) return this.#invalid(binding, state, opened.reason)
     const payload =
       binding.transformers.length === 0
@@ -294,68 +224,49 @@ export class RequestSessions {
     if (payload === null) return this.#invalid(binding, state, InvalidReason.TRANSFORM_FAILED)
     if (binding.storage && !SESSION_ID.test(payload))
       return this.#invalid(binding, state, InvalidReason.MALFORMED)
-    return { payload, claims: opened, stale: opened.stale }
+    return { payload, iat: opened.iat, exp: opened.exp, stale: opened.stale }
   }
 
-  /** The incoming id of a server-stored session, verified but not looked up. */
-  async #incomingId(binding: Binding, state: State): Promise<string | undefined> {
-    return (await this.#openIncoming(binding, state))?.payload
-  }
-
-  async #load(binding: Binding, state: State): Promise<void> {
+  async #load(binding: Binding, state: SessionState): Promise<void> {
     const opened = await this.#openIncoming(binding, state)
     state.loaded = true
     if (!opened) return
     let text = opened.payload
     if (binding.storage) {
-      const record = await this.#storageCall(binding, () => binding.storage!.read(opened.payload))
-      if (!record) return this.#forget(binding, state, InvalidReason.NOT_FOUND)
+      const record = await storageCall(binding, () => binding.storage!.read(opened.payload))
+      if (!record) return this.#invalid(binding, state, InvalidReason.NOT_FOUND)
       text = record.data
       state.id = opened.payload
       state.version = record.version
     }
-    let value: unknown
-    try {
-      const decoded = binding.codec.decode(text)
-      value = typeof (decoded as PromiseLike<unknown>)?.then === 'function' ? await decoded : decoded
-    } catch {
-      return this.#forget(binding, state, InvalidReason.DECODE_FAILED)
-    }
+    let value = await decodeValue(binding, text)
+    if (value === undefined || value === null)
+      return this.#invalid(binding, state, InvalidReason.DECODE_FAILED)
     if (binding.descriptor.schema) {
       const outcome = await validateWith(binding.descriptor.schema, value)
-      if (!outcome.ok) return this.#forget(binding, state, InvalidReason.SCHEMA_FAILED)
+      if (!outcome.ok) return this.#invalid(binding, state, InvalidReason.SCHEMA_FAILED)
       value = outcome.value
     }
-    if (value === null || value === undefined)
-      return this.#forget(binding, state, InvalidReason.DECODE_FAILED)
     state.value = value
     state.text = text
-    state.iat = opened.claims.iat
-    state.exp = opened.claims.exp
-    if (opened.stale || this.#rollingDue(binding, opened.claims)) await this.#renew(binding, state, text)
+    state.iat = opened.iat
+    state.exp = opened.exp
+    if (opened.stale || this.#rollingDue(binding, opened)) await this.#renew(binding, state, text)
   }
 
   /** An invalid incoming session: reported, absent, and its cookie or header cleared. */
-  #invalid(binding: Binding, state: State, reason: InvalidReason): undefined {
+  #invalid(binding: Binding, state: SessionState, reason: InvalidReason): undefined {
     state.loaded = true
-    state.value = null
+    forgetValue(state)
     if (!this.#committed) state.pending = null
     this.#engine.onInvalid?.({ session: binding.name, reason })
     return undefined
   }
 
-  /** Like {@link #invalid}, and a server-stored entry that cannot be read back is dropped too. */
-  #forget(binding: Binding, state: State, reason: InvalidReason): undefined {
-    state.id = undefined
-    state.version = undefined
-    return this.#invalid(binding, state, reason)
-  }
-
   /** True when the session is idle-limited and past half of its idle time, so renewing moves its expiry. */
   #rollingDue(binding: Binding, claims: Claims): boolean {
     if (binding.idle === null || claims.exp === 0) return false
-    const now = this.#engine.nowSeconds()
-    if (claims.exp - now >= binding.idle / 2) return false
+    if (claims.exp - this.#engine.nowSeconds() >= binding.idle / 2) return false
     return this.#claims(binding, claims.iat).exp > claims.exp
   }
 
@@ -363,7 +274,7 @@ export class RequestSessions {
    * Re-issues the session read (old key, or rolling expiry) without changing its value. Best effort:
    * when it cannot happen (response already sent, storage down) the session still holds until expiry.
    */
-  async #renew(binding: Binding, state: State, text: string): Promise<void> {
+  async #renew(binding: Binding, state: SessionState, text: string): Promise<void> {
     if (this.#committed || this.#io.headersSent()) return
     try {
       if (!binding.storage) return await this.#issue(binding, state, text)
@@ -372,7 +283,7 @@ export class RequestSessions {
       const ttl = ttlMillis(claims, this.#engine.nowSeconds())
       const version = await binding.storage.write(id, text, { ttl, expectedVersion: state.version })
       if (version !== null) state.version = version
-      await this.#issueId(binding, state, id, claims)
+      await this.#issueToken(binding, state, id, claims)
     } catch {
       // Renewal is an optimisation of lifetime; the read itself succeeded.
     }
@@ -391,29 +302,6 @@ export class RequestSessions {
     }
   }
 
-  async #validate(binding: Binding, value: unknown): Promise<unknown> {
-    const outcome = await validateWith(binding.descriptor.schema!, value)
-    if (outcome.ok) return outcome.value
-    throw new SessionError(
-      'INVALID_VALUE',
-      `session "${binding.name}": the value fails the schema (${outcome.issues.length} issue${outcome.issues.length === 1 ? '' : 's'})`,
-      { session: binding.name },
-    )
-  }
-
-  async #encode(binding: Binding, value: unknown): Promise<string> {
-    try {
-      const text = binding.codec.encode(value)
-      return typeof text === 'string' ? text : await text
-    } catch (cause) {
-      throw new SessionError(
-        'ENCODE_FAILED',
-        `session "${binding.name}": the ${binding.codec.name} codec cannot encode the value`,
-        { cause: cause instanceof Error ? new Error(cause.name) : undefined, session: binding.name },
-      )
-    }
-  }
-
   /** Claims for a token written now: the session keeps its start; expiry from idle and absolute limits. */
   #claims(binding: Binding, start: number | undefined): Claims {
     const now = this.#engine.nowSeconds()
@@ -425,104 +313,40 @@ export class RequestSessions {
   }
 
   /** Protects `text` into a token for a client-stored session and marks it to be written. */
-  async #issue(binding: Binding, state: State, text: string): Promise<void> {
-    const claims = this.#claims(binding, state.iat)
-    const payload =
-      binding.transformers.length === 0 ? text : await transformWrite(binding.transformers, text)
-    this.#setPending(binding, state, await binding.protector.protect(payload, claims), claims)
+  #issue(binding: Binding, state: SessionState, text: string): Promise<void> {
+    return this.#issueToken(binding, state, text, this.#claims(binding, state.iat))
   }
 
-  /** Protects a server-stored session's id into a token and marks it to be written. */
-  async #issueId(binding: Binding, state: State, id: string, claims: Claims): Promise<void> {
-    const payload = binding.transformers.length === 0 ? id : await transformWrite(binding.transformers, id)
-    this.#setPending(binding, state, await binding.protector.protect(payload, claims), claims)
-  }
-
-  #setPending(binding: Binding, state: State, token: string, claims: Claims): void {
+  /** Protects a payload (a client-stored value's text, or a server-stored id) and marks it to be written. */
+  async #issueToken(binding: Binding, state: SessionState, payload: string, claims: Claims): Promise<void> {
+    const transformed =
+      binding.transformers.length === 0 ? payload : await transformWrite(binding.transformers, payload)
+    const token = await binding.protector.protect(transformed, claims)
     this.#assertOpen(binding)
-    if (binding.cookie) {
-      const bytes = binding.name.length + 1 + encodeCookieValue(token, binding.cookie.encoding).length
-      if (bytes > MAX_COOKIE_BYTES) {
-        throw new SessionError(
-          'TOO_LARGE',
-          `session "${binding.name}": the cookie would be ${bytes} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; store it server-side or make it smaller`,
-          { session: binding.name },
-        )
-      }
-    }
+    assertFits(binding, token)
     state.iat = claims.iat
     state.exp = claims.exp
     state.pending = token
   }
 
-  /**
-   * Writes a server-stored session with compare-and-set; on conflict merges when a merge function is
-   * given. Keeps what it stored in `state`. An entry that vanished meanwhile (signed out, expired) is
-   * never brought back under its old id: the merged value starts a new session.
-   */
-  async #store(binding: Binding, state: State, value: unknown, text: string): Promise<void> {
-    const storage = binding.storage!
-    let isNew = state.id === undefined
-    let id = state.id ?? this.#newId(binding)
-    let expectedVersion: number | null = isNew ? null : (state.version ?? null)
-    let mine = value
-    let data = text
-    let claims = this.#claims(binding, state.iat)
-    for (let attempt = 1; ; attempt++) {
-      const owner = binding.owner?.(mine)
-      const version = await this.#storageCall(binding, () =>
-        storage.write(id, data, {
-          ttl: ttlMillis(claims, this.#engine.nowSeconds()),
-          expectedVersion,
-          owner,
-        }),
-      )
-      if (version !== null) {
-        state.id = id
-        state.version = version
-        break
-      }
-      if (!binding.merge || attempt >= binding.maxRetries) {
-        throw new SessionError(
-          'CONFLICT',
-          `session "${binding.name}": another request changed the session first; re-read and retry (or give a merge function)`,
-          { session: binding.name },
-        )
-      }
-      const theirs = await this.#storageCall(binding, () => storage.read(id))
-      const theirValue = theirs ? await this.#decodeQuietly(binding, theirs.data) : null
-      mine = await this.#checkMerged(binding, binding.merge(value, theirValue))
-      data = await this.#encode(binding, mine)
-      if (theirs) {
-        expectedVersion = theirs.version
-      } else {
-        isNew = true
-        id = this.#newId(binding)
-        expectedVersion = null
-        claims = this.#claims(binding, undefined)
-      }
-    }
-    state.value = mine
-    state.text = data
-    if (isNew) await this.#issueId(binding, state, id, claims)
-  }
-
-  /** A merge result obeys the same rules as a value given to `set`. */
-  async #checkMerged(binding: Binding, merged: unknown): Promise<unknown> {
-    if (merged === null || merged === undefined) {
-      throw new SessionError('INVALID_VALUE', `session "${binding.name}": merge returned no value`, {
-        session: binding.name,
-      })
-    }
-    return binding.descriptor.schema ? this.#validate(binding, merged) : merged
-  }
-
-  async #decodeQuietly(binding: Binding, text: string): Promise<unknown> {
-    try {
-      return await binding.codec.decode(text)
-    } catch {
-      return null
-    }
+  /** Writes a server-stored session (a new id when it has none) and, for a new id, issues its token. */
+  async #store(binding: Binding, state: SessionState, value: unknown, text: string): Promise<void> {
+    const isNew = state.id === undefined
+    const id = state.id ?? this.#newId(binding)
+    const claims = this.#claims(binding, state.iat)
+    const stored = await storeValue(binding, {
+      id,
+      value,
+      text,
+      expectedVersion: isNew ? null : (state.version ?? null),
+      claims,
+      now: this.#engine.nowSeconds(),
+    })
+    state.id = id
+    state.version = stored.version
+    state.value = stored.value
+    state.text = stored.text
+    if (isNew) await this.#issueToken(binding, state, id, claims)
   }
 
   #newId(binding: Binding): string {
@@ -537,46 +361,10 @@ export class RequestSessions {
     }
     return id
   }
-
-  async #storageCall<T>(binding: Binding, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call()
-    } catch (cause) {
-      throw storageError(binding.name, cause)
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // committing
-
-  #cookieLine(binding: Binding, state: State): string {
-    const cookie = binding.cookie!
-    const now = this.#engine.nowSeconds()
-    const secure = this.#io.isSecure()
-    if (state.pending === null) {
-      return serializeCookie(binding.name, '', cookie.attributes, { maxAge: 0, now, secure })
-    }
-    const maxAge =
-      cookie.maxAge !== undefined
-        ? cookie.maxAge
-        : state.exp === 0
-          ? DEFAULT_MAX_AGE
-          : Math.max(state.exp - now, 0)
-    const value = encodeCookieValue(state.pending!, cookie.encoding)
-    return serializeCookie(binding.name, value, cookie.attributes, { maxAge, now, secure })
-  }
-
-  #writeHeader(binding: Binding, token: string | null): void {
-    this.#io.setHeader(binding.headerKey, token ?? HEADER_CLEARED)
-    if (binding.exposeHeader && this.#io.requestHeader('origin') !== undefined) {
-      this.#io.appendHeader('access-control-expose-headers', binding.name)
-    }
-  }
 }
 
-/** Ktor's default cookie lifetime, used when a token never expires. */
-const DEFAULT_MAX_AGE = 7 * 86_400
-
-function ttlMillis(claims: Claims, now: number): number {
-  return claims.exp === 0 ? 0 : Math.max(claims.exp - now, 1) * 1000
+/** A random pause before retrying a conflicted update, growing with the attempt (at most ~32 ms). */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(2 ** attempt, 32)
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -32,11 +32,12 @@ export interface TransportOptions<T = unknown> {
   readonly skipEqualWrites?: boolean | undefined
   /**
    * Resolves a compare-and-set conflict on a server-stored session: given the value this request
-   * wanted to write and the value another request stored meanwhile, returns what to store.
-   * Without it a conflict is `SessionError('CONFLICT')`.
+   * wanted to write and the value another request stored meanwhile (null when it no longer decodes),
+   * returns what to store. Without it a conflict is `SessionError('CONFLICT')`; a session that ended
+   * meanwhile is never brought back.
    */
   readonly merge?: ((mine: T, theirs: T | null) => T) | undefined
-  /** Attempts of `update` before it gives up with `CONFLICT`. @default 5 */
+  /** Attempts of `update` (and of `merge`) before giving up with `CONFLICT`. @default 10 */
   readonly maxRetries?: number | undefined
   /**
    * The user a server-stored session belongs to, recorded in storages that keep a per-user index so
@@ -62,6 +63,13 @@ export interface CookieSessionOptions<T = unknown> extends TransportOptions<T>, 
   readonly sameSite?: 'lax' | 'strict' | 'none' | false | undefined
   /** @default '/' */
   readonly path?: string | undefined
+  /**
+   * Splits a token too large for one cookie (4096 bytes) across `name`, `name.1`, … instead of
+   * refusing it with `TOO_LARGE`; a missing chunk reads as absent. `true` allows 3 cookies (keep the
+   * whole Cookie header under servers' 16 KB header limits).
+   * @default false
+   */
+  readonly chunking?: boolean | { readonly maxChunks: number } | undefined
 }
 
 /** Options of a header session. */

@@ -11,9 +11,10 @@ import { createProtector } from '../wire/protector'
 import type { Binding } from './binding'
 import { createBinding } from './binding'
 import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
-import type { SessionIO } from './request-sessions'
-import { RequestSessions, storageError } from './request-sessions'
+import { RequestSessions } from './request-sessions'
+import { storageError } from './server-store'
 import type { SessionConfig } from './session-config'
+import type { SessionIO } from './session-io'
 
 export interface SessionEngineOptions {
   /** The master secret, at least 32 bytes; its key id is `"0"`. Give this or `keys`. */

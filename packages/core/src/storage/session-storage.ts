@@ -13,10 +13,13 @@ export interface StorageWriteOptions {
   readonly ttl: number
   /**
    * Compare-and-set: write only if the stored version equals this number, or, when null, only if no
-   * entry exists. Undefined writes unconditionally.
+   * entry exists (an expired entry counts as absent). Undefined writes unconditionally.
    */
   readonly expectedVersion?: number | null | undefined
-  /** The user this session belongs to, for storages that keep a per-user index (sign out everywhere). */
+  /**
+   * The user this session belongs to, for storages that keep a per-user index (sign out everywhere).
+   * Undefined keeps the owner already stored.
+   */
   readonly owner?: string | undefined
 }
 
@@ -36,6 +39,6 @@ export interface SessionStorage {
   write(id: string, data: string, options: StorageWriteOptions): Promise<number | null>
   /** Removes an entry; removing a missing entry is not an error. */
   invalidate(id: string): Promise<void>
-  /** Ends every session written with `owner` (sign out everywhere); returns how many. Optional. */
+  /** Ends every session written with `owner` (sign out everywhere); returns how many live ones ended. Optional. */
   invalidateOwner?(owner: string): Promise<number>
 }

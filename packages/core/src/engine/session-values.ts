@@ -1,0 +1,52 @@
+import { SessionError } from '../errors'
+import { validateWith } from '../standard-schema'
+import type { Binding } from './binding'
+
+/** Refuses null and undefined: `set` creates or replaces, `clear` ends (Ktor's `set(null)` trap). */
+export function assertValue(
+  binding: Binding,
+  value: unknown,
+  what = 'set needs a value; use clear to end the session',
+): void {
+  if (value === null || value === undefined) {
+    throw new SessionError('INVALID_VALUE', `session "${binding.name}": ${what}`, { session: binding.name })
+  }
+}
+
+/** Runs the descriptor's schema on a value about to be written; `INVALID_VALUE` when it fails. */
+export async function validateValue(binding: Binding, value: unknown): Promise<unknown> {
+  const schema = binding.descriptor.schema
+  if (!schema) return value
+  const outcome = await validateWith(schema, value)
+  if (outcome.ok) return outcome.value
+  const count = outcome.issues.length
+  throw new SessionError(
+    'INVALID_VALUE',
+    `session "${binding.name}": the value fails the schema (${count} issue${count === 1 ? '' : 's'})`,
+    { session: binding.name },
+  )
+}
+
+/** Encodes with the session's codec; `ENCODE_FAILED` (naming the codec, never the value) when it cannot. */
+export async function encodeValue(binding: Binding, value: unknown): Promise<string> {
+  try {
+    const text = binding.codec.encode(value)
+    return typeof text === 'string' ? text : await text
+  } catch (cause) {
+    throw new SessionError(
+      'ENCODE_FAILED',
+      `session "${binding.name}": the ${binding.codec.name} codec cannot encode the value`,
+      { cause: cause instanceof Error ? new Error(cause.name) : undefined, session: binding.name },
+    )
+  }
+}
+
+/** Decodes with the session's codec; undefined when the text does not decode. */
+export async function decodeValue(binding: Binding, text: string): Promise<unknown> {
+  try {
+    const decoded = binding.codec.decode(text)
+    return typeof (decoded as PromiseLike<unknown>)?.then === 'function' ? await decoded : decoded
+  } catch {
+    return undefined
+  }
+}

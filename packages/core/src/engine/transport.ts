@@ -1,0 +1,122 @@
+import { SessionError } from '../errors'
+import {
+  decodeCookieValue,
+  encodeCookieValue,
+  MAX_COOKIE_BYTES,
+  readCookie,
+  serializeCookie,
+} from '../transport/cookie'
+import type { Binding } from './binding'
+import type { SessionIO } from './session-io'
+import { HEADER_CLEARED } from './session-io'
+import type { SessionState } from './session-state'
+
+/**
+ * Reading and writing tokens on the wire: one header, or one cookie, or (with chunking) a cookie
+ * `name` holding `<count>~<first part>` followed by cookies `name.1` … `name.<count-1>`.
+ */
+
+/** A token as the request carried it. `token` is '' when the cookie could not be decoded. */
+export interface IncomingToken {
+  readonly token: string
+  /** How many cookies carried it (1 unless chunked; 0 for headers). */
+  readonly chunks: number
+}
+
+/** Ktor's default cookie lifetime, used when a token never expires. */
+const DEFAULT_MAX_AGE = 7 * 86_400
+const CHUNK_MARKER = /^([2-9]|[1-9][0-9])~/
+
+/** Room left in each chunk cookie for the name, the index and the marker. */
+const chunkCapacity = (name: string) => MAX_COOKIE_BYTES - name.length - 8
+
+/** The incoming token; undefined when the request carries none; 'missing-chunk' when a chunk is lost. */
+export function readIncoming(binding: Binding, io: SessionIO): IncomingToken | 'missing-chunk' | undefined {
+  const cookie = binding.cookie
+  if (!cookie) {
+    const value = io.requestHeader(binding.headerKey)
+    return value === undefined || value === '' || value === HEADER_CLEARED
+      ? undefined
+      : { token: value, chunks: 0 }
+  }
+  const header = io.requestHeader('cookie')
+  const raw = readCookie(header, binding.name)
+  if (raw === undefined || raw === '') return undefined
+  let value = raw
+  let chunks = 1
+  const marker = cookie.maxChunks > 1 ? CHUNK_MARKER.exec(raw) : null
+  if (marker) {
+    chunks = Number(marker[1])
+    if (chunks > cookie.maxChunks) return { token: '', chunks }
+    value = raw.slice(marker[0].length)
+    for (let i = 1; i < chunks; i++) {
+      const part = readCookie(header, `${binding.name}.${i}`)
+      if (!part) return 'missing-chunk'
+      value += part
+    }
+  }
+  return { token: decodeCookieValue(value, cookie.encoding) ?? '', chunks }
+}
+
+/**
+ * Checks, when a token is issued, that its cookie fits: one cookie of at most 4096 bytes, or with
+ * chunking at most `maxChunks` of them. Throws `TOO_LARGE` otherwise.
+ */
+export function assertFits(binding: Binding, token: string): void {
+  const cookie = binding.cookie
+  if (!cookie) return
+  const length = encodeCookieValue(token, cookie.encoding).length
+  if (binding.name.length + 1 + length <= MAX_COOKIE_BYTES) return
+  const needed = Math.ceil(length / chunkCapacity(binding.name))
+  if (needed <= cookie.maxChunks) return
+  throw new SessionError(
+    'TOO_LARGE',
+    cookie.maxChunks > 1
+      ? `session "${binding.name}": the cookie would need ${needed} chunks, over maxChunks ${cookie.maxChunks}`
+      : `session "${binding.name}": the cookie would be ${binding.name.length + 1 + length} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; store it server-side, make it smaller or enable chunking`,
+    { session: binding.name },
+  )
+}
+
+/** Applies a session's pending write to the response: Set-Cookie lines, or the header. */
+export function writeOutgoing(binding: Binding, state: SessionState, io: SessionIO, now: number): void {
+  const cookie = binding.cookie
+  if (!cookie) {
+    io.setHeader(binding.headerKey, state.pending ?? HEADER_CLEARED)
+    if (binding.exposeHeader && io.requestHeader('origin') !== undefined) {
+      io.appendHeader('access-control-expose-headers', binding.name)
+    }
+    return
+  }
+  const secure = io.isSecure()
+  const clear = (name: string) =>
+    io.appendHeader('set-cookie', serializeCookie(name, '', cookie.attributes, { maxAge: 0, now, secure }))
+  let written = 0
+  if (state.pending === null) {
+    clear(binding.name)
+  } else {
+    const maxAge =
+      cookie.maxAge !== undefined
+        ? cookie.maxAge
+        : state.exp === 0
+          ? DEFAULT_MAX_AGE
+          : Math.max(state.exp - now, 0)
+    const value = encodeCookieValue(state.pending!, cookie.encoding)
+    const parts = splitValue(binding.name, value)
+    for (let i = 0; i < parts.length; i++) {
+      const name = i === 0 ? binding.name : `${binding.name}.${i}`
+      const part = i === 0 && parts.length > 1 ? `${parts.length}~${parts[0]}` : parts[i]!
+      io.appendHeader('set-cookie', serializeCookie(name, part, cookie.attributes, { maxAge, now, secure }))
+    }
+    written = parts.length
+  }
+  for (let i = Math.max(written, 1); i < state.incomingChunks; i++) clear(`${binding.name}.${i}`)
+}
+
+function splitValue(name: string, value: string): string[] {
+  if (name.length + 1 + value.length <= MAX_COOKIE_BYTES) return [value]
+  const size = chunkCapacity(name)
+  const parts: string[] = []
+  for (let at = 0; at < value.length; at += size) parts.push(value.slice(at, at + size))
+  return parts
+}
