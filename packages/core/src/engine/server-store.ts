@@ -27,6 +27,38 @@ export function ttlMillis(claims: Claims, now: number): number {
   return claims.exp === 0 ? 0 : Math.max(claims.exp - now, 1) * 1000
 }
 
+/** Most characters of an owner: a user id, an email, a tenant-qualified id all fit. */
+export const MAX_OWNER_LENGTH = 512
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const OWNER_UNSAFE = /[\u0000-\u001f\u007f]/
+
+/**
+ * Checks an owner before it reaches a storage's index (a Redis key, a file name hash, a SQL value):
+ * a string of 1 to {@link MAX_OWNER_LENGTH} characters without control characters. Anything else is
+ * `INVALID_VALUE`, naming the session but never the owner.
+ */
+export function assertOwner(owner: unknown, session: string): asserts owner is string {
+  if (
+    typeof owner !== 'string' ||
+    owner === '' ||
+    owner.length > MAX_OWNER_LENGTH ||
+    OWNER_UNSAFE.test(owner)
+  ) {
+    throw new SessionError(
+      'INVALID_VALUE',
+      `session "${session}": an owner must be 1 to ${MAX_OWNER_LENGTH} characters without control characters`,
+      { session },
+    )
+  }
+}
+
+/** The owner of a value to store, checked; undefined when the session names none. */
+function ownerOf(binding: Binding, value: unknown): string | undefined {
+  const owner = binding.owner?.(value)
+  if (owner !== undefined) assertOwner(owner, binding.name)
+  return owner
+}
+
 export function conflict(binding: Binding, why: string): SessionError {
   return new SessionError('CONFLICT', `session "${binding.name}": ${why}`, { session: binding.name })
 }
@@ -58,12 +90,10 @@ export async function storeValue(
   const storage = binding.storage!
   let { value, text, expectedVersion } = write
   for (let attempt = 1; ; attempt++) {
+    // Outside storageCall: a bad owner is the app's error (INVALID_VALUE), not the storage's.
+    const owner = ownerOf(binding, value)
     const version = await storageCall(binding, () =>
-      storage.write(write.id, text, {
-        ttl: ttlMillis(write.claims, write.now),
-        expectedVersion,
-        owner: binding.owner?.(value),
-      }),
+      storage.write(write.id, text, { ttl: ttlMillis(write.claims, write.now), expectedVersion, owner }),
     )
     if (version !== null) return { version, value, text }
     if (!binding.merge || attempt >= binding.maxRetries) {

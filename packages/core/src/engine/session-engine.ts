@@ -12,7 +12,7 @@ import type { Binding } from './binding'
 import { createBinding } from './binding'
 import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
 import { RequestSessions } from './request-sessions'
-import { storageError } from './server-store'
+import { assertOwner, storageError } from './server-store'
 import type { SessionConfig } from './session-config'
 import type { SessionIO } from './session-io'
 
@@ -43,7 +43,10 @@ export interface SessionEngine {
   publicKeys(): Promise<Record<string, Record<string, string>>>
   /** Ends one server-stored session by id (Ktor's "clear by id", for signing out another device). */
   invalidate(descriptor: AnySessionDescriptor, id: string): Promise<void>
-  /** Ends every server-stored session of a user, where the storage keeps an owner index. */
+  /**
+   * Ends every server-stored session of a user, where the storage keeps an owner index. An owner is
+   * 1 to 512 characters without control characters (`INVALID_VALUE` otherwise), as at `set`.
+   */
   invalidateOwner(descriptor: AnySessionDescriptor, owner: string): Promise<number>
 }
 
@@ -160,6 +163,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     },
     async invalidateOwner(descriptor, owner) {
       const storage = storageOf(descriptor)
+      assertOwner(owner, descriptor.name)
       if (!storage.invalidateOwner) {
         throw new SessionError(
           'INVALID_OPERATION',
