@@ -1,0 +1,118 @@
+import { createMockSessions } from '@tessera/browser/testing'
+import type { InvalidSessionEvent } from '@tessera/core'
+import { createSessionEngine, encodeBase64url, readCookie, webCrypto } from '@tessera/core'
+import type { HttpResponseResolver } from 'msw'
+import { http } from 'msw'
+import { setupWorker } from 'msw/browser'
+import { createApi } from '../api/create-api'
+import { createPlaygroundEngine, SESSIONS } from '../api/playground-engine'
+import type { CookieWrite } from '../api/trace'
+import { encodeTrace, TRACE_HEADER } from '../api/trace'
+import type { OfflineInfo } from '../lib/playground-context'
+import { localStorageStorage } from './local-storage-storage'
+
+const SECRET_KEY = 'tessera-playground:offline-secret'
+
+/** This browser's offline secret: 32 random bytes, made once and kept in localStorage. */
+function offlineSecret(): string {
+  let secret = localStorage.getItem(SECRET_KEY)
+  if (secret === null || secret.length < 43) {
+    secret = encodeBase64url(crypto.getRandomValues(new Uint8Array(32)))
+    localStorage.setItem(SECRET_KEY, secret)
+  }
+  return secret
+}
+
+const COOKIE_SESSIONS = Object.values(SESSIONS)
+  .filter((descriptor) => descriptor.transport === 'cookie')
+  .map((descriptor) => descriptor.name)
+
+type ResolverInfo = Parameters<HttpResponseResolver>[0]
+
+/**
+ * The request with a Cookie header built from msw's `cookies` argument. In a browser, a Request
+ * never exposes its cookies (Cookie is a forbidden request header: msw's attempt to add the page's
+ * cookies to it is dropped), and `@tessera/browser/testing` reads only that header, so without this
+ * the engine would never see the cart or prefs cookie. A standalone Headers may hold a Cookie; the
+ * request's other properties and methods stay the real request's.
+ */
+function withCookieHeader(request: Request, cookies: Record<string, string>): Request {
+  const headers = new Headers(request.headers)
+  const pairs = Object.entries(cookies).map(([name, value]) => `${name}=${value}`)
+  if (pairs.length > 0) headers.set('cookie', pairs.join('; '))
+  return new Proxy(request, {
+    get(target, key) {
+      if (key === 'headers') return headers
+      const value: unknown = Reflect.get(target, key, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/**
+ * Starts the offline mode: msw serves `/api/*` with the same handlers the Node server runs, on
+ * tessera's portable engine (`@tessera/core`) through `@tessera/browser/testing`. msw's service
+ * worker intercepts each request and posts it to this page, where the handlers run; the worker then
+ * returns their response. Requests are served one at a time, so each response's trace holds only
+ * its own `onInvalid` reports.
+ *
+ * @example const offline = await startOffline() // before the first fetch to /api
+ */
+export async function startOffline(): Promise<OfflineInfo> {
+  let invalid: InvalidSessionEvent[] | undefined
+  const playground = createPlaygroundEngine({
+    secret: offlineSecret(),
+    createEngine: createSessionEngine,
+    crypto: webCrypto,
+    loginStorage: localStorageStorage('tessera-playground:login:'),
+    onInvalid: (event) => invalid?.push(event),
+  })
+  const api = createApi({ playground, mode: 'offline', storage: 'localStorage', secret: 'page' })
+  const mock = createMockSessions({ engine: playground.engine })
+  const resolve = mock.handle(({ request, sessions }) => api({ request, sessions, invalid: invalid ?? [] }))
+
+  // The mock applies cookies itself (document.cookie, or its own jar for HttpOnly ones), since a
+  // response made in the page cannot carry Set-Cookie: the trace compares before and after instead.
+  const cookies = () => {
+    const jar = mock.cookies()
+    return new Map(
+      COOKIE_SESSIONS.map((name) => [name, readCookie(document.cookie, name) ?? jar[name] ?? null]),
+    )
+  }
+
+  let queue: Promise<unknown> = Promise.resolve()
+  const serve = (info: ResolverInfo) => {
+    const served = queue.then(async () => {
+      invalid = []
+      const before = cookies()
+      try {
+        const request = withCookieHeader(info.request, info.cookies)
+        const response = (await resolve({ ...info, request } as never)) as Response
+        const writes: CookieWrite[] = []
+        for (const [name, value] of cookies()) if (before.get(name) !== value) writes.push({ name, value })
+        const login = response.headers.get('login')
+        response.headers.set(
+          TRACE_HEADER,
+          encodeTrace({ invalid, cookies: writes, headers: login === null ? {} : { login } }),
+        )
+        return response
+      } finally {
+        invalid = undefined
+      }
+    })
+    queue = served.catch(() => undefined)
+    return served
+  }
+
+  const worker = setupWorker(http.all('/api/*', serve))
+  await worker.start({
+    serviceWorker: { url: `${import.meta.env.BASE_URL}mockServiceWorker.js` },
+    quiet: true,
+    onUnhandledRequest: 'bypass',
+  })
+  const hasWorker = 'serviceWorker' in navigator && location.protocol !== 'file:'
+  return {
+    interception: hasWorker ? 'service-worker' : 'fallback',
+    vaultJar: () => mock.cookies().vault,
+  }
+}
