@@ -13,9 +13,18 @@ const [task = 'test', ...rest] = process.argv.slice(2)
 
 const tasks = {
   test: [['exec', 'turbo', 'run', 'test', '--output-logs=errors-only', ...rest]],
+  // The playground: build its page and its server, then serve them (flags such as --storage redis
+  // and --port go to the server).
   start: [
-    ['--filter', '@tessera/playground', 'run', 'build'],
-    ['--filter', '@tessera/playground', 'run', 'serve', ...rest],
+    {
+      label:
+        'building the playground (the page into playground/dist, the server into playground/dist-server)',
+      args: ['--filter', '@tessera/playground', 'run', 'build'],
+    },
+    {
+      label: 'starting the playground server',
+      args: ['--filter', '@tessera/playground', 'run', 'serve', ...rest],
+    },
   ],
   bench: [['--filter', '@tessera/bench', 'run', 'bench', ...rest]],
 }
@@ -52,4 +61,7 @@ const steps = tasks[task]
 const total = steps.length + 1
 if (needsInstall()) run(1, total, 'installing dependencies (pnpm install)', ['install', '--frozen-lockfile'])
 else console.log(`[1/${total}] dependencies already installed`)
-steps.forEach((args, i) => run(i + 2, total, `pnpm ${args.join(' ')}`, args))
+steps.forEach((step, i) => {
+  const { label, args } = Array.isArray(step) ? { label: `pnpm ${step.join(' ')}`, args: step } : step
+  run(i + 2, total, label, args)
+})
