@@ -4,7 +4,8 @@ import { KEY_ID } from './crypto/key-ring'
 import type { Duration } from './duration'
 import { toSeconds } from './duration'
 import { decodeBase64url } from './encoding/base64url'
-import { isSessionError, SessionError } from './errors'
+import type { SessionErrorCode } from './errors'
+import { SessionError } from './errors'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Protection } from './wire/token'
 
@@ -112,82 +113,81 @@ type InferValue<TOptions> = TOptions extends { readonly schema: infer TSchema ex
 
 /** RFC 7230 token: valid as a cookie name and as a header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/
-const DEFAULT_IDLE_SECONDS = 7 * 86_400
-const PROTECTIONS: readonly unknown[] = ['none', 'signed', 'ed25519', 'sealed'] satisfies Protection[]
-const ED25519_PUBLIC_KEY_BYTES = 32
-
 /**
  * Headers a header session must not be named after: the engine reads or writes them itself
  * (a session named `set-cookie` would replace every cookie of the response), or they frame the message.
  */
-const RESERVED_HEADERS = new Set([
-  'cookie',
-  'set-cookie',
-  'origin',
-  'access-control-expose-headers',
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-])
+const RESERVED_HEADER =
+  /^(?:cookie|set-cookie|origin|access-control-expose-headers|host|content-length|transfer-encoding|connection)$/i
+const DEFAULT_IDLE_SECONDS = 7 * 86_400
+const ED25519_PUBLIC_KEY_BYTES = 32
+/** The values each access option may take. */
+const CHOICES = {
+  transport: ['cookie', 'header'],
+  storage: ['client', 'server'],
+  visibility: ['client', 'server'],
+  protection: ['none', 'signed', 'ed25519', 'sealed'] satisfies Protection[],
+} as const
 
-/** Checks a session name against the cookie-name and header-name rules. */
+/** Checks a session name against the cookie-name and header-name rules (`INVALID_NAME`). */
 export function assertSessionName(name: string): void {
   if (typeof name !== 'string' || !TOKEN.test(name)) {
     throw new SessionError(
       'INVALID_NAME',
-      `session name ${JSON.stringify(String(name)).slice(0, 140)} must be 1 to 128 characters of A-Z a-z 0-9 and !#$%&'*+-.^_\`|~ (a cookie and header name)`,
+      `session name ${JSON.stringify(String(name)).slice(0, 60)} must be 1 to 128 of A-Z a-z 0-9 !#$%&'*+-.^_\`|~`,
     )
   }
 }
 
 function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescriptor<T> {
   assertSessionName(name)
-  const transport = options.transport ?? 'cookie'
+  const fail = (rule: string, code: SessionErrorCode = 'INVALID_OPTION'): never => {
+    throw new SessionError(code, `session "${name}": ${rule}`, { session: name })
+  }
   const storage = options.storage ?? 'client'
   const visibility = options.visibility ?? 'server'
-  const protection: Protection =
-    options.protection ?? (storage === 'server' ? 'signed' : visibility === 'client' ? 'ed25519' : 'sealed')
-  const problem = (message: string) =>
-    new SessionError('INVALID_OPTION', `session "${name}": ${message}`, { session: name })
-
-  if (transport !== 'cookie' && transport !== 'header')
-    throw problem('transport must be "cookie" or "header"')
-  if (storage !== 'client' && storage !== 'server') throw problem('storage must be "client" or "server"')
-  if (visibility !== 'client' && visibility !== 'server')
-    throw problem('visibility must be "client" or "server"')
-  if (!PROTECTIONS.includes(protection))
-    throw problem('protection must be "none", "signed", "ed25519" or "sealed"')
-  if (transport === 'header' && RESERVED_HEADERS.has(name.toLowerCase())) {
-    throw new SessionError(
-      'INVALID_NAME',
-      `session "${name}": a header session cannot use a header HTTP or tessera owns`,
-      {
-        session: name,
-      },
-    )
+  const access = {
+    transport: options.transport ?? 'cookie',
+    storage,
+    visibility,
+    protection:
+      options.protection ??
+      (storage === 'server' ? 'signed' : visibility === 'client' ? 'ed25519' : 'sealed'),
   }
-  if (storage === 'server' && protection !== 'signed' && protection !== 'none') {
-    throw problem('a server-stored session carries only an id: protection must be "signed" or "none"')
+  for (const option of Object.keys(CHOICES) as (keyof typeof CHOICES)[]) {
+    const allowed: readonly string[] = CHOICES[option]
+    if (!allowed.includes(access[option])) fail(`${option} must be one of ${JSON.stringify(allowed)}`)
   }
-  if (visibility === 'client' && storage === 'server') {
-    throw problem('a server-stored value cannot be visible to the browser, only its id travels')
+  const { transport, protection } = access
+  if (transport === 'header' && RESERVED_HEADER.test(name)) {
+    fail('a header session cannot take the name of a header HTTP or tessera owns', 'INVALID_NAME')
+  }
+  if (
+    storage === 'server' &&
+    (visibility === 'client' || (protection !== 'signed' && protection !== 'none'))
+  ) {
+    fail('storage "server" (only an id travels) needs visibility "server" and protection "signed" or "none"')
   }
   if (visibility === 'client' && protection !== 'ed25519' && protection !== 'none') {
-    throw problem(
-      'a browser-readable session is protected with "ed25519" (server-written) or "none" (browser-owned)',
-    )
+    fail('visibility "client" needs protection "ed25519" (server-written) or "none" (browser-owned)')
   }
-  if (options.publicKeys !== undefined) checkPublicKeys(options.publicKeys, protection, problem)
-  const seconds = (duration: Duration, option: string): number => {
-    try {
-      return toSeconds(duration, option)
-    } catch (error) {
-      throw isSessionError(error) ? problem(error.message) : error
+  const { publicKeys, expiry } = options
+  if (publicKeys !== undefined) {
+    if (protection !== 'ed25519') fail('publicKeys need protection "ed25519"')
+    for (const [id, key] of Object.entries(publicKeys)) {
+      if (
+        !KEY_ID.test(id) ||
+        typeof key !== 'string' ||
+        decodeBase64url(key)?.length !== ED25519_PUBLIC_KEY_BYTES
+      ) {
+        fail(
+          `publicKeys["${id.slice(0, 32)}"]: 32 bytes of base64url under an id of 1 to 32 of A-Z a-z 0-9 _ -`,
+        )
+      }
     }
   }
-  const idle = options.expiry?.idle
-  const absolute = options.expiry?.absolute
+  const idle = expiry?.idle
+  const absolute = expiry?.absolute
   return Object.freeze({
     name,
     transport,
@@ -197,32 +197,11 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
     schema: options.schema,
     codec: options.codec ?? (superjsonCodec as SessionCodec<T>),
     expiry: Object.freeze({
-      idle:
-        idle === null
-          ? null
-          : idle === undefined
-            ? DEFAULT_IDLE_SECONDS
-            : seconds(idle, 'expiry.idle') || null,
-      absolute: absolute == null ? null : seconds(absolute, 'expiry.absolute') || null,
+      idle: idle === null ? null : toSeconds(idle ?? DEFAULT_IDLE_SECONDS, 'expiry.idle', name) || null,
+      absolute: absolute == null ? null : toSeconds(absolute, 'expiry.absolute', name) || null,
     }),
-    publicKeys: options.publicKeys === undefined ? undefined : Object.freeze({ ...options.publicKeys }),
-  })
-}
-
-/** Public keys are for browsers that verify Ed25519 tokens: key ids of the ring, 32 bytes each. */
-function checkPublicKeys(
-  publicKeys: Readonly<Record<string, string>>,
-  protection: Protection,
-  problem: (message: string) => SessionError,
-): void {
-  if (protection !== 'ed25519') throw problem('publicKeys only apply to the "ed25519" protection')
-  for (const [id, key] of Object.entries(publicKeys)) {
-    if (!KEY_ID.test(id)) throw problem('a public key id must be 1 to 32 characters of A-Z a-z 0-9 _ -')
-    const bytes = typeof key === 'string' ? decodeBase64url(key) : null
-    if (bytes?.length !== ED25519_PUBLIC_KEY_BYTES) {
-      throw problem(`public key "${id}" must be 32 bytes in unpadded base64url`)
-    }
-  }
+    publicKeys: publicKeys === undefined ? undefined : Object.freeze({ ...publicKeys }),
+  }) as SessionDescriptor<T>
 }
 
 /**

@@ -1,7 +1,9 @@
 export type { Awaitable, SessionCodec } from './codec/codec'
 export { jsonCodec } from './codec/json-codec'
-export { isJsonPlain, superjsonCodec } from './codec/superjson-codec'
+export { isJsonPlain } from './codec/json-plain'
+export { superjsonCodec } from './codec/superjson-codec'
 export type { SessionTransformer } from './codec/transformer'
+export { createEd25519Verifier } from './crypto/ed25519-verifier'
 export type { KeyOptions, KeyPurpose, KeyRing, SessionKey } from './crypto/key-ring'
 export { createKeyRing, DEFAULT_KEY_ID, deriveKey, MIN_SECRET_BYTES } from './crypto/key-ring'
 export type { Ed25519Signer, Ed25519Verify, SessionCrypto, TagFunction } from './crypto/session-crypto'
@@ -24,8 +26,6 @@ export { MAX_DURATION_SECONDS, toSeconds } from './duration'
 export { decodeBase64url, encodeBase64url } from './encoding/base64url'
 export type { EngineInternals, InvalidSessionEvent } from './engine/engine-internals'
 export { RequestSessions } from './engine/request-sessions'
-export type { SessionIO } from './engine/session-io'
-export { HEADER_CLEARED } from './engine/session-io'
 export type {
   CookieSessionOptions,
   HeaderSessionOptions,
@@ -36,6 +36,8 @@ export type {
 export { cookie, header } from './engine/session-config'
 export type { SessionEngine, SessionEngineOptions } from './engine/session-engine'
 export { createSessionEngine } from './engine/session-engine'
+export type { SessionIO } from './engine/session-io'
+export { HEADER_CLEARED } from './engine/session-io'
 export { InvalidReason, isSessionError, SessionError, SessionErrorCode } from './errors'
 export { randomId, SESSION_ID } from './identity'
 export type { SchemaOutcome, StandardSchemaV1 } from './standard-schema'
@@ -53,6 +55,6 @@ export {
   serializeCookie,
 } from './transport/cookie'
 export type { OpenedToken, OpenResult, Protector, ProtectorOptions, RefusedToken } from './wire/protector'
-export { createEd25519Opener, createProtector } from './wire/protector'
+export { createEd25519Opener, createProtector, openNone, protectNone } from './wire/protector'
 export type { Claims, Protection } from './wire/token'
 export { MAX_TOKEN_LENGTH, PROTECTION_LETTER, splitToken } from './wire/token'

@@ -33,7 +33,8 @@ export interface KeyRing {
 export const MIN_SECRET_BYTES = 32
 /** What a key id may look like: it travels in tokens, between dots. */
 export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
-const HKDF_SALT = utf8('tessera/v1')
+/** HKDF salt, as text: encoded where it is used, so importing this module does no work. */
+const HKDF_SALT = 'tessera/v1'
 
 /** The key id a lone master secret gets. */
 export const DEFAULT_KEY_ID = '0'
@@ -75,5 +76,5 @@ export function deriveKey(
   purpose: KeyPurpose,
   sessionName: string,
 ): ReturnType<SessionCrypto['hkdf']> {
-  return crypto.hkdf(secret, HKDF_SALT, utf8(`${purpose}/${sessionName}`), 32)
+  return crypto.hkdf(secret, utf8(HKDF_SALT), utf8(`${purpose}/${sessionName}`), 32)
 }

@@ -1,16 +1,16 @@
 import { decodeBase64url, encodeBase64url } from '../encoding/base64url'
 import { utf8 } from '../encoding/utf8'
 import { SessionError } from '../errors'
-import type { Ed25519Signer, Ed25519Verify, SessionCrypto } from './session-crypto'
+import { toBuffer as buffer, createEd25519Verifier } from './ed25519-verifier'
+import type { Ed25519Signer, SessionCrypto } from './session-crypto'
 import { loadNacl } from './tweetnacl'
 
 /** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows it. */
-const PKCS8_ED25519_PREFIX = new Uint8Array([
+const PKCS8_ED25519_PREFIX = [
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-])
+]
 
 const ED25519_KEY_BYTES = 32
-const ED25519_SIGNATURE_BYTES = 64
 
 function subtle(): SubtleCrypto {
   const value = globalThis.crypto?.subtle
@@ -18,12 +18,7 @@ function subtle(): SubtleCrypto {
   return value
 }
 
-/** Copies into a fresh ArrayBuffer-backed array, which every WebCrypto implementation accepts. */
-function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(bytes)
-}
-
-/** Whether this runtime's WebCrypto knows Ed25519; probed once, the answer cached. */
+/** Whether this runtime's WebCrypto knows Ed25519 keys for signing; probed once, the answer cached. */
 let ed25519Support: Promise<boolean> | undefined
 function hasWebCryptoEd25519(): Promise<boolean> {
   ed25519Support ??= subtle()
@@ -37,7 +32,10 @@ function hasWebCryptoEd25519(): Promise<boolean> {
 
 /**
  * The portable {@link SessionCrypto}: WebCrypto for HKDF, HMAC and (where the runtime has it)
- * Ed25519; tweetnacl, loaded on first need, for Ed25519 elsewhere.
+ * Ed25519; tweetnacl, loaded on first need, for Ed25519 elsewhere. Verification alone is
+ * {@link createEd25519Verifier}, which a browser can use without the rest.
+ *
+ * @example createSessionEngine({ secret, sessions: [Cart], crypto: webCrypto })
  */
 export const webCrypto: SessionCrypto = {
   name: 'webcrypto',
@@ -84,18 +82,5 @@ export const webCrypto: SessionCrypto = {
     return { publicKey: pair.publicKey, sign: (data) => nacl.sign.detached(utf8(data), pair.secretKey) }
   },
 
-  async ed25519Verifier(publicKey): Promise<Ed25519Verify> {
-    if (publicKey.length !== ED25519_KEY_BYTES) {
-      throw new SessionError('INVALID_KEY', 'an Ed25519 public key must be 32 bytes')
-    }
-    if (await hasWebCryptoEd25519()) {
-      const key = await subtle().importKey('raw', buffer(publicKey), { name: 'Ed25519' }, false, ['verify'])
-      return (data, signature) => subtle().verify('Ed25519', key, buffer(signature), utf8(data))
-    }
-    const nacl = await loadNacl()
-    // tweetnacl throws on a signature of the wrong size; a verifier answers false, as WebCrypto does.
-    return (data, signature) =>
-      signature.length === ED25519_SIGNATURE_BYTES &&
-      nacl.sign.detached.verify(utf8(data), signature, publicKey)
-  },
+  ed25519Verifier: createEd25519Verifier,
 }

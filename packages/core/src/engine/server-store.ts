@@ -29,12 +29,17 @@ export function ttlMillis(claims: Claims, now: number): number {
 
 /** Most characters of an owner: a user id, an email, a tenant-qualified id all fit. */
 export const MAX_OWNER_LENGTH = 512
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-const OWNER_UNSAFE = /[\u0000-\u001f\u007f]/
+/**
+ * Control characters, and lone surrogates: storages write owners as UTF-8, where every lone surrogate
+ * becomes U+FFFD, so two different owners would share one index entry.
+ */
+const OWNER_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /**
  * Checks an owner before it reaches a storage's index (a Redis key, a file name hash, a SQL value):
- * a string of 1 to {@link MAX_OWNER_LENGTH} characters without control characters. Anything else is
+ * a string of 1 to {@link MAX_OWNER_LENGTH} characters without control characters or lone surrogates. Anything else is
  * `INVALID_VALUE`, naming the session but never the owner.
  */
 export function assertOwner(owner: unknown, session: string): asserts owner is string {
@@ -46,7 +51,7 @@ export function assertOwner(owner: unknown, session: string): asserts owner is s
   ) {
     throw new SessionError(
       'INVALID_VALUE',
-      `session "${session}": an owner must be 1 to ${MAX_OWNER_LENGTH} characters without control characters`,
+      `session "${session}": an owner must be 1 to ${MAX_OWNER_LENGTH} characters of well-formed text without control characters`,
       { session },
     )
   }

@@ -42,7 +42,8 @@ export interface TransportOptions<T = unknown> {
   /**
    * The user a server-stored session belongs to, recorded in storages that keep a per-user index so
    * that `engine.invalidateOwner` can sign the user out everywhere. It must return 1 to 512
-   * characters without control characters, or undefined; anything else fails `set` with `INVALID_VALUE`.
+   * characters of well-formed text (no lone surrogates) without control characters, or undefined;
+   * anything else fails `set` with `INVALID_VALUE`.
    */
   readonly owner?: ((value: T) => string | undefined) | undefined
 }

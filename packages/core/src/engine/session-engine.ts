@@ -45,7 +45,8 @@ export interface SessionEngine {
   invalidate(descriptor: AnySessionDescriptor, id: string): Promise<void>
   /**
    * Ends every server-stored session of a user, where the storage keeps an owner index. An owner is
-   * 1 to 512 characters without control characters (`INVALID_VALUE` otherwise), as at `set`.
+   * 1 to 512 characters of well-formed text without control characters (`INVALID_VALUE`
+   * otherwise), as at `set`.
    */
   invalidateOwner(descriptor: AnySessionDescriptor, owner: string): Promise<number>
 }

@@ -97,52 +97,46 @@ const capitalize = (value: string) => value[0]!.toUpperCase() + value.slice(1)
  * `SessionError('INVALID_OPTION')` for a value that would split the header or add an attribute, for
  * `__Secure-`/`__Host-` names (in any case) without Secure (or, for `__Host-`, with a Domain or a Path
  * other than `/`), for SameSite=None or Partitioned without Secure, and for an unknown SameSite or Priority.
+ *
+ * @example cookieAttributes('cart', { sameSite: 'strict' }).tail // '; Path=/; HttpOnly; SameSite=Strict'
  */
 export function cookieAttributes(name: string, options: CookieAttributeOptions): CookieAttributes {
-  const fail = (message: string) =>
-    new SessionError('INVALID_OPTION', `cookie "${name}": ${message}`, { session: name })
+  const fail = (rule: string): never => {
+    throw new SessionError('INVALID_OPTION', `cookie "${name}": ${rule}`, { session: name })
+  }
+  const { domain, partitioned, priority } = options
   const path = options.path ?? '/'
   const secure = options.secure ?? 'auto'
   const sameSite = options.sameSite ?? 'lax'
-  for (const [label, value] of [
-    ['domain', options.domain],
-    ['path', path],
-  ] as const) {
-    if (value !== undefined && (value === '' || UNSAFE_ATTRIBUTE.test(value))) {
-      throw fail(`${label} must be non-empty and contain no control characters, ";" or ","`)
-    }
+  const unsafe = (value: unknown) => typeof value !== 'string' || UNSAFE_ATTRIBUTE.test(value)
+  if (domain === '' || path === '' || (domain !== undefined && unsafe(domain)) || unsafe(path)) {
+    fail('domain and path must be non-empty, without controls, ";" or ","')
   }
   // Browsers match the prefixes case-insensitively (RFC 6265bis), so `__host-` is held to the same rules.
   const prefix = name.slice(0, 9).toLowerCase()
   const host = prefix.startsWith('__host-')
-  if (host || prefix === '__secure-') {
-    if (secure !== true) throw fail('a __Secure- or __Host- cookie needs secure: true')
-    if (host && (options.domain !== undefined || path !== '/')) {
-      throw fail('a __Host- cookie must have path "/" and no domain')
-    }
+  if (secure !== true && (host || prefix === '__secure-' || sameSite === 'none' || partitioned)) {
+    fail('__Secure-, __Host-, SameSite=None and Partitioned need secure: true')
   }
-  if (sameSite === 'none' && secure !== true) throw fail('SameSite=None needs secure: true')
-  if (options.partitioned && secure !== true) throw fail('Partitioned needs secure: true')
-  if (sameSite !== false && sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
-    throw fail('sameSite must be "lax", "strict", "none" or false')
+  if (host && (domain !== undefined || path !== '/')) fail('__Host- needs path "/" and no domain')
+  if (sameSite !== false && !['lax', 'strict', 'none'].includes(sameSite)) {
+    fail('sameSite must be "lax", "strict", "none" or false')
   }
-  const priority = options.priority
-  if (priority !== undefined && priority !== 'low' && priority !== 'medium' && priority !== 'high') {
-    throw fail('priority must be "low", "medium" or "high"')
+  if (priority !== undefined && !['low', 'medium', 'high'].includes(priority)) {
+    fail('priority must be "low", "medium" or "high"')
   }
 
-  let tail = ''
-  if (options.domain !== undefined) tail += `; Domain=${options.domain}`
+  let tail = domain === undefined ? '' : `; Domain=${domain}`
   tail += `; Path=${path}`
   if (options.httpOnly ?? true) tail += '; HttpOnly'
-  if (sameSite !== false) tail += `; SameSite=${capitalize(sameSite)}`
-  if (options.partitioned) tail += '; Partitioned'
+  if (sameSite) tail += `; SameSite=${capitalize(sameSite)}`
+  if (partitioned) tail += '; Partitioned'
   if (priority) tail += `; Priority=${capitalize(priority)}`
   for (const [key, value] of Object.entries(options.extensions ?? {})) {
-    if (!TOKEN.test(key)) throw fail(`extension name "${key.slice(0, 40)}" is not a token`)
-    if (value === true) tail += `; ${key}`
-    else if (typeof value === 'string' && !UNSAFE_ATTRIBUTE.test(value)) tail += `; ${key}=${value}`
-    else throw fail(`extension "${key}" has a value with control characters, ";" or ","`)
+    if (!TOKEN.test(key) || (value !== true && unsafe(value))) {
+      fail(`extension "${key.slice(0, 40)}" needs a token name and a value without controls, ";" or ","`)
+    }
+    tail += value === true ? `; ${key}` : `; ${key}=${value}`
   }
   return { tail, secure }
 }

@@ -6,7 +6,8 @@ import { timingSafeEqualText } from '../crypto/session-crypto'
 import { loadNacl } from '../crypto/tweetnacl'
 import { decodeBase64url, encodeBase64url, isBase64urlText } from '../encoding/base64url'
 import { fromUtf8, utf8 } from '../encoding/utf8'
-import { InvalidReason, SessionError } from '../errors'
+import type { InvalidReason } from '../errors'
+import { SessionError } from '../errors'
 import type { Claims, Protection } from './token'
 import { isExpired, parseSeconds, splitToken, VERSION } from './token'
 
@@ -53,7 +54,7 @@ const SECRETBOX_OVERHEAD = 16
 const SIGNATURE_BYTES = 64
 
 const refuse = (reason: InvalidReason): RefusedToken => ({ ok: false, reason })
-const MALFORMED = refuse(InvalidReason.MALFORMED)
+const MALFORMED = refuse('MALFORMED')
 
 /** What each ring key becomes once derived and prepared for the protection. */
 interface Prepared<TKey> {
@@ -115,24 +116,33 @@ function signedParts(
 }
 
 function refusal(split: 'malformed' | 'wrong-protection'): RefusedToken {
-  return split === 'malformed' ? MALFORMED : refuse(InvalidReason.WRONG_PROTECTION)
+  return split === 'malformed' ? MALFORMED : refuse('WRONG_PROTECTION')
 }
 
-function createNoneProtector(): Protector {
-  return {
-    protection: 'none',
-    protect: (payload, { iat, exp }) => `${VERSION}.n.${iat}.${exp}.${encodeBase64url(utf8(payload))}`,
-    open(token, now) {
-      const parts = splitToken(token, 'none')
-      if (!Array.isArray(parts)) return refusal(parts)
-      const iat = parseSeconds(parts[2]!)
-      const exp = parseSeconds(parts[3]!)
-      const payload = decodePayload(parts[4]!)
-      if (iat === null || exp === null || payload === null) return MALFORMED
-      if (isExpired({ iat, exp }, now)) return refuse(InvalidReason.EXPIRED)
-      return { ok: true, payload, iat, exp, kid: null, stale: false }
-    },
-  }
+/**
+ * Writes a v1 `none` token (`v1.n.<iat>.<exp>.<payload>`): no key, no tag. For values the browser
+ * owns, which the schema alone checks.
+ *
+ * @example protectNone('{"json":{"theme":"dark"}}', { iat: 1800000000, exp: 0 })
+ */
+export function protectNone(payload: string, { iat, exp }: Claims): string {
+  return `${VERSION}.n.${iat}.${exp}.${encodeBase64url(utf8(payload))}`
+}
+
+/**
+ * Opens a v1 `none` token at `now` (unix seconds): its payload and claims, or why it does not open.
+ *
+ * @example openNone(token, Math.floor(Date.now() / 1000)) // { ok: true, payload, iat, exp, kid: null, stale: false }
+ */
+export function openNone(token: string, now: number): OpenResult {
+  const parts = splitToken(token, 'none')
+  if (!Array.isArray(parts)) return refusal(parts)
+  const iat = parseSeconds(parts[2]!)
+  const exp = parseSeconds(parts[3]!)
+  const payload = decodePayload(parts[4]!)
+  if (iat === null || exp === null || payload === null) return MALFORMED
+  if (isExpired({ iat, exp }, now)) return refuse('EXPIRED')
+  return { ok: true, payload, iat, exp, kid: null, stale: false }
 }
 
 function createHmacProtector(options: ProtectorOptions): Protector {
@@ -152,10 +162,10 @@ function createHmacProtector(options: ProtectorOptions): Protector {
       if (!parts) return MALFORMED
       const { newest, byId } = await keys()
       const key = byId.get(parts.kid)
-      if (!key) return refuse(InvalidReason.UNKNOWN_KEY)
+      if (!key) return refuse('UNKNOWN_KEY')
       const expected = await key.key(bound + token.slice(0, token.length - parts.tag.length - 1))
-      if (!timingSafeEqualText(expected, parts.tag)) return refuse(InvalidReason.SIGNATURE_INVALID)
-      if (isExpired(parts, now)) return refuse(InvalidReason.EXPIRED)
+      if (!timingSafeEqualText(expected, parts.tag)) return refuse('SIGNATURE_INVALID')
+      if (isExpired(parts, now)) return refuse('EXPIRED')
       const payload = decodePayload(parts.body)
       if (payload === null) return MALFORMED
       return { ok: true, payload, iat: parts.iat, exp: parts.exp, kid: key.id, stale: key !== newest }
@@ -181,10 +191,10 @@ export function createEd25519Opener(options: {
       const signature = parts && decodeBase64url(parts.tag)
       if (!parts || !signature || signature.length !== SIGNATURE_BYTES) return MALFORMED
       const verify = await options.verifierFor(parts.kid)
-      if (!verify) return refuse(InvalidReason.UNKNOWN_KEY)
+      if (!verify) return refuse('UNKNOWN_KEY')
       const signed = token.slice(0, token.length - parts.tag.length - 1)
-      if (!(await verify(bound + signed, signature))) return refuse(InvalidReason.SIGNATURE_INVALID)
-      if (isExpired(parts, now)) return refuse(InvalidReason.EXPIRED)
+      if (!(await verify(bound + signed, signature))) return refuse('SIGNATURE_INVALID')
+      if (isExpired(parts, now)) return refuse('EXPIRED')
       const payload = decodePayload(parts.body)
       if (payload === null) return MALFORMED
       const stale = options.newestKid !== undefined && parts.kid !== options.newestKid
@@ -246,14 +256,14 @@ function createSealedProtector(options: ProtectorOptions): Protector {
       if (kid === '' || !sealed || sealed.length < NONCE_BYTES + SECRETBOX_OVERHEAD) return MALFORMED
       const { newest, byId } = await keys()
       const key = byId.get(kid)
-      if (!key) return refuse(InvalidReason.UNKNOWN_KEY)
+      if (!key) return refuse('UNKNOWN_KEY')
       const nacl = await loadNacl()
       const opened = nacl.secretbox.open(
         sealed.subarray(NONCE_BYTES),
         sealed.subarray(0, NONCE_BYTES),
         key.key,
       )
-      if (!opened) return refuse(InvalidReason.SIGNATURE_INVALID)
+      if (!opened) return refuse('SIGNATURE_INVALID')
       const text = fromUtf8(opened)
       const first = text === null ? -1 : text.indexOf('.')
       const second = first < 0 ? -1 : text!.indexOf('.', first + 1)
@@ -261,7 +271,7 @@ function createSealedProtector(options: ProtectorOptions): Protector {
       const iat = parseSeconds(text!.slice(0, first))
       const exp = parseSeconds(text!.slice(first + 1, second))
       if (iat === null || exp === null) return MALFORMED
-      if (isExpired({ iat, exp }, now)) return refuse(InvalidReason.EXPIRED)
+      if (isExpired({ iat, exp }, now)) return refuse('EXPIRED')
       return { ok: true, payload: text!.slice(second + 1), iat, exp, kid, stale: key !== newest }
     },
   }
@@ -278,7 +288,7 @@ function createSealedProtector(options: ProtectorOptions): Protector {
 export function createProtector(options: ProtectorOptions): Protector {
   switch (options.protection) {
     case 'none':
-      return createNoneProtector()
+      return { protection: 'none', protect: protectNone, open: openNone }
     case 'signed':
       return createHmacProtector(options)
     case 'ed25519':

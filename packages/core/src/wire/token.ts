@@ -31,7 +31,8 @@ export interface Claims {
   readonly exp: number
 }
 
-const LETTERS = new Set<string>(Object.values(PROTECTION_LETTER))
+/** Any protection letter of {@link PROTECTION_LETTER}. */
+const LETTER = /^[nsex]$/
 const SECONDS = /^(?:0|[1-9][0-9]{0,11})$/
 
 /** Parses a decimal claim; null unless it is canonical (no sign, no leading zero, at most 12 digits). */
@@ -51,7 +52,7 @@ export function splitToken(
   if (token.length > MAX_TOKEN_LENGTH || !token.startsWith('v1.')) return 'malformed'
   const parts = token.split('.')
   const letter = parts[1]!
-  if (letter !== PROTECTION_LETTER[protection]) return LETTERS.has(letter) ? 'wrong-protection' : 'malformed'
+  if (letter !== PROTECTION_LETTER[protection]) return LETTER.test(letter) ? 'wrong-protection' : 'malformed'
   return parts.length === PROTECTION_PARTS[protection] ? parts : 'malformed'
 }
 

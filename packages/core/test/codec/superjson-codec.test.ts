@@ -1,5 +1,5 @@
 import superjson from 'superjson'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { isJsonPlain, jsonCodec, superjsonCodec } from '../../src'
 
 class Point {
@@ -65,6 +65,17 @@ describe('isJsonPlain', () => {
 })
 
 describe('superjsonCodec', () => {
+  it('imports its implementation on first use, then answers synchronously', async () => {
+    vi.resetModules()
+    const fresh = (await import('../../src/codec/superjson-codec?second-copy'))
+      .superjsonCodec as typeof superjsonCodec
+    const first = fresh.encode({ a: 1 })
+    expect(first).toBeInstanceOf(Promise)
+    expect(await first).toBe('{"json":{"a":1}}')
+    expect(fresh.encode({ a: 1 })).toBe('{"json":{"a":1}}')
+    expect(fresh.decode('{"json":{"a":1}}')).toEqual({ a: 1 })
+  })
+
   const richValues: [string, unknown][] = [
     ['a Date', { at: new Date(Date.UTC(2027, 0, 15)) }],
     [
@@ -108,6 +119,7 @@ describe('superjsonCodec', () => {
     { nested: { deep: ['é', '🛒', '\u0000', '\ud800'] } },
   ]
   it('writes JSON-plain values on the fast path as {"json":…}, byte for byte superjson.stringify', async () => {
+    await superjsonCodec.encode(null) // the implementation is loaded: what follows is synchronous
     for (const value of plainValues) {
       const text = superjsonCodec.encode(value)
       expect(typeof text).toBe('string') // synchronous: no promise, no superjson load

@@ -1,0 +1,78 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createEd25519Verifier, decodeBase64url, webCrypto } from '../../src'
+import file from '../vectors.json'
+
+const seed = Uint8Array.from({ length: 32 }, (_, i) => i * 11)
+const message = 'cart\u0000v1.e.0.1.2.payload'
+let publicKey: Uint8Array
+let signature: Uint8Array
+
+beforeAll(async () => {
+  const signer = await webCrypto.ed25519Signer(seed)
+  publicKey = signer.publicKey
+  signature = new Uint8Array(await signer.sign(message))
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.unstubAllGlobals()
+})
+
+/** Checks a verifier: the signature verifies; another message, a flipped bit or a wrong size does not. */
+async function expectVerifies(verify: Awaited<ReturnType<typeof createEd25519Verifier>>) {
+  expect(await verify(message, signature)).toBe(true)
+  expect(await verify(message.replace('cart', 'card'), signature)).toBe(false)
+  const flipped = new Uint8Array(signature)
+  flipped[20]! ^= 4
+  expect(await verify(message, flipped)).toBe(false)
+  expect(await verify(message, signature.subarray(0, 63))).toBe(false)
+  expect(await verify(message, new Uint8Array(0))).toBe(false)
+}
+
+describe('createEd25519Verifier', () => {
+  it('verifies with WebCrypto where the runtime has Ed25519', async () => {
+    const verify = vi.spyOn(crypto.subtle, 'verify')
+    await expectVerifies(await createEd25519Verifier(publicKey))
+    expect(verify).toHaveBeenCalled()
+  })
+
+  it('falls back to tweetnacl where WebCrypto refuses Ed25519 keys', async () => {
+    const importKey = crypto.subtle.importKey.bind(crypto.subtle)
+    vi.spyOn(crypto.subtle, 'importKey').mockImplementation(((
+      ...args: Parameters<SubtleCrypto['importKey']>
+    ) => {
+      const algorithm = args[2]
+      const name = typeof algorithm === 'string' ? algorithm : algorithm.name
+      if (name === 'Ed25519')
+        return Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError'))
+      return importKey(...args)
+    }) as SubtleCrypto['importKey'])
+    const verify = vi.spyOn(crypto.subtle, 'verify')
+    await expectVerifies(await createEd25519Verifier(publicKey))
+    expect(verify).not.toHaveBeenCalled()
+  })
+
+  it('falls back to tweetnacl where there is no crypto.subtle at all (a plain-http page)', async () => {
+    vi.stubGlobal('crypto', { getRandomValues: (bytes: Uint8Array) => bytes })
+    expect(globalThis.crypto.subtle).toBeUndefined()
+    await expectVerifies(await createEd25519Verifier(publicKey))
+  })
+
+  it('verifies the shared vectors with their public keys', async () => {
+    const vector = file.vectors.find((each) => each.id === 'ed25519-meta')!
+    const token = vector.read.token
+    const cut = token.lastIndexOf('.')
+    const key = decodeBase64url(file.ed25519PublicKeys[`${token.split('.')[2]}/cart` as never])!
+    const verify = await createEd25519Verifier(key)
+    const tag = decodeBase64url(token.slice(cut + 1))!
+    expect(await verify(`cart\u0000${token.slice(0, cut)}`, tag)).toBe(true)
+    expect(await verify(`login\u0000${token.slice(0, cut)}`, tag)).toBe(false)
+  })
+
+  it('refuses a key that is not 32 bytes with INVALID_KEY', async () => {
+    for (const length of [0, 31, 33, 64]) {
+      await expect(createEd25519Verifier(new Uint8Array(length))).rejects.toMatchObject({
+        code: 'INVALID_KEY',
+      })
+    }
+  })
+})
