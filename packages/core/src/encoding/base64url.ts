@@ -2,10 +2,10 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/
 
 /** Character code → 6-bit value (-1 outside the alphabet), built on first decode: no work at import. */
-let lookup: Int8Array | undefined
-function lookupTable(): Int8Array {
+let lookup: Int16Array | undefined
+function lookupTable(): Int16Array {
   if (!lookup) {
-    lookup = new Int8Array(128).fill(-1)
+    lookup = new Int16Array(128).fill(-1)
     for (let i = 0; i < 64; i++) lookup[ALPHABET.charCodeAt(i)] = i
   }
   return lookup
@@ -35,26 +35,38 @@ export function encodeBase64url(bytes: Uint8Array): string {
  */
 export function decodeBase64url(text: string): Uint8Array | null {
   const table = lookupTable()
-  const length = text.length
-  if (length % 4 === 1) return null
-  const out = new Uint8Array((length * 3) >> 2)
-  let bits = 0
-  let n = 0
+  const rest = text.length % 4
+  if (rest === 1) return null
+  const out = new Uint8Array((text.length * 3) >> 2)
+  const full = text.length - rest
   let o = 0
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i)
-    const value = code < 128 ? table[code]! : -1
-    if (value < 0) return null
-    n = (n << 6) | value
-    bits += 6
-    if (bits >= 8) {
-      bits -= 8
-      out[o++] = n >> bits
-      n &= (1 << bits) - 1
-    }
+  let i = 0
+  for (; i < full; i += 4) {
+    const n =
+      (sextet(table, text, i) << 18) |
+      (sextet(table, text, i + 1) << 12) |
+      (sextet(table, text, i + 2) << 6) |
+      sextet(table, text, i + 3)
+    if (n < 0) return null
+    out[o++] = n >> 16
+    out[o++] = (n >> 8) & 255
+    out[o++] = n & 255
   }
-  // What is left over must be zero bits: every byte string then has exactly one encoding.
-  return n === 0 ? out : null
+  if (rest !== 0) {
+    // The bits past the last byte must be zero: every byte string then has exactly one encoding.
+    const c = rest === 3 ? sextet(table, text, i + 2) : 0
+    const n = (sextet(table, text, i) << 18) | (sextet(table, text, i + 1) << 12) | (c << 6)
+    if (n < 0 || (n & (rest === 2 ? 0xffff : 0xff)) !== 0) return null
+    out[o++] = n >> 16
+    if (rest === 3) out[o] = (n >> 8) & 255
+  }
+  return out
+}
+
+/** The 6-bit value of one character, or -1 (so an OR of several is negative when any is invalid). */
+function sextet(table: Int16Array, text: string, index: number): number {
+  const code = text.charCodeAt(index)
+  return code < 128 ? table[code]! : -1
 }
 
 /** True when every character of `text` is in the base64url alphabet. */
