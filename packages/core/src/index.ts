@@ -1,6 +1,5 @@
 export type { Awaitable, SessionCodec } from './codec/codec'
 export { jsonCodec } from './codec/json-codec'
-export { isJsonPlain } from './codec/json-plain'
 export { superjsonCodec } from './codec/superjson-codec'
 export type { SessionTransformer } from './codec/transformer'
 export { createEd25519Verifier } from './crypto/ed25519-verifier'

@@ -43,7 +43,6 @@ describe('@tessera/core exports', () => {
         "encodeBase64url",
         "encodeCookieValue",
         "header",
-        "isJsonPlain",
         "isSessionError",
         "jsonCodec",
         "memoryStorage",

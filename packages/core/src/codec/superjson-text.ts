@@ -1,10 +1,13 @@
 import type { Awaitable } from './codec'
 import { isJsonPlain } from './json-plain'
+import { decodeSuperjsonFormat, encodeSuperjsonFormat } from './superjson-format'
 
 /*
  * The default codec's implementation, loaded by `superjsonCodec` on first use (never imported
  * statically, so a bundle that only defines sessions does not carry it). A JSON-plain value costs one
- * JSON.stringify; anything richer goes to superjson itself, loaded on first need.
+ * JSON.stringify; Date, Map, Set, BigInt, undefined and the other standard types go through a compact
+ * writer and reader of superjson's format; superjson itself is loaded only for what those decline
+ * (class instances, repeated references, hand-made documents...).
  */
 
 type Superjson = typeof import('superjson').default
@@ -26,6 +29,8 @@ function loadSuperjson(): Promise<Superjson> {
 /** The superjson text of a value: `{"json":…}`, with a `meta` part only for richer types. */
 export function encodeSuperjson(value: unknown): Awaitable<string> {
   if (isJsonPlain(value)) return `{"json":${JSON.stringify(value)}}`
+  const text = encodeSuperjsonFormat(value)
+  if (text !== undefined) return text
   if (superjson) return superjson.stringify(value)
   return loadSuperjson().then((loaded) => loaded.stringify(value))
 }
@@ -60,6 +65,8 @@ export function decodeSuperjson(text: string): Awaitable<unknown> {
     throw new TypeError('not a superjson document')
   }
   if (!('meta' in parsed) || parsed.meta === undefined) return parsed.json
+  const decoded = decodeSuperjsonFormat(parsed as { json: unknown; meta: unknown })
+  if (decoded.ok) return decoded.value
   if (superjson) return superjson.deserialize(parsed as never)
   return loadSuperjson().then((loaded) => loaded.deserialize(parsed as never))
 }

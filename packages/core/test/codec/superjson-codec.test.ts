@@ -1,6 +1,7 @@
 import superjson from 'superjson'
 import { describe, expect, it, vi } from 'vitest'
-import { isJsonPlain, jsonCodec, superjsonCodec } from '../../src'
+import { jsonCodec, superjsonCodec } from '../../src'
+import { isJsonPlain } from '../../src/codec/json-plain'
 
 class Point {
   constructor(
@@ -118,6 +119,38 @@ describe('superjsonCodec', () => {
     [],
     { nested: { deep: ['é', '🛒', '\u0000', '\ud800'] } },
   ]
+  it('writes and reads the standard rich types without loading superjson', async () => {
+    vi.resetModules()
+    let loads = 0
+    const refuse = () => {
+      throw new Error('superjson was used')
+    }
+    vi.doMock('superjson', () => {
+      loads++
+      return { default: { stringify: refuse, deserialize: refuse, parse: refuse } }
+    })
+    try {
+      const fresh = (await import('../../src/codec/superjson-codec?second-copy'))
+        .superjsonCodec as typeof superjsonCodec
+      const value = {
+        at: new Date(Date.UTC(2027, 0, 15)),
+        items: new Map([['A-1', 2]]),
+        tags: new Set(['gift']),
+        big: 10n,
+        coupon: undefined,
+      }
+      const text = await fresh.encode(value)
+      expect(text).toBe(superjson.stringify(value))
+      expect(await fresh.decode(text)).toEqual(value)
+      expect(loads).toBe(0)
+      // What the compact format declines still goes to superjson (here: the mock, which refuses).
+      await expect(async () => fresh.encode(new Point(1, 2))).rejects.toThrow('superjson was used')
+      expect(loads).toBe(1)
+    } finally {
+      vi.doUnmock('superjson')
+    }
+  })
+
   it('writes JSON-plain values on the fast path as {"json":…}, byte for byte superjson.stringify', async () => {
     await superjsonCodec.encode(null) // the implementation is loaded: what follows is synchronous
     for (const value of plainValues) {

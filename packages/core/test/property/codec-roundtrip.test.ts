@@ -11,10 +11,10 @@ import {
   createProtector,
   decodeBase64url,
   encodeBase64url,
-  isJsonPlain,
   superjsonCodec,
   webCrypto,
 } from '../../src'
+import { isJsonPlain } from '../../src/codec/json-plain'
 
 /** Object keys; superjson refuses the three prototype-related ones (see the codec's unit tests). */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
