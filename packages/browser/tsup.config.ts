@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
-// Three entries; splitting keeps the client's working parts (client-runtime) a chunk of their own that
-// the client loads on first use, and lets the entries share code instead of copying it.
+// Three entries; splitting keeps what a page that only reads never needs (writing with js-cookie, fetch,
+// change watching) in chunks the client imports on first use, and lets the entries share code.
 export default defineConfig({
   entry: {
     index: 'src/index.ts',

@@ -8,16 +8,10 @@ export interface ChangeMessage {
   readonly session: string
 }
 
-const channels = new WeakMap<ClientState, BroadcastChannel | null>()
-
 /** The client's channel, opened on first need; null where BroadcastChannel is missing. */
 export function channelOf(state: ClientState): BroadcastChannel | null {
-  let channel = channels.get(state)
-  if (channel === undefined) {
-    channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null
-    channels.set(state, channel)
-  }
-  return channel
+  state.channel ??= typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null
+  return state.channel
 }
 
 /** Tells the other tabs that a session changed here, so they re-read it. */
@@ -25,8 +19,8 @@ export function announce(state: ClientState, entry: ClientEntry): void {
   channelOf(state)?.postMessage({ session: entry.name } satisfies ChangeMessage)
 }
 
-/** Closes the client's channel. */
+/** Closes the client's channel (a later change opens a new one). */
 export function closeChannel(state: ClientState): void {
-  channels.get(state)?.close()
-  channels.delete(state)
+  state.channel?.close()
+  state.channel = undefined
 }

@@ -1,4 +1,4 @@
-import type { AnySessionDescriptor, InvalidSessionEvent } from '@tessera/core'
+import type { AnySessionDescriptor, Ed25519Verify, InvalidSessionEvent, Protector } from '@tessera/core'
 import type { ClientCookieOptions } from './client-types'
 import type { HeaderStore } from './header-store'
 
@@ -10,7 +10,7 @@ export interface ClientEntry {
   readonly readable: boolean
   /** Written by the browser (`protection: 'none'`): `set` writes it. */
   readonly owned: boolean
-  /** Cookie sessions: the attributes the client writes with. */
+  /** Cookie sessions: the attributes the client writes with (and the encoding it reads with). */
   readonly cookie: ClientCookieOptions | undefined
   /** Header sessions: where the token is kept. */
   readonly store: HeaderStore | undefined
@@ -25,6 +25,9 @@ export interface ClientEntry {
   exp: number
   /** The read in flight, so concurrent `get`s of one token share one verification. */
   reading: { readonly raw: string | undefined; readonly promise: Promise<unknown> } | undefined
+  /** Ed25519 sessions: the opener, and each key id's verifier, prepared on first read. */
+  opener: Pick<Protector, 'open'> | undefined
+  readonly verifiers: Map<string, Promise<Ed25519Verify | undefined>>
   readonly listeners: Set<(value: any) => void>
   expiryTimer: ReturnType<typeof setTimeout> | undefined
 }
@@ -36,6 +39,8 @@ export interface ClientState {
   readonly origins: ReadonlySet<string>
   readonly publicKeys: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
+  /** The channel to other tabs: undefined until first needed, null where BroadcastChannel is missing. */
+  channel: BroadcastChannel | null | undefined
   /** Unix seconds. */
   nowSeconds(): number
   /** Tells the entry's subscribers about its current value. */

@@ -1,29 +1,18 @@
 import type { Claims } from '@tessera/core'
-import {
-  cookieAttributes,
-  decodeCookieValue,
-  encodeCookieValue,
-  MAX_COOKIE_BYTES,
-  SessionError,
-  toSeconds,
-} from '@tessera/core'
+import { cookieAttributes, encodeCookieValue, MAX_COOKIE_BYTES, SessionError, toSeconds } from '@tessera/core'
 import Cookies from 'js-cookie'
 import type { ClientCookieOptions } from './client-types'
 
-/** js-cookie without its value converters: tokens are cookie-safe, and core decodes the encodings. */
+/*
+ * Writing browser-owned cookie sessions, with js-cookie. The client imports this module the first time
+ * a page writes or clears such a cookie: reading goes through core's cookie parser and needs none of it.
+ */
+
+/** js-cookie without its value converters: tokens are cookie-safe, and core encodes the encodings. */
 const jar = Cookies.withConverter<string>({ read: (value) => value, write: (value) => value })
 
 /** Ktor's default cookie lifetime, used when a token never expires (as on the server). */
 const DEFAULT_MAX_AGE = 7 * 86_400
-
-/** The token in cookie `name`, decoded from the cookie encoding; undefined when absent or empty. */
-export function readCookieToken(name: string, options: ClientCookieOptions | undefined): string | undefined {
-  let value = jar.get(name)
-  if (value === undefined || value === '') return undefined
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
-  // A value that does not decode is kept as is: it then fails to open, and reads as absent.
-  return decodeCookieValue(value, options?.encoding ?? 'raw') ?? value
-}
 
 /** js-cookie attributes from the client's options, checked by core's cookie rules (prefixes, SameSite=None). */
 function attributes(name: string, options: ClientCookieOptions | undefined): Cookies.CookieAttributes {
@@ -64,7 +53,7 @@ export function writeCookieToken(
     configured === null
       ? null
       : configured !== undefined
-        ? toSeconds(configured, `cookie "${name}" maxAge`)
+        ? toSeconds(configured, 'maxAge', name)
         : claims.exp === 0
           ? DEFAULT_MAX_AGE
           : Math.max(claims.exp - now, 0)

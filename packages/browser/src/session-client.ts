@@ -1,5 +1,6 @@
 import type { AnySessionDescriptor } from '@tessera/core'
 import { SessionError } from '@tessera/core'
+import { closeChannel } from './change-channel'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
 import type {
@@ -12,30 +13,32 @@ import type {
 } from './client-types'
 import type { HeaderStore } from './header-store'
 import { createHeaderStore } from './header-store'
+import { resolve } from './session-reader'
 
-type Runtime = typeof import('./client-runtime')
-
-let runtime: Promise<Runtime> | undefined
-/** The client's working parts, loaded once per page on first need (and tried again after a failed load). */
-function loadRuntime(): Promise<Runtime> {
-  runtime ??= import('./client-runtime').catch((error: unknown) => {
-    runtime = undefined
-    throw error
-  })
-  return runtime
+/** A module imported on first use, and tried again after a failed load. */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined
+      throw error
+    }))
 }
 
-function normalizeOrigin(origin: string): string {
-  try {
-    return new URL(origin).origin
-  } catch {
-    throw new SessionError('INVALID_OPTION', `origins: "${origin.slice(0, 100)}" is not an absolute URL`)
-  }
+/** What a session may be used for; `entryOf` refuses the rest with `INVALID_OPERATION`. */
+type Need = 'readable' | 'owned' | 'clearable' | 'visible'
+
+const REFUSED: Record<Need, string> = {
+  readable: 'is not readable in the browser (only client-visible, client-stored sessions are)',
+  owned: 'is written by the server; the browser writes only sessions with protection "none"',
+  clearable: 'is written by the server; the browser clears only its own sessions and header tokens',
+  visible: 'is invisible to the browser',
 }
 
 /**
  * Creates the browser's session client: typed, verified reads of client-visible sessions, writes of
- * browser-owned ones, header sessions on `fetch`, and change events.
+ * browser-owned ones, header sessions on `fetch`, and change events. Reading is all a page loads up
+ * front; writing, `fetch` and change watching are imported the first time they are used.
  *
  * @example
  * const client = createSessionClient({ sessions: [Cart, Login, { descriptor: Prefs, options: { maxAge: '1y' } }] })
@@ -47,46 +50,37 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
   options: SessionClientOptions<TEntries>,
 ): SessionClient<EntryDescriptor<TEntries[number]> & AnySessionDescriptor> {
   const now = options.now ?? Date.now
+  const nowSeconds = () => Math.floor(now() / 1000)
   const stores = new Map<unknown, HeaderStore>()
-  const storeFor = (kind: ClientSessionOptions['store']) => {
-    const key = kind ?? options.headerStore ?? 'session'
-    let store = stores.get(key)
-    if (!store) {
-      store = createHeaderStore(key)
-      stores.set(key, store)
-    }
-    return store
-  }
-
   const byName = new Map<string, ClientEntry>()
   const byDescriptor = new Map<AnySessionDescriptor, ClientEntry>()
   const entries = options.sessions.map((item): ClientEntry => {
     const descriptor: AnySessionDescriptor = 'descriptor' in item ? item.descriptor : item
     const entryOptions = ('descriptor' in item ? item.options : undefined) as ClientSessionOptions | undefined
-    const { name } = descriptor
-    if (byName.has(name)) {
-      throw new SessionError('DUPLICATE', `session "${name}" is registered twice`, { session: name })
+    const { name, protection, transport } = descriptor
+    const fail = (code: 'DUPLICATE' | 'INVALID_KEY', rule: string) => {
+      throw new SessionError(code, `session "${name}" ${rule}`, { session: name })
     }
+    if (byName.has(name)) fail('DUPLICATE', 'is registered twice')
     const readable = descriptor.storage === 'client' && descriptor.visibility === 'client'
-    if (
-      readable &&
-      descriptor.protection === 'ed25519' &&
-      !descriptor.publicKeys &&
-      !options.publicKeys?.[name]
-    ) {
-      throw new SessionError(
+    if (readable && protection === 'ed25519' && !descriptor.publicKeys && !options.publicKeys?.[name]) {
+      fail(
         'INVALID_KEY',
-        `session "${name}" is signed with Ed25519: give its public keys (descriptor publicKeys, or the client's publicKeys)`,
-        { session: name },
+        "is signed with Ed25519: give its public keys (descriptor's or client's publicKeys)",
       )
     }
-    const store = descriptor.transport === 'header' ? storeFor(entryOptions?.store) : undefined
+    let store: HeaderStore | undefined
+    if (transport === 'header') {
+      const kind = entryOptions?.store ?? options.headerStore ?? 'session'
+      store = stores.get(kind) ?? createHeaderStore(kind)
+      stores.set(kind, store)
+    }
     const entry: ClientEntry = {
       descriptor,
       name,
       readable,
-      owned: readable && descriptor.protection === 'none',
-      cookie: descriptor.transport === 'cookie' ? entryOptions : undefined,
+      owned: readable && protection === 'none',
+      cookie: transport === 'cookie' ? entryOptions : undefined,
       store,
       // A header token kept from an earlier visit is known at once; a later change is then news.
       raw: store?.get(name),
@@ -95,6 +89,8 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       iat: 0,
       exp: 0,
       reading: undefined,
+      opener: undefined,
+      verifiers: new Map(),
       listeners: new Set(),
       expiryTimer: undefined,
     }
@@ -103,11 +99,16 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     return entry
   })
 
-  const pageOrigin = globalThis.location?.origin
+  const page = globalThis.location?.origin
   const origins = new Set(
-    options.origins?.map(normalizeOrigin) ?? (pageOrigin && pageOrigin !== 'null' ? [pageOrigin] : []),
+    options.origins?.map((origin) => {
+      try {
+        return new URL(origin).origin
+      } catch {
+        throw new SessionError('INVALID_OPTION', `origins: "${origin.slice(0, 100)}" is not an absolute URL`)
+      }
+    }) ?? (page && page !== 'null' ? [page] : []),
   )
-  const nowSeconds = () => Math.floor(now() / 1000)
 
   const state: ClientState = {
     entries,
@@ -115,6 +116,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     origins,
     publicKeys: options.publicKeys,
     onInvalid: options.onInvalid,
+    channel: undefined,
     nowSeconds,
     notify(entry) {
       const value = entry.readable
@@ -133,90 +135,73 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     },
   }
 
-  const entryOf = (
-    descriptor: AnySessionDescriptor,
-    need?: 'readable' | 'owned' | 'clearable',
-  ): ClientEntry => {
+  const entryOf = (descriptor: AnySessionDescriptor, need?: Need): ClientEntry => {
     const entry = byDescriptor.get(descriptor) ?? byName.get(descriptor?.name)
     if (!entry) {
-      throw new SessionError(
-        'NOT_REGISTERED',
-        `session "${descriptor?.name}" is not registered with this client`,
-        {
-          session: descriptor?.name,
-        },
-      )
+      const name = descriptor?.name
+      throw new SessionError('NOT_REGISTERED', `session "${name}" is not registered with this client`, {
+        session: name,
+      })
     }
     const allowed =
       need === undefined ||
       (need === 'readable' && entry.readable) ||
       (need === 'owned' && entry.owned) ||
-      (need === 'clearable' && (entry.owned || entry.store !== undefined))
+      (need === 'clearable' && (entry.owned || entry.store !== undefined)) ||
+      (need === 'visible' && (entry.readable || entry.store !== undefined))
     if (!allowed) {
-      throw new SessionError(
-        'INVALID_OPERATION',
-        need === 'readable'
-          ? `session "${entry.name}" is not readable in the browser (only client-visible, client-stored sessions are)`
-          : `session "${entry.name}" is written by the server; the browser writes only sessions with protection "none"`,
-        { session: entry.name },
-      )
+      throw new SessionError('INVALID_OPERATION', `session "${entry.name}" ${REFUSED[need]}`, {
+        session: entry.name,
+      })
     }
     return entry
   }
 
+  // What a page that only reads never downloads: writing, fetch, watching for changes.
+  const writer = lazy(() => import('./session-writer'))
+  const sender = lazy(() => import('./session-fetch'))
+  const watcher = lazy(() => import('./change-watcher'))
   let watching = false
+  let watched = false
   const fetchWith =
     (fetchLike: FetchLike): FetchLike =>
     async (input, init) =>
-      (await loadRuntime()).sendWithSessions(state, fetchLike, input, init)
-
-  // In a page, start loading the working parts now, in parallel with the app's own start-up.
-  if (typeof document !== 'undefined') void loadRuntime().catch(() => undefined)
+      (await sender()).sendWithSessions(state, fetchLike, input, init)
 
   const client: SessionClient<AnySessionDescriptor> = {
-    async get(descriptor) {
-      const entry = entryOf(descriptor, 'readable')
-      return (await loadRuntime()).resolve(state, entry) as never
-    },
-    peek(descriptor) {
-      return currentValue(entryOf(descriptor, 'readable'), nowSeconds()) as never
-    },
+    get: async (descriptor) => resolve(state, entryOf(descriptor, 'readable')) as never,
+    peek: (descriptor) => currentValue(entryOf(descriptor, 'readable'), nowSeconds()) as never,
     has(descriptor) {
       const entry = entryOf(descriptor)
-      return entry.store !== undefined && entry.store.get(entry.name) !== undefined
+      return entry.store?.get(entry.name) !== undefined
     },
     async set(descriptor, value) {
       const entry = entryOf(descriptor, 'owned')
-      await (await loadRuntime()).writeSession(state, entry, value)
+      await (await writer()).writeSession(state, entry, value)
     },
     async clear(descriptor) {
       const entry = entryOf(descriptor, 'clearable')
-      ;(await loadRuntime()).clearSession(state, entry)
+      await (await writer()).clearSession(state, entry)
     },
     subscribe(descriptor, listener) {
-      const entry = entryOf(descriptor)
-      if (!entry.readable && !entry.store) {
-        throw new SessionError('INVALID_OPERATION', `session "${entry.name}" is invisible to the browser`, {
-          session: entry.name,
-        })
-      }
+      const entry = entryOf(descriptor, 'visible')
       entry.listeners.add(listener)
       if (!watching) {
-        watching = true
-        void loadRuntime().then((loaded) => watching && loaded.startWatching(state))
+        watching = watched = true
+        void watcher().then((loaded) => watching && loaded.startWatching(state))
       }
       return () => {
         entry.listeners.delete(listener)
         if (watching && entries.every((each) => each.listeners.size === 0)) {
           watching = false
-          void loadRuntime().then((loaded) => !watching && loaded.stopWatching(state))
+          void watcher().then((loaded) => !watching && loaded.stopWatching(state))
         }
       }
     },
     fetch: (input, init) => fetchWith((...args) => globalThis.fetch(...args))(input, init),
     wrapFetch: (fetchLike) => fetchWith(fetchLike) as never,
     async refresh() {
-      await (await loadRuntime()).refreshAll(state)
+      await (await watcher()).refreshAll(state)
     },
     close() {
       watching = false
@@ -224,7 +209,8 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
         entry.listeners.clear()
         clearTimeout(entry.expiryTimer)
       }
-      void loadRuntime().then((loaded) => loaded.stopWatching(state))
+      if (watched) void watcher().then((loaded) => loaded.stopWatching(state))
+      closeChannel(state)
     },
   }
   return client as never

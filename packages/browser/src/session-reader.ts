@@ -1,10 +1,16 @@
-import type { Ed25519Verify, InvalidReason, OpenResult, Protector } from '@tessera/core'
-import { createEd25519Opener, decodeBase64url, validateWith, webCrypto } from '@tessera/core'
+import type { InvalidReason, OpenResult, Protector } from '@tessera/core'
+import {
+  createEd25519Opener,
+  createEd25519Verifier,
+  decodeBase64url,
+  decodeCookieValue,
+  openNone,
+  readCookie,
+  validateWith,
+} from '@tessera/core'
 import { announce } from './change-channel'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
-import { readCookieToken } from './cookie-jar'
-import { openNone } from './none-token'
 
 /** A token that opened, decoded and passed the schema. */
 export interface ReadSession {
@@ -13,24 +19,27 @@ export interface ReadSession {
   readonly exp: number
 }
 
-const openers = new WeakMap<ClientEntry, Pick<Protector, 'open'>>()
 const ED25519_PUBLIC_KEY_BYTES = 32
 
-/** The token the browser holds for a session now: its cookie, or its header store entry. */
+/**
+ * The token the browser holds for a session now: its header store entry, or its cookie (read with
+ * core's cookie parser, as the server reads it, then decoded from the cookie encoding). A value that
+ * does not decode is kept as is: it then fails to open, and reads as absent.
+ */
 export function readToken(entry: ClientEntry): string | undefined {
-  return entry.store ? entry.store.get(entry.name) : readCookieToken(entry.name, entry.cookie)
+  if (entry.store) return entry.store.get(entry.name)
+  const value = readCookie(globalThis.document?.cookie, entry.name)
+  return value ? (decodeCookieValue(value, entry.cookie?.encoding ?? 'raw') ?? value) : undefined
 }
 
 /**
  * Opens an Ed25519 token with the public keys of the descriptor (or, failing that, of the client).
- * Each key is imported once; WebCrypto verifies, and tweetnacl is loaded only where it lacks Ed25519.
+ * Each key is imported once; WebCrypto verifies, and tweetnacl is loaded only where it cannot.
  */
 function ed25519Opener(state: ClientState, entry: ClientEntry): Pick<Protector, 'open'> {
-  let opener = openers.get(entry)
-  if (opener) return opener
   const keys = entry.descriptor.publicKeys ?? state.publicKeys?.[entry.name] ?? {}
-  const verifiers = new Map<string, Promise<Ed25519Verify | undefined>>()
-  opener = createEd25519Opener({
+  const { verifiers } = entry
+  entry.opener ??= createEd25519Opener({
     name: entry.name,
     verifierFor(kid) {
       let verifier = verifiers.get(kid)
@@ -38,15 +47,16 @@ function ed25519Opener(state: ClientState, entry: ClientEntry): Pick<Protector, 
         const bytes = Object.hasOwn(keys, kid) ? decodeBase64url(keys[kid]!) : null
         verifier =
           bytes?.length === ED25519_PUBLIC_KEY_BYTES
-            ? Promise.resolve(webCrypto.ed25519Verifier(bytes))
+            ? createEd25519Verifier(bytes)
             : Promise.resolve(undefined)
+        // A verifier that could not be prepared (tweetnacl failed to load) is tried again next time.
+        verifier.catch(() => verifiers.delete(kid))
         verifiers.set(kid, verifier)
       }
       return verifier
     },
   })
-  openers.set(entry, opener)
-  return opener
+  return entry.opener
 }
 
 /** Opens, decodes and validates a token; null (and `onInvalid` told why) for anything but a valid session. */
@@ -55,11 +65,12 @@ async function openToken(state: ClientState, entry: ClientEntry, token: string):
     state.onInvalid?.({ session: entry.name, reason })
     return null
   }
+  const { descriptor } = entry
   const now = state.nowSeconds()
   let opened: OpenResult
   try {
     opened =
-      entry.descriptor.protection === 'none'
+      descriptor.protection === 'none'
         ? openNone(token, now)
         : await ed25519Opener(state, entry).open(token, now)
   } catch {
@@ -69,16 +80,16 @@ async function openToken(state: ClientState, entry: ClientEntry, token: string):
   if (!opened.ok) return invalid(opened.reason)
   let value: unknown
   try {
-    value = await entry.descriptor.codec.decode(opened.payload)
+    value = await descriptor.codec.decode(opened.payload)
   } catch {
     return invalid('DECODE_FAILED')
   }
-  if (entry.descriptor.schema) {
-    const outcome = await validateWith(entry.descriptor.schema, value)
+  if (descriptor.schema) {
+    const outcome = await validateWith(descriptor.schema, value)
     if (!outcome.ok) return invalid('SCHEMA_FAILED')
     value = outcome.value
   }
-  if (value === null || value === undefined) return invalid('DECODE_FAILED')
+  if (value == null) return invalid('DECODE_FAILED')
   return { value, iat: opened.iat, exp: opened.exp }
 }
 
@@ -114,9 +125,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 function scheduleExpiry(state: ClientState, entry: ClientEntry): void {
   clearTimeout(entry.expiryTimer)
   entry.expiryTimer = undefined
-  if (entry.exp === 0 || entry.value === null) return
   const delay = (entry.exp - state.nowSeconds()) * 1000
-  if (delay <= 0 || delay > MAX_TIMER_MS) return
+  if (entry.exp === 0 || entry.value === null || delay <= 0 || delay > MAX_TIMER_MS) return
   const timer = setTimeout(() => state.notify(entry), delay)
   ;(timer as { unref?: () => void }).unref?.()
   entry.expiryTimer = timer

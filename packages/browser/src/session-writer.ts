@@ -1,9 +1,12 @@
 import type { Claims } from '@tessera/core'
-import { SessionError, validateWith } from '@tessera/core'
+import { protectNone, SessionError, validateWith } from '@tessera/core'
 import type { ClientEntry, ClientState } from './client-state'
-import { removeCookie, writeCookieToken } from './cookie-jar'
-import { protectNone } from './none-token'
 import { commit, resolve } from './session-reader'
+
+/*
+ * Writes of browser-owned sessions (`protection: 'none'`). The client imports this module on the first
+ * `set` or `clear`, and js-cookie (./cookie-writer) only when that write is a cookie's.
+ */
 
 /** Claims as the server computes them: the session keeps its start; expiry from the idle and absolute limits. */
 function claimsFor(entry: ClientEntry, start: number | undefined, now: number): Claims {
@@ -34,7 +37,7 @@ export async function writeSession(state: ClientState, entry: ClientEntry, value
   if (value === null || value === undefined) {
     throw new SessionError(
       'INVALID_VALUE',
-      `session "${entry.name}": set needs a value; use clear to end the session`,
+      `session "${entry.name}": set needs a value; use clear to end it`,
       {
         session: entry.name,
       },
@@ -59,13 +62,13 @@ export async function writeSession(state: ClientState, entry: ClientEntry, value
   const claims = claimsFor(entry, running ? entry.iat : undefined, now)
   const token = protectNone(text, claims)
   if (entry.store) entry.store.set(entry.name, token)
-  else writeCookieToken(entry.name, token, claims, now, entry.cookie)
+  else (await import('./cookie-writer')).writeCookieToken(entry.name, token, claims, now, entry.cookie)
   commit(state, entry, token, { value: checked, ...claims })
 }
 
 /** Ends a browser-owned session, or forgets a header session's token. */
-export function clearSession(state: ClientState, entry: ClientEntry): void {
+export async function clearSession(state: ClientState, entry: ClientEntry): Promise<void> {
   if (entry.store) entry.store.delete(entry.name)
-  else removeCookie(entry.name, entry.cookie)
+  else (await import('./cookie-writer')).removeCookie(entry.name, entry.cookie)
   commit(state, entry, undefined, null)
 }

@@ -81,7 +81,9 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     expect(read).toEqual({ status: 204, cart, visible: true })
     // Verified with WebCrypto's Ed25519: the tweetnacl fallback was never downloaded.
     expect(servers.assetsServed.some((path) => path.includes('nacl'))).toBe(false)
-    expect(servers.assetsServed.some((path) => path.includes('client-runtime'))).toBe(true)
+    // The fetch part was loaded on first use; the cookie writer (js-cookie) never was: nothing was written.
+    expect(servers.assetsServed.some((path) => path.includes('session-fetch'))).toBe(true)
+    expect(servers.assetsServed.some((path) => path.includes('cookie-writer'))).toBe(false)
   })
 
   it('rejects a tampered cookie', async () => {
@@ -141,6 +143,8 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
       return (await app.client.fetch('/api/me')).json()
     })
     expect(me.prefs).toEqual({ theme: 'dark' })
+    // Writing a cookie is what loads the cookie writer (and js-cookie with it).
+    expect(servers.assetsServed.some((path) => path.includes('cookie-writer'))).toBe(true)
   })
 
   it('sees a change made in a second tab', async () => {

@@ -1,9 +1,8 @@
-import { defineSession, jsonCodec } from '@tessera/core'
+import { defineSession, jsonCodec, protectNone } from '@tessera/core'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSessionClient } from '../../src'
-import { protectNone } from '../../src/none-token'
 import {
   Badge,
   clearCookies,

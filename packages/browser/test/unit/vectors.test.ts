@@ -1,9 +1,8 @@
 import type { Protection } from '@tessera/core'
-import { defineSession, superjsonCodec } from '@tessera/core'
+import { defineSession, protectNone, superjsonCodec } from '@tessera/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import vectors from '../../../core/test/vectors.json'
 import { createSessionClient } from '../../src'
-import { protectNone } from '../../src/none-token'
 import { clearCookies, setCookie } from './fixtures'
 
 interface Expectation {
