@@ -14,17 +14,16 @@ const [task = 'test', ...rest] = process.argv.slice(2)
 const tasks = {
   test: [['exec', 'turbo', 'run', 'test', '--output-logs=errors-only', ...rest]],
   // The playground: build its page and its server, then serve them (flags such as --storage redis
-  // and --port go to the server).
+  // and --port go to the server). Its scripts run through the package manager that started this
+  // script (npm's `run` starts in a fraction of the time `npx pnpm` takes).
   start: [
     {
       label:
         'building the playground (the page into playground/dist, the server into playground/dist-server)',
-      args: ['--filter', '@tessera/playground', 'run', 'build'],
+      dir: 'playground',
+      script: 'build',
     },
-    {
-      label: 'starting the playground server',
-      args: ['--filter', '@tessera/playground', 'run', 'serve', ...rest],
-    },
+    { label: 'starting the playground server', dir: 'playground', script: 'serve', args: rest },
   ],
   bench: [['--filter', '@tessera/bench', 'run', 'bench', ...rest]],
 }
@@ -41,10 +40,20 @@ function pnpmCommand() {
   return ['npx', ['-y', `pnpm@${PNPM_VERSION}`]]
 }
 
-function run(step, total, label, args) {
+/** Runs a package.json script of `dir` with pnpm when it started this script, else with npm. */
+function scriptCommand(dir, script, args) {
+  const execPath = process.env.npm_execpath ?? ''
+  if (/pnpm/.test(execPath)) return [process.execPath, [execPath, '--dir', dir, 'run', script, ...args]]
+  const tail = args.length > 0 ? ['--', ...args] : []
+  if (/npm-cli\.js$/.test(execPath))
+    return [process.execPath, [execPath, '--prefix', dir, 'run', script, ...tail]]
+  return ['npm', ['--prefix', dir, 'run', script, ...tail]]
+}
+
+function run(step, total, label, args, command = pnpmCommand()) {
   console.log(`[${step}/${total}] ${label}`)
-  const [command, prefix] = pnpmCommand()
-  const result = spawnSync(command, [...prefix, ...args], { cwd: root, stdio: 'inherit' })
+  const [program, prefix] = command
+  const result = spawnSync(program, [...prefix, ...args], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) {
     console.error(`[${step}/${total}] failed: ${label}`)
     process.exit(result.status ?? 1)
@@ -62,6 +71,7 @@ const total = steps.length + 1
 if (needsInstall()) run(1, total, 'installing dependencies (pnpm install)', ['install', '--frozen-lockfile'])
 else console.log(`[1/${total}] dependencies already installed`)
 steps.forEach((step, i) => {
-  const { label, args } = Array.isArray(step) ? { label: `pnpm ${step.join(' ')}`, args: step } : step
-  run(i + 2, total, label, args)
+  if (Array.isArray(step)) return run(i + 2, total, `pnpm ${step.join(' ')}`, step)
+  const [program, args] = scriptCommand(join(root, step.dir), step.script, step.args ?? [])
+  run(i + 2, total, step.label, args, [program, []])
 })
