@@ -136,6 +136,7 @@ async function bundle(scenario, source) {
     target: 'es2022',
     conditions: ['@tessera/source'],
     alias: { '@tessera/browser': join(root, 'src/index.ts') },
+    absWorkingDir: root,
     outdir,
     metafile: true,
     write: true,
@@ -154,7 +155,8 @@ async function bundle(scenario, source) {
         tweetnacl: inputs.some(([input]) => isPackage('tweetnacl')(input)),
         superjson: inputs.some(([input]) => isPackage('superjson')(input)),
         imports: meta.imports,
-        entry: Boolean(meta.entryPoint),
+        // Lazy chunks have an entryPoint too (the module they were split at): only the app's counts.
+        entry: meta.entryPoint !== undefined && join(root, meta.entryPoint) === entry,
         inputs,
       }
     }),

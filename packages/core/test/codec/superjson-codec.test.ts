@@ -66,14 +66,17 @@ describe('isJsonPlain', () => {
 })
 
 describe('superjsonCodec', () => {
-  it('imports its implementation on first use, then answers synchronously', async () => {
+  it('imports each half (writing, reading) on its first use, then answers synchronously', async () => {
     vi.resetModules()
     const fresh = (await import('../../src/codec/superjson-codec?second-copy'))
       .superjsonCodec as typeof superjsonCodec
-    const first = fresh.encode({ a: 1 })
-    expect(first).toBeInstanceOf(Promise)
-    expect(await first).toBe('{"json":{"a":1}}')
+    const written = fresh.encode({ a: 1 })
+    expect(written).toBeInstanceOf(Promise)
+    expect(await written).toBe('{"json":{"a":1}}')
     expect(fresh.encode({ a: 1 })).toBe('{"json":{"a":1}}')
+    const read = fresh.decode('{"json":{"a":1}}')
+    expect(read).toBeInstanceOf(Promise)
+    expect(await read).toEqual({ a: 1 })
     expect(fresh.decode('{"json":{"a":1}}')).toEqual({ a: 1 })
   })
 
@@ -152,7 +155,9 @@ describe('superjsonCodec', () => {
   })
 
   it('writes JSON-plain values on the fast path as {"json":…}, byte for byte superjson.stringify', async () => {
-    await superjsonCodec.encode(null) // the implementation is loaded: what follows is synchronous
+    // Both halves are loaded: what follows is synchronous.
+    await superjsonCodec.encode(null)
+    await superjsonCodec.decode('{"json":null}')
     for (const value of plainValues) {
       const text = superjsonCodec.encode(value)
       expect(typeof text).toBe('string') // synchronous: no promise, no superjson load

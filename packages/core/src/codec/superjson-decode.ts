@@ -1,0 +1,48 @@
+import type { Awaitable } from './codec'
+import { decodeSuperjsonFormat } from './superjson-format-decode'
+import { withSuperjson } from './superjson-load'
+
+/*
+ * The default codec's reading half, imported by `superjsonCodec` on its first `decode`: what a
+ * browser loads to read a session. A document without a `meta` part is plain JSON; Date, Map, Set,
+ * BigInt, undefined and the other standard types go through the compact reader of superjson's
+ * format; superjson itself only for what that declines.
+ */
+
+/**
+ * JSON.parse that refuses `__proto__` keys and `constructor.prototype`, the shapes that poison an
+ * object's prototype once user code merges the value (a `none` session's payload is written by the
+ * browser). The reviver, slow, runs only when the text could hold such a key, even escaped.
+ */
+function parseJson(text: string): unknown {
+  if (!text.includes('proto') && !text.includes('\\u')) return JSON.parse(text)
+  return JSON.parse(text, refusePrototypeKeys)
+}
+
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (
+    key === '__proto__' ||
+    (key === 'constructor' &&
+      typeof value === 'object' &&
+      value !== null &&
+      Object.hasOwn(value, 'prototype'))
+  ) {
+    throw new TypeError('a superjson document with a prototype key')
+  }
+  return value
+}
+
+/**
+ * The value of a superjson text; throws on anything superjson would not have written.
+ *
+ * @example decodeSuperjson('{"json":"1","meta":{"values":["bigint"],"v":1}}') // 1n
+ */
+export function decodeSuperjson(text: string): Awaitable<unknown> {
+  const parsed: unknown = parseJson(text)
+  if (typeof parsed !== 'object' || parsed === null || !('json' in parsed)) {
+    throw new TypeError('not a superjson document')
+  }
+  if (!('meta' in parsed) || parsed.meta === undefined) return parsed.json
+  const decoded = decodeSuperjsonFormat(parsed as { json: unknown; meta: unknown })
+  return decoded.ok ? decoded.value : withSuperjson((superjson) => superjson.deserialize(parsed as never))
+}
