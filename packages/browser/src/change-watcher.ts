@@ -60,3 +60,9 @@ export function stopWatching(state: ClientState): void {
   stops.delete(state)
   closeChannel(state)
 }
+
+/** Watches while some session has a subscriber, and stops once none has (or the client closed). */
+export function syncWatching(state: ClientState): void {
+  if (state.entries.some((entry) => entry.listeners.size > 0)) startWatching(state)
+  else stopWatching(state)
+}

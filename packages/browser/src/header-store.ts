@@ -23,46 +23,38 @@ export interface HeaderStore {
 /** Prefix of the Web Storage keys; storage events with it are tessera's. */
 export const STORE_PREFIX = 'tessera:'
 
-function memoryStore(): HeaderStore {
-  const tokens = new Map<string, string>()
-  return {
-    get: (name) => tokens.get(name),
-    set: (name, token) => void tokens.set(name, token),
-    delete: (name) => void tokens.delete(name),
-  }
-}
-
 /**
  * A store for a kind. Web Storage that is missing or refuses access (a sandboxed frame, a disabled
- * storage) falls back to memory: the session then lasts as long as the page.
+ * storage) falls back to memory: the session then lasts as long as the page. Tokens the storage
+ * refuses later (quota, a storage turned off meanwhile) stay in memory instead.
  */
 export function createHeaderStore(kind: HeaderStoreKind | HeaderStore): HeaderStore {
   if (typeof kind === 'object') return kind
-  let storage: Storage | undefined
+  const memory = new Map<string, string>()
+  let web: Storage | undefined
   try {
-    storage =
+    web =
       kind === 'local' ? globalThis.localStorage : kind === 'session' ? globalThis.sessionStorage : undefined
-    storage?.getItem(STORE_PREFIX)
+    web?.getItem(STORE_PREFIX)
   } catch {
-    storage = undefined
+    web = undefined
   }
-  if (!storage) return memoryStore()
-  const web = storage
-  // Tokens the storage refused (quota, a storage turned off meanwhile) stay in memory instead.
-  const refused = memoryStore()
   return {
-    get: (name) => refused.get(name) ?? web.getItem(STORE_PREFIX + name) ?? undefined,
+    get: (name) => memory.get(name) ?? web?.getItem(STORE_PREFIX + name) ?? undefined,
     set(name, token) {
       try {
-        web.setItem(STORE_PREFIX + name, token)
-        refused.delete(name)
+        if (web) {
+          web.setItem(STORE_PREFIX + name, token)
+          return void memory.delete(name)
+        }
       } catch {
-        refused.set(name, token)
+        // Refused: kept in memory instead.
       }
+      memory.set(name, token)
     },
     delete(name) {
-      refused.delete(name)
-      web.removeItem(STORE_PREFIX + name)
+      memory.delete(name)
+      web?.removeItem(STORE_PREFIX + name)
     },
   }
 }

@@ -25,16 +25,6 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
     }))
 }
 
-/** What a session may be used for; `entryOf` refuses the rest with `INVALID_OPERATION`. */
-type Need = 'readable' | 'owned' | 'clearable' | 'visible'
-
-const REFUSED: Record<Need, string> = {
-  readable: 'is not readable in the browser (only client-visible, client-stored sessions are)',
-  owned: 'is written by the server; the browser writes only sessions with protection "none"',
-  clearable: 'is written by the server; the browser clears only its own sessions and header tokens',
-  visible: 'is invisible to the browser',
-}
-
 /**
  * Creates the browser's session client: typed, verified reads of client-visible sessions, writes of
  * browser-owned ones, header sessions on `fetch`, and change events. Reading is all a page loads up
@@ -54,33 +44,28 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
   const stores = new Map<unknown, HeaderStore>()
   const byName = new Map<string, ClientEntry>()
   const byDescriptor = new Map<AnySessionDescriptor, ClientEntry>()
+  const fail = (code: SessionError['code'], name: string | undefined, problem: string) => {
+    throw new SessionError(code, `session "${name}" ${problem}`, { session: name })
+  }
   const entries = options.sessions.map((item): ClientEntry => {
     const descriptor: AnySessionDescriptor = 'descriptor' in item ? item.descriptor : item
     const entryOptions = ('descriptor' in item ? item.options : undefined) as ClientSessionOptions | undefined
-    const { name, protection, transport } = descriptor
-    const fail = (code: 'DUPLICATE' | 'INVALID_KEY', rule: string) => {
-      throw new SessionError(code, `session "${name}" ${rule}`, { session: name })
-    }
-    if (byName.has(name)) fail('DUPLICATE', 'is registered twice')
+    const { name, protection } = descriptor
+    if (byName.has(name)) fail('DUPLICATE', name, 'is registered twice')
     const readable = descriptor.storage === 'client' && descriptor.visibility === 'client'
     if (readable && protection === 'ed25519' && !descriptor.publicKeys && !options.publicKeys?.[name]) {
-      fail(
-        'INVALID_KEY',
-        "is signed with Ed25519: give its public keys (descriptor's or client's publicKeys)",
-      )
+      fail('INVALID_KEY', name, 'needs its Ed25519 public keys (publicKeys of the descriptor or the client)')
     }
-    let store: HeaderStore | undefined
-    if (transport === 'header') {
-      const kind = entryOptions?.store ?? options.headerStore ?? 'session'
-      store = stores.get(kind) ?? createHeaderStore(kind)
-      stores.set(kind, store)
-    }
+    const header = descriptor.transport === 'header'
+    const kind = entryOptions?.store ?? options.headerStore ?? 'session'
+    const store = header ? (stores.get(kind) ?? createHeaderStore(kind)) : undefined
+    if (store) stores.set(kind, store)
     const entry: ClientEntry = {
       descriptor,
       name,
       readable,
       owned: readable && protection === 'none',
-      cookie: transport === 'cookie' ? entryOptions : undefined,
+      cookie: header ? undefined : entryOptions,
       store,
       // A header token kept from an earlier visit is known at once; a later change is then news.
       raw: store?.get(name),
@@ -135,67 +120,58 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     },
   }
 
-  const entryOf = (descriptor: AnySessionDescriptor, need?: Need): ClientEntry => {
+  /** The entry of a registered descriptor, refused (`INVALID_OPERATION`) when `allowed` says no. */
+  const entryOf = (
+    descriptor: AnySessionDescriptor,
+    allowed: (entry: ClientEntry) => unknown = () => true,
+    refusal = '',
+  ): ClientEntry => {
     const entry = byDescriptor.get(descriptor) ?? byName.get(descriptor?.name)
-    if (!entry) {
-      const name = descriptor?.name
-      throw new SessionError('NOT_REGISTERED', `session "${name}" is not registered with this client`, {
-        session: name,
-      })
-    }
-    const allowed =
-      need === undefined ||
-      (need === 'readable' && entry.readable) ||
-      (need === 'owned' && entry.owned) ||
-      (need === 'clearable' && (entry.owned || entry.store !== undefined)) ||
-      (need === 'visible' && (entry.readable || entry.store !== undefined))
-    if (!allowed) {
-      throw new SessionError('INVALID_OPERATION', `session "${entry.name}" ${REFUSED[need]}`, {
-        session: entry.name,
-      })
-    }
+    if (!entry) return fail('NOT_REGISTERED', descriptor?.name, 'is not registered with this client')
+    if (!allowed(entry)) fail('INVALID_OPERATION', entry.name, refusal)
     return entry
   }
+  const readable = (descriptor: AnySessionDescriptor) =>
+    entryOf(descriptor, (entry) => entry.readable, 'is not readable in the browser (not client-visible)')
+  const writable = (descriptor: AnySessionDescriptor, clearing?: boolean) =>
+    entryOf(descriptor, (entry) => entry.owned || (clearing && entry.store), 'is written by the server')
 
   // What a page that only reads never downloads: writing, fetch, watching for changes.
   const writer = lazy(() => import('./session-writer'))
   const sender = lazy(() => import('./session-fetch'))
   const watcher = lazy(() => import('./change-watcher'))
-  let watching = false
   let watched = false
+  const watch = () => {
+    watched = true
+    void watcher().then((loaded) => loaded.syncWatching(state))
+  }
   const fetchWith =
     (fetchLike: FetchLike): FetchLike =>
     async (input, init) =>
       (await sender()).sendWithSessions(state, fetchLike, input, init)
 
   const client: SessionClient<AnySessionDescriptor> = {
-    get: async (descriptor) => resolve(state, entryOf(descriptor, 'readable')) as never,
-    peek: (descriptor) => currentValue(entryOf(descriptor, 'readable'), nowSeconds()) as never,
+    get: async (descriptor) => resolve(state, readable(descriptor)) as never,
+    peek: (descriptor) => currentValue(readable(descriptor), nowSeconds()) as never,
     has(descriptor) {
       const entry = entryOf(descriptor)
       return entry.store?.get(entry.name) !== undefined
     },
     async set(descriptor, value) {
-      const entry = entryOf(descriptor, 'owned')
+      const entry = writable(descriptor)
       await (await writer()).writeSession(state, entry, value)
     },
     async clear(descriptor) {
-      const entry = entryOf(descriptor, 'clearable')
+      const entry = writable(descriptor, true)
       await (await writer()).clearSession(state, entry)
     },
     subscribe(descriptor, listener) {
-      const entry = entryOf(descriptor, 'visible')
+      const entry = entryOf(descriptor, (each) => each.readable || each.store, 'is invisible to the browser')
       entry.listeners.add(listener)
-      if (!watching) {
-        watching = watched = true
-        void watcher().then((loaded) => watching && loaded.startWatching(state))
-      }
+      watch()
       return () => {
         entry.listeners.delete(listener)
-        if (watching && entries.every((each) => each.listeners.size === 0)) {
-          watching = false
-          void watcher().then((loaded) => !watching && loaded.stopWatching(state))
-        }
+        watch()
       }
     },
     fetch: (input, init) => fetchWith((...args) => globalThis.fetch(...args))(input, init),
@@ -204,12 +180,11 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       await (await watcher()).refreshAll(state)
     },
     close() {
-      watching = false
       for (const entry of entries) {
         entry.listeners.clear()
         clearTimeout(entry.expiryTimer)
       }
-      if (watched) void watcher().then((loaded) => loaded.stopWatching(state))
+      if (watched) watch()
       closeChannel(state)
     },
   }

@@ -121,13 +121,7 @@ const RESERVED_HEADER =
   /^(?:cookie|set-cookie|origin|access-control-expose-headers|host|content-length|transfer-encoding|connection)$/i
 const DEFAULT_IDLE_SECONDS = 7 * 86_400
 const ED25519_PUBLIC_KEY_BYTES = 32
-/** The values each access option may take. */
-const CHOICES = {
-  transport: ['cookie', 'header'],
-  storage: ['client', 'server'],
-  visibility: ['client', 'server'],
-  protection: ['none', 'signed', 'ed25519', 'sealed'] satisfies Protection[],
-} as const
+const PROTECTIONS: readonly Protection[] = ['none', 'signed', 'ed25519', 'sealed']
 
 /** Checks a session name against the cookie-name and header-name rules (`INVALID_NAME`). */
 export function assertSessionName(name: string): void {
@@ -144,34 +138,26 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
   const fail = (rule: string, code: SessionErrorCode = 'INVALID_OPTION'): never => {
     throw new SessionError(code, `session "${name}": ${rule}`, { session: name })
   }
-  const storage = options.storage ?? 'client'
-  const visibility = options.visibility ?? 'server'
-  const access = {
-    transport: options.transport ?? 'cookie',
-    storage,
-    visibility,
-    protection:
-      options.protection ??
-      (storage === 'server' ? 'signed' : visibility === 'client' ? 'ed25519' : 'sealed'),
+  const { transport = 'cookie', storage = 'client', visibility = 'server', publicKeys, expiry } = options
+  const protection =
+    options.protection ?? (storage === 'server' ? 'signed' : visibility === 'client' ? 'ed25519' : 'sealed')
+  const oneOf = (option: string, value: string, allowed: readonly string[]) => {
+    if (!allowed.includes(value)) fail(`${option} must be one of ${JSON.stringify(allowed)}`)
   }
-  for (const option of Object.keys(CHOICES) as (keyof typeof CHOICES)[]) {
-    const allowed: readonly string[] = CHOICES[option]
-    if (!allowed.includes(access[option])) fail(`${option} must be one of ${JSON.stringify(allowed)}`)
-  }
-  const { transport, protection } = access
+  oneOf('transport', transport, ['cookie', 'header'])
+  oneOf('storage', storage, ['client', 'server'])
+  oneOf('visibility', visibility, ['client', 'server'])
   if (transport === 'header' && RESERVED_HEADER.test(name)) {
     fail('a header session cannot take the name of a header HTTP or tessera owns', 'INVALID_NAME')
   }
-  if (
-    storage === 'server' &&
-    (visibility === 'client' || (protection !== 'signed' && protection !== 'none'))
-  ) {
-    fail('storage "server" (only an id travels) needs visibility "server" and protection "signed" or "none"')
-  }
-  if (visibility === 'client' && protection !== 'ed25519' && protection !== 'none') {
-    fail('visibility "client" needs protection "ed25519" (server-written) or "none" (browser-owned)')
-  }
-  const { publicKeys, expiry } = options
+  // Only an id travels for server storage: the browser has nothing to see, and only the id is signed.
+  if (storage === 'server' && visibility === 'client')
+    fail('storage "server" cannot be visible to the client')
+  oneOf(
+    `with storage "${storage}" and visibility "${visibility}", protection`,
+    protection,
+    storage === 'server' ? ['signed', 'none'] : visibility === 'client' ? ['ed25519', 'none'] : PROTECTIONS,
+  )
   if (publicKeys !== undefined) {
     if (protection !== 'ed25519') fail('publicKeys need protection "ed25519"')
     for (const [id, key] of Object.entries(publicKeys)) {
@@ -180,9 +166,7 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
         typeof key !== 'string' ||
         decodeBase64url(key)?.length !== ED25519_PUBLIC_KEY_BYTES
       ) {
-        fail(
-          `publicKeys["${id.slice(0, 32)}"]: 32 bytes of base64url under an id of 1 to 32 of A-Z a-z 0-9 _ -`,
-        )
+        fail(`publicKeys["${id.slice(0, 32)}"] must be 32 bytes of base64url, under a key id`)
       }
     }
   }

@@ -119,12 +119,10 @@ export function cookieAttributes(name: string, options: CookieAttributeOptions):
     fail('__Secure-, __Host-, SameSite=None and Partitioned need secure: true')
   }
   if (host && (domain !== undefined || path !== '/')) fail('__Host- needs path "/" and no domain')
-  if (sameSite !== false && !['lax', 'strict', 'none'].includes(sameSite)) {
-    fail('sameSite must be "lax", "strict", "none" or false')
-  }
-  if (priority !== undefined && !['low', 'medium', 'high'].includes(priority)) {
-    fail('priority must be "low", "medium" or "high"')
-  }
+  if (sameSite !== false && !['lax', 'strict', 'none'].includes(sameSite))
+    fail('sameSite must be lax, strict, none or false')
+  if (priority !== undefined && !['low', 'medium', 'high'].includes(priority))
+    fail('priority must be low, medium or high')
 
   let tail = domain === undefined ? '' : `; Domain=${domain}`
   tail += `; Path=${path}`
@@ -134,7 +132,7 @@ export function cookieAttributes(name: string, options: CookieAttributeOptions):
   if (priority) tail += `; Priority=${capitalize(priority)}`
   for (const [key, value] of Object.entries(options.extensions ?? {})) {
     if (!TOKEN.test(key) || (value !== true && unsafe(value))) {
-      fail(`extension "${key.slice(0, 40)}" needs a token name and a value without controls, ";" or ","`)
+      fail(`extension "${key.slice(0, 40)}" needs a token name, and a value without controls, ";" or ","`)
     }
     tail += value === true ? `; ${key}` : `; ${key}=${value}`
   }
@@ -142,7 +140,7 @@ export function cookieAttributes(name: string, options: CookieAttributeOptions):
 }
 
 /** Formats an Expires date; the last one is cached, as many cookies share a second. */
-let expiresCache = { seconds: Number.NaN, text: '' }
+let expiresCache = { seconds: -1, text: '' }
 function expiresAt(unixSeconds: number): string {
   if (expiresCache.seconds !== unixSeconds) {
     expiresCache = { seconds: unixSeconds, text: new Date(unixSeconds * 1000).toUTCString() }
