@@ -1,4 +1,4 @@
-import type { ClientEntry, ClientState } from './client-state'
+import type { ClientState } from './client-state'
 
 /** The BroadcastChannel every tessera client of an origin talks on. */
 export const CHANNEL = 'tessera:sessions'
@@ -8,19 +8,15 @@ export interface ChangeMessage {
   readonly session: string
 }
 
-/** The client's channel, opened on first need; null where BroadcastChannel is missing. */
-export function channelOf(state: ClientState): BroadcastChannel | null {
-  state.channel ??= typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null
-  return state.channel
-}
-
-/** Tells the other tabs that a session changed here, so they re-read it. */
-export function announce(state: ClientState, entry: ClientEntry): void {
-  channelOf(state)?.postMessage({ session: entry.name } satisfies ChangeMessage)
-}
-
-/** Closes the client's channel (a later change opens a new one). */
-export function closeChannel(state: ClientState): void {
-  state.channel?.close()
-  state.channel = undefined
+/** One client's channel to the other tabs: opened on first need, null where BroadcastChannel is missing. */
+export function createChannel(): Pick<ClientState, 'channel' | 'closeChannel'> {
+  let channel: BroadcastChannel | null | undefined
+  return {
+    channel: () =>
+      (channel ??= typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null),
+    closeChannel() {
+      channel?.close()
+      channel = undefined
+    },
+  }
 }

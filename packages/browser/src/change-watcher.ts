@@ -1,14 +1,11 @@
-import { channelOf, closeChannel } from './change-channel'
 import type { ClientState } from './client-state'
-import { STORE_PREFIX } from './header-store'
-import { resolve } from './session-reader'
 
 const stops = new WeakMap<ClientState, () => void>()
 
-/** Re-reads the named session if it is registered; changes reach subscribers through `resolve`. */
+/** Re-reads the named session if it is registered; changes reach subscribers through the read. */
 function refresh(state: ClientState, name: unknown): void {
   const entry = typeof name === 'string' ? state.byName.get(name) : undefined
-  if (entry) void resolve(state, entry)
+  if (entry) void state.read(entry)
 }
 
 /** Re-reads every session somebody looks at: a cookie compare each, a verification only on change. */
@@ -16,7 +13,7 @@ export function refreshAll(state: ClientState): Promise<unknown> {
   return Promise.all(
     state.entries
       .filter((entry) => entry.settled || entry.listeners.size > 0)
-      .map((entry) => resolve(state, entry)),
+      .map((entry) => state.read(entry)),
   )
 }
 
@@ -32,11 +29,12 @@ export function startWatching(state: ClientState): void {
     target.addEventListener(type, handler)
     cleanups.push(() => target.removeEventListener(type, handler))
   }
-  const channel = channelOf(state)
+  const channel = state.channel()
   if (channel) on(channel, 'message', (event: MessageEvent) => refresh(state, event.data?.session))
   if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
     on(window, 'storage', (event: StorageEvent) => {
-      if (event.key?.startsWith(STORE_PREFIX)) refresh(state, event.key.slice(STORE_PREFIX.length))
+      const prefix = state.storePrefix
+      if (event.key?.startsWith(prefix)) refresh(state, event.key.slice(prefix.length))
     })
     const cookieStore = (globalThis as { cookieStore?: CookieStore }).cookieStore
     if (cookieStore) {
@@ -58,7 +56,7 @@ export function startWatching(state: ClientState): void {
 export function stopWatching(state: ClientState): void {
   stops.get(state)?.()
   stops.delete(state)
-  closeChannel(state)
+  state.closeChannel()
 }
 
 /** Watches while some session has a subscriber, and stops once none has (or the client closed). */

@@ -1,6 +1,7 @@
 import type { AnySessionDescriptor, Ed25519Verify, InvalidSessionEvent, Protector } from '@tessera/core'
 import type { ClientCookieOptions } from './client-types'
 import type { HeaderStore } from './header-store'
+import type { ReadSession } from './session-reader'
 
 /** One registered session, with what the client last read of it. */
 export interface ClientEntry {
@@ -32,19 +33,31 @@ export interface ClientEntry {
   expiryTimer: ReturnType<typeof setTimeout> | undefined
 }
 
-/** What the client's parts share: the registry, the options, and change notification. */
+/**
+ * What the client's parts share: the registry, the options, change notification, and the reader.
+ * The parts loaded on first use (writing, fetch, watching) reach the reader and the channel through
+ * this object rather than by importing them, so a page holds that code once, in its first chunk.
+ */
 export interface ClientState {
   readonly entries: readonly ClientEntry[]
   readonly byName: ReadonlyMap<string, ClientEntry>
   readonly origins: ReadonlySet<string>
   readonly publicKeys: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
-  /** The channel to other tabs: undefined until first needed, null where BroadcastChannel is missing. */
-  channel: BroadcastChannel | null | undefined
+  /** Prefix of the Web Storage keys of header tokens: storage events with it are tessera's. */
+  readonly storePrefix: string
   /** Unix seconds. */
   nowSeconds(): number
   /** Tells the entry's subscribers about its current value. */
   notify(entry: ClientEntry): void
+  /** The session's value for the token held now (`resolve` of session-reader). */
+  read(entry: ClientEntry): Promise<unknown>
+  /** Records a token and what it holds, telling subscribers and other tabs of a change (`commit` of session-reader). */
+  commit(entry: ClientEntry, raw: string | undefined, read: ReadSession | null): void
+  /** The channel to other tabs, opened on first need; null where BroadcastChannel is missing. */
+  channel(): BroadcastChannel | null
+  /** Closes the channel (a later change opens a new one). */
+  closeChannel(): void
 }
 
 /** The value a subscriber or `peek` sees now: null once the cached value has expired. */

@@ -1,6 +1,6 @@
 import type { AnySessionDescriptor } from '@tessera/core'
 import { SessionError } from '@tessera/core'
-import { closeChannel } from './change-channel'
+import { createChannel } from './change-channel'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
 import type {
@@ -12,8 +12,8 @@ import type {
   SessionClientOptions,
 } from './client-types'
 import type { HeaderStore } from './header-store'
-import { createHeaderStore } from './header-store'
-import { resolve } from './session-reader'
+import { createHeaderStore, STORE_PREFIX } from './header-store'
+import { commit, resolve } from './session-reader'
 
 /** A module imported on first use, and tried again after a failed load. */
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {
@@ -101,7 +101,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     origins,
     publicKeys: options.publicKeys,
     onInvalid: options.onInvalid,
-    channel: undefined,
+    storePrefix: STORE_PREFIX,
     nowSeconds,
     notify(entry) {
       const value = entry.readable
@@ -118,6 +118,9 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
         }
       }
     },
+    read: (entry) => resolve(state, entry),
+    commit: (entry, raw, read) => commit(state, entry, raw, read),
+    ...createChannel(),
   }
 
   /** The entry of a registered descriptor, refused (`INVALID_OPERATION`) when `allowed` says no. */
@@ -151,7 +154,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       (await sender()).sendWithSessions(state, fetchLike, input, init)
 
   const client: SessionClient<AnySessionDescriptor> = {
-    get: async (descriptor) => resolve(state, readable(descriptor)) as never,
+    get: async (descriptor) => state.read(readable(descriptor)) as never,
     peek: (descriptor) => currentValue(readable(descriptor), nowSeconds()) as never,
     has(descriptor) {
       const entry = entryOf(descriptor)
@@ -185,7 +188,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
         clearTimeout(entry.expiryTimer)
       }
       if (watched) watch()
-      closeChannel(state)
+      state.closeChannel()
     },
   }
   return client as never

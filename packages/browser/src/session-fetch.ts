@@ -1,7 +1,6 @@
 import { HEADER_CLEARED } from '@tessera/core'
 import type { ClientState } from './client-state'
 import type { FetchLike } from './client-types'
-import { resolve } from './session-reader'
 
 /** The origin a request goes to, resolved against the page; null when it has none (a relative URL off-page). */
 function targetOrigin(input: RequestInfo | URL): string | null {
@@ -66,10 +65,10 @@ export async function sendWithSessions(
       if (value === HEADER_CLEARED) entry.store.delete(entry.name)
       else if (value !== entry.store.get(entry.name)) entry.store.set(entry.name, value)
       else continue
-      changes.push(resolve(state, entry))
+      changes.push(state.read(entry))
     } else if (entry.readable && (entry.settled || entry.listeners.size > 0)) {
       // Set-Cookie is invisible to scripts: compare the cookie string instead (cheap; verifies only on change).
-      changes.push(resolve(state, entry))
+      changes.push(state.read(entry))
     }
   }
   await Promise.all(changes)

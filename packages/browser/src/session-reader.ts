@@ -8,7 +8,7 @@ import {
   readCookie,
   validateWith,
 } from '@tessera/core'
-import { announce } from './change-channel'
+import type { ChangeMessage } from './change-channel'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
 
@@ -115,7 +115,7 @@ export function commit(
   if (!changed) return
   state.notify(entry)
   // The first look at a session is no news to other tabs; a change is.
-  if (wasSettled) announce(state, entry)
+  if (wasSettled) state.channel()?.postMessage({ session: entry.name } satisfies ChangeMessage)
 }
 
 /** Longest delay `setTimeout` honours (about 24.8 days); later expiries are seen by the next read. */

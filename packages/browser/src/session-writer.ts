@@ -1,7 +1,6 @@
 import type { Claims } from '@tessera/core'
 import { protectNone, SessionError, validateWith } from '@tessera/core'
 import type { ClientEntry, ClientState } from './client-state'
-import { commit, resolve } from './session-reader'
 
 /*
  * Writes of browser-owned sessions (`protection: 'none'`). The client imports this module on the first
@@ -57,18 +56,18 @@ export async function writeSession(state: ClientState, entry: ClientEntry, value
     checked = outcome.value
   }
   const text = await encode(entry, checked)
-  const running = (await resolve(state, entry)) !== null
+  const running = (await state.read(entry)) !== null
   const now = state.nowSeconds()
   const claims = claimsFor(entry, running ? entry.iat : undefined, now)
   const token = protectNone(text, claims)
   if (entry.store) entry.store.set(entry.name, token)
   else (await import('./cookie-writer')).writeCookieToken(entry.name, token, claims, now, entry.cookie)
-  commit(state, entry, token, { value: checked, ...claims })
+  state.commit(entry, token, { value: checked, ...claims })
 }
 
 /** Ends a browser-owned session, or forgets a header session's token. */
 export async function clearSession(state: ClientState, entry: ClientEntry): Promise<void> {
   if (entry.store) entry.store.delete(entry.name)
   else (await import('./cookie-writer')).removeCookie(entry.name, entry.cookie)
-  commit(state, entry, undefined, null)
+  state.commit(entry, undefined, null)
 }
