@@ -1,3 +1,4 @@
+import type * as Core from '@tessera/core'
 import type { AnySessionDescriptor, Ed25519Verify, InvalidSessionEvent, Protector } from '@tessera/core'
 import type { ClientCookieOptions } from './client-types'
 import type { HeaderStore } from './header-store'
@@ -33,10 +34,25 @@ export interface ClientEntry {
   expiryTimer: ReturnType<typeof setTimeout> | undefined
 }
 
+/** The functions of core that the parts loaded on first use call (see {@link ClientState}). */
+export type ClientCore = Pick<
+  typeof Core,
+  | 'SessionError'
+  | 'validateWith'
+  | 'protectNone'
+  | 'cookieAttributes'
+  | 'encodeCookieValue'
+  | 'toSeconds'
+  | 'MAX_COOKIE_BYTES'
+  | 'HEADER_CLEARED'
+>
+
 /**
- * What the client's parts share: the registry, the options, change notification, and the reader.
- * The parts loaded on first use (writing, fetch, watching) reach the reader and the channel through
- * this object rather than by importing them, so a page holds that code once, in its first chunk.
+ * What the client's parts share: the registry, the options, change notification, the reader and
+ * core's functions. The parts loaded on first use (writing, fetch, watching) import nothing the page
+ * already holds: they reach it all through this object. Were they to import it, esbuild would move
+ * every shared module into chunks of their own that the page still loads up front: more files, each
+ * compressed apart.
  */
 export interface ClientState {
   readonly entries: readonly ClientEntry[]
@@ -44,6 +60,7 @@ export interface ClientState {
   readonly origins: ReadonlySet<string>
   readonly publicKeys: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
+  readonly core: ClientCore
   /** Prefix of the Web Storage keys of header tokens: storage events with it are tessera's. */
   readonly storePrefix: string
   /** Unix seconds. */

@@ -1,7 +1,6 @@
 import type { Claims } from '@tessera/core'
-import { cookieAttributes, encodeCookieValue, MAX_COOKIE_BYTES, SessionError, toSeconds } from '@tessera/core'
 import Cookies from 'js-cookie'
-import type { ClientCookieOptions } from './client-types'
+import type { ClientEntry, ClientState } from './client-state'
 
 /*
  * Writing browser-owned cookie sessions, with js-cookie. The client imports this module the first time
@@ -15,8 +14,8 @@ const jar = Cookies.withConverter<string>({ read: (value) => value, write: (valu
 const DEFAULT_MAX_AGE = 7 * 86_400
 
 /** js-cookie attributes from the client's options, checked by core's cookie rules (prefixes, SameSite=None). */
-function attributes(name: string, options: ClientCookieOptions | undefined): Cookies.CookieAttributes {
-  const checked = cookieAttributes(name, { ...options, httpOnly: false })
+function attributes(state: ClientState, { name, cookie: options }: ClientEntry): Cookies.CookieAttributes {
+  const checked = state.core.cookieAttributes(name, { ...options, httpOnly: false })
   const secure = checked.secure === 'auto' ? globalThis.location?.protocol === 'https:' : checked.secure
   const sameSite = options?.sameSite ?? 'lax'
   return {
@@ -29,16 +28,16 @@ function attributes(name: string, options: ClientCookieOptions | undefined): Coo
 }
 
 /**
- * Writes a token into cookie `name` with the client's attributes. The lifetime is the option's
+ * Writes a token into the entry's cookie with the client's attributes. The lifetime is the option's
  * `maxAge`, else what remains of the token's (as the server does). `TOO_LARGE` over 4096 bytes.
  */
 export function writeCookieToken(
-  name: string,
-  token: string,
-  claims: Claims,
-  now: number,
-  options: ClientCookieOptions | undefined,
+  state: ClientState,
+  entry: ClientEntry,
+  { token, claims, now }: { readonly token: string; readonly claims: Claims; readonly now: number },
 ): void {
+  const { SessionError, encodeCookieValue, MAX_COOKIE_BYTES, toSeconds } = state.core
+  const { name, cookie: options } = entry
   const value = encodeCookieValue(token, options?.encoding ?? 'raw')
   const bytes = name.length + 1 + value.length
   if (bytes > MAX_COOKIE_BYTES) {
@@ -57,7 +56,7 @@ export function writeCookieToken(
         : claims.exp === 0
           ? DEFAULT_MAX_AGE
           : Math.max(claims.exp - now, 0)
-  const written = attributes(name, options)
+  const written = attributes(state, entry)
   if (maxAge !== null) {
     written.expires = new Date((now + maxAge) * 1000)
     written['max-age'] = String(maxAge)
@@ -65,7 +64,7 @@ export function writeCookieToken(
   jar.set(name, value, written)
 }
 
-/** Removes cookie `name` (with the same path and domain it was written with). */
-export function removeCookie(name: string, options: ClientCookieOptions | undefined): void {
-  jar.remove(name, attributes(name, options))
+/** Removes the entry's cookie (with the same path and domain it was written with). */
+export function removeCookie(state: ClientState, entry: ClientEntry): void {
+  jar.remove(entry.name, attributes(state, entry))
 }

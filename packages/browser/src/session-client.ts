@@ -1,5 +1,14 @@
 import type { AnySessionDescriptor } from '@tessera/core'
-import { SessionError } from '@tessera/core'
+import {
+  cookieAttributes,
+  encodeCookieValue,
+  HEADER_CLEARED,
+  MAX_COOKIE_BYTES,
+  protectNone,
+  SessionError,
+  toSeconds,
+  validateWith,
+} from '@tessera/core'
 import { createChannel } from './change-channel'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
@@ -101,6 +110,16 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     origins,
     publicKeys: options.publicKeys,
     onInvalid: options.onInvalid,
+    core: {
+      SessionError,
+      validateWith,
+      protectNone,
+      cookieAttributes,
+      encodeCookieValue,
+      toSeconds,
+      MAX_COOKIE_BYTES,
+      HEADER_CLEARED,
+    },
     storePrefix: STORE_PREFIX,
     nowSeconds,
     notify(entry) {

@@ -1,4 +1,3 @@
-import { HEADER_CLEARED } from '@tessera/core'
 import type { ClientState } from './client-state'
 import type { FetchLike } from './client-types'
 
@@ -57,6 +56,7 @@ export async function sendWithSessions(
     ...(credentials === undefined ? {} : { credentials }),
   })
 
+  const { HEADER_CLEARED } = state.core
   const changes: Promise<unknown>[] = []
   for (const entry of state.entries) {
     if (entry.store) {

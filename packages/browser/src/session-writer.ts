@@ -1,5 +1,4 @@
 import type { Claims } from '@tessera/core'
-import { protectNone, SessionError, validateWith } from '@tessera/core'
 import type { ClientEntry, ClientState } from './client-state'
 
 /*
@@ -15,11 +14,11 @@ function claimsFor(entry: ClientEntry, start: number | undefined, now: number): 
   return { iat, exp: exp === Infinity ? 0 : exp }
 }
 
-async function encode(entry: ClientEntry, value: unknown): Promise<string> {
+async function encode(state: ClientState, entry: ClientEntry, value: unknown): Promise<string> {
   try {
     return await entry.descriptor.codec.encode(value)
   } catch (cause) {
-    throw new SessionError(
+    throw new state.core.SessionError(
       'ENCODE_FAILED',
       `session "${entry.name}": the ${entry.descriptor.codec.name} codec cannot encode the value`,
       { cause: cause instanceof Error ? new Error(cause.name) : undefined, session: entry.name },
@@ -33,6 +32,7 @@ async function encode(entry: ClientEntry, value: unknown): Promise<string> {
  * so an absolute lifetime holds across writes.
  */
 export async function writeSession(state: ClientState, entry: ClientEntry, value: unknown): Promise<void> {
+  const { SessionError, validateWith, protectNone } = state.core
   if (value === null || value === undefined) {
     throw new SessionError(
       'INVALID_VALUE',
@@ -55,19 +55,19 @@ export async function writeSession(state: ClientState, entry: ClientEntry, value
     }
     checked = outcome.value
   }
-  const text = await encode(entry, checked)
+  const text = await encode(state, entry, checked)
   const running = (await state.read(entry)) !== null
   const now = state.nowSeconds()
   const claims = claimsFor(entry, running ? entry.iat : undefined, now)
   const token = protectNone(text, claims)
   if (entry.store) entry.store.set(entry.name, token)
-  else (await import('./cookie-writer')).writeCookieToken(entry.name, token, claims, now, entry.cookie)
+  else (await import('./cookie-writer')).writeCookieToken(state, entry, { token, claims, now })
   state.commit(entry, token, { value: checked, ...claims })
 }
 
 /** Ends a browser-owned session, or forgets a header session's token. */
 export async function clearSession(state: ClientState, entry: ClientEntry): Promise<void> {
   if (entry.store) entry.store.delete(entry.name)
-  else (await import('./cookie-writer')).removeCookie(entry.name, entry.cookie)
+  else (await import('./cookie-writer')).removeCookie(state, entry)
   state.commit(entry, undefined, null)
 }
