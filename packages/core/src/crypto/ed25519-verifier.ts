@@ -24,7 +24,7 @@ export async function createEd25519Verifier(publicKey: Uint8Array): Promise<Ed25
     throw new SessionError('INVALID_KEY', 'an Ed25519 public key must be 32 bytes')
   }
   const subtle = globalThis.crypto?.subtle
-  let key: CryptoKey | undefined
+  let key: Awaited<ReturnType<SubtleCrypto['importKey']>> | undefined
   try {
     key = await subtle?.importKey('raw', toBuffer(publicKey), 'Ed25519', false, ['verify'])
   } catch {

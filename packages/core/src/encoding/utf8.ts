@@ -1,5 +1,5 @@
-let encoder: TextEncoder | undefined
-let decoder: TextDecoder | undefined
+let encoder: InstanceType<typeof TextEncoder> | undefined
+let decoder: InstanceType<typeof TextDecoder> | undefined
 
 /**
  * UTF-8 bytes of a string.
