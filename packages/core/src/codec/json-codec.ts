@@ -1,4 +1,5 @@
 import type { SessionCodec } from './codec'
+import { parseJson } from './safe-json'
 
 /**
  * Plain JSON. Smallest and fastest; Date becomes a string, Map/Set become `{}`, undefined properties
@@ -13,5 +14,6 @@ export const jsonCodec: SessionCodec<any> = {
     if (text === undefined) throw new TypeError('the value has no JSON form')
     return text
   },
-  decode: (text) => JSON.parse(text),
+  // Refuses `__proto__` and `constructor.prototype` keys: a browser-owned payload is untrusted.
+  decode: parseJson,
 }

@@ -1,4 +1,5 @@
 import type { Awaitable } from './codec'
+import { parseJson } from './safe-json'
 import { decodeSuperjsonFormat } from './superjson-format-decode'
 import { withSuperjson } from './superjson-load'
 
@@ -8,29 +9,6 @@ import { withSuperjson } from './superjson-load'
  * BigInt, undefined and the other standard types go through the compact reader of superjson's
  * format; superjson itself only for what that declines.
  */
-
-/**
- * JSON.parse that refuses `__proto__` keys and `constructor.prototype`, the shapes that poison an
- * object's prototype once user code merges the value (a `none` session's payload is written by the
- * browser). The reviver, slow, runs only when the text could hold such a key, even escaped.
- */
-function parseJson(text: string): unknown {
-  if (!text.includes('proto') && !text.includes('\\u')) return JSON.parse(text)
-  return JSON.parse(text, refusePrototypeKeys)
-}
-
-function refusePrototypeKeys(key: string, value: unknown): unknown {
-  if (
-    key === '__proto__' ||
-    (key === 'constructor' &&
-      typeof value === 'object' &&
-      value !== null &&
-      Object.hasOwn(value, 'prototype'))
-  ) {
-    throw new TypeError('a superjson document with a prototype key')
-  }
-  return value
-}
 
 /**
  * The value of a superjson text; throws on anything superjson would not have written.

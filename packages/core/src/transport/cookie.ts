@@ -10,7 +10,8 @@ export const MAX_COOKIE_BYTES = 4096
 
 /** Characters that would end a cookie value, split a header or add an attribute. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-const UNSAFE_ATTRIBUTE = /[\u0000-\u001f\u007f;,]/
+/** Anything but visible ASCII and space, and the `;` `,` that would end or add an attribute. */
+const UNSAFE_ATTRIBUTE = /[^\u0020-\u007e]|[;,]/
 const COOKIE_VALUE = /^[!#-+\--:<-[\]-~]*$/
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
