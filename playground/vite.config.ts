@@ -10,6 +10,8 @@ import { defaultClientConditions, defaultServerConditions, defineConfig } from '
 export default defineConfig(({ mode, isSsrBuild }) => ({
   plugins: [react()],
   base: mode === 'offline' ? './' : '/',
+  // `pnpm dev`: the page with hot reload, its API from a playground server started beside it.
+  server: { proxy: { '/api': process.env.PLAYGROUND_API ?? 'http://127.0.0.1:4173' } },
   resolve: { conditions: ['@tessera/source', ...defaultClientConditions] },
   ssr: {
     target: 'node',

@@ -22,8 +22,20 @@ function showFailure(message: string): void {
   root.append(box)
 }
 
+/**
+ * Unregisters msw's worker left by an earlier visit to the offline mode. It would only pass the
+ * server mode's requests through, but a page that says "served by Node" should not have one.
+ */
+async function removeOfflineWorker(): Promise<void> {
+  const registrations = (await navigator.serviceWorker?.getRegistrations()) ?? []
+  for (const registration of registrations) {
+    if (registration.active?.scriptURL.endsWith('/mockServiceWorker.js')) await registration.unregister()
+  }
+}
+
 async function boot(): Promise<void> {
   let offline: OfflineInfo | null = null
+  if (!offlineWanted) void removeOfflineWorker().catch(() => undefined)
   if (offlineWanted) {
     // msw and the engine load only in the offline mode: the server mode's bundle carries neither.
     const { startOffline } = await import('./offline/start-offline')
@@ -41,12 +53,11 @@ async function boot(): Promise<void> {
   })
   const playground: Playground = {
     client,
-    api: createApiCaller(client, () => undefined),
+    api: createApiCaller(client),
     config,
     refusals,
     offline,
   }
-  document.documentElement.dataset.ready = 'true'
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App playground={playground} />

@@ -34,14 +34,11 @@ export type ApiCaller = (path: string, options?: CallOptions) => Promise<ApiResu
 
 /**
  * Calls the API through the session client's `fetch` (which attaches the `login` header and captures
- * a new one), and hands every response's trace to `onTrace`.
+ * a new one), and reads each response's trace.
  *
- * @example const api = createApiCaller(client, (trace) => log(trace)); await api('/api/cart')
+ * @example const api = createApiCaller(client); const { body, trace } = await api('/api/cart')
  */
-export function createApiCaller(
-  client: SessionClient<any>,
-  onTrace: (trace: ResponseTrace) => void,
-): ApiCaller {
+export function createApiCaller(client: SessionClient<any>): ApiCaller {
   return async (path, options = {}) => {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (options.body !== undefined) headers['content-type'] = 'application/json'
@@ -53,7 +50,6 @@ export function createApiCaller(
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     })
     const trace = decodeTrace(response.headers.get(TRACE_HEADER))
-    if (trace) onTrace(trace)
     let body: ApiBody
     try {
       body = (await response.json()) as ApiBody

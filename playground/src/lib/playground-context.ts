@@ -12,8 +12,6 @@ export type PlaygroundClient = SessionClient<typeof Cart | typeof Login | typeof
 export interface OfflineInfo {
   /** `service-worker`: msw's worker intercepts; `fallback`: msw patched fetch in the page (no worker). */
   readonly interception: 'service-worker' | 'fallback'
-  /** The vault's cookie jar of the mock, which the page holds in memory (offline only). */
-  readonly vaultJar: () => string | undefined
 }
 
 /** Everything the panels share. */

@@ -111,8 +111,5 @@ export async function startOffline(): Promise<OfflineInfo> {
     onUnhandledRequest: 'bypass',
   })
   const hasWorker = 'serviceWorker' in navigator && location.protocol !== 'file:'
-  return {
-    interception: hasWorker ? 'service-worker' : 'fallback',
-    vaultJar: () => mock.cookies().vault,
-  }
+  return { interception: hasWorker ? 'service-worker' : 'fallback' }
 }
