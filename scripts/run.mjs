@@ -33,16 +33,17 @@ if (!tasks[task]) {
   process.exit(2)
 }
 
+/** The package manager that started this script (npm's or pnpm's entry file), when one did. */
+const execPath = process.env.npm_execpath ?? ''
+
 /** pnpm itself when this script was started by it, else a pinned copy through npx. */
 function pnpmCommand() {
-  const execPath = process.env.npm_execpath ?? ''
   if (/pnpm/.test(execPath)) return [process.execPath, [execPath]]
   return ['npx', ['-y', `pnpm@${PNPM_VERSION}`]]
 }
 
 /** Runs a package.json script of `dir` with pnpm when it started this script, else with npm. */
 function scriptCommand(dir, script, args) {
-  const execPath = process.env.npm_execpath ?? ''
   if (/pnpm/.test(execPath)) return [process.execPath, [execPath, '--dir', dir, 'run', script, ...args]]
   const tail = args.length > 0 ? ['--', ...args] : []
   if (/npm-cli\.js$/.test(execPath))
@@ -70,8 +71,11 @@ const steps = tasks[task]
 const total = steps.length + 1
 if (needsInstall()) run(1, total, 'installing dependencies (pnpm install)', ['install', '--frozen-lockfile'])
 else console.log(`[1/${total}] dependencies already installed`)
-steps.forEach((step, i) => {
-  if (Array.isArray(step)) return run(i + 2, total, `pnpm ${step.join(' ')}`, step)
-  const [program, args] = scriptCommand(join(root, step.dir), step.script, step.args ?? [])
-  run(i + 2, total, step.label, args, [program, []])
-})
+for (const [i, step] of steps.entries()) {
+  if (Array.isArray(step)) {
+    run(i + 2, total, `pnpm ${step.join(' ')}`, step)
+  } else {
+    const [program, args] = scriptCommand(join(root, step.dir), step.script, step.args ?? [])
+    run(i + 2, total, step.label, args, [program, []])
+  }
+}
