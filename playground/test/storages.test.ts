@@ -30,7 +30,10 @@ for (const [kind, port] of [
 ] as [StorageKind, number][]) {
   const up = await listening(port)
   if (!up && process.env.CI) throw new Error(`${kind} must run on 127.0.0.1:${port} in CI`)
-  if (!up) console.warn(`[storages] nothing on 127.0.0.1:${port}: the STORAGE=${kind} tests are skipped (CI runs them)`)
+  if (!up)
+    console.warn(
+      `[storages] nothing on 127.0.0.1:${port}: the STORAGE=${kind} tests are skipped (CI runs them)`,
+    )
 
   describe.skipIf(!up)(`STORAGE=${kind}`, () => {
     it('keeps logins in the real server: regenerate, read back, sign out everywhere', async () => {

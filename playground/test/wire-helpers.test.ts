@@ -23,7 +23,15 @@ describe('the helpers of the inspectors and the demo buttons', () => {
     expect(parts).toMatchObject({ protection: 'signed', kid: '0', iat: 1700000000, exp: 1700604800 })
     expect(parts.payload).toBe('id-12345678')
     expect(parts.tailBytes).toBe(12)
-    expect(parts.parts.map((part) => part.kind)).toEqual(['version', 'protection', 'kid', 'iat', 'exp', 'body', 'tag'])
+    expect(parts.parts.map((part) => part.kind)).toEqual([
+      'version',
+      'protection',
+      'kid',
+      'iat',
+      'exp',
+      'body',
+      'tag',
+    ])
     expect(parts.parts[5]!.at).toBe(SIGNED.indexOf('aWQ'))
     const sealed = parseToken('v1.x.k1.AAAA')
     expect(sealed).toMatchObject({ protection: 'sealed', kid: 'k1', iat: null, payload: null, tailBytes: 3 })
@@ -38,12 +46,19 @@ describe('the helpers of the inspectors and the demo buttons', () => {
   })
 
   it('reads cookie writes from Set-Cookie lines, and round-trips a trace through a header value', () => {
-    const writes = cookieWrites(['cart=v1.e.x; Max-Age=60; Path=/', 'vault=; Max-Age=0; Expires=Thu, 01 Jan 1970'])
+    const writes = cookieWrites([
+      'cart=v1.e.x; Max-Age=60; Path=/',
+      'vault=; Max-Age=0; Expires=Thu, 01 Jan 1970',
+    ])
     expect(writes.map(({ name, value }) => ({ name, value }))).toEqual([
       { name: 'cart', value: 'v1.e.x' },
       { name: 'vault', value: null },
     ])
-    const trace = { invalid: [{ session: 'cart', reason: 'EXPIRED' as const }], cookies: writes, headers: { note: 'é' } }
+    const trace = {
+      invalid: [{ session: 'cart', reason: 'EXPIRED' as const }],
+      cookies: writes,
+      headers: { note: 'é' },
+    }
     const header = encodeTrace(trace)
     expect(header).toMatch(/^[\x20-\x7e]+$/)
     expect(decodeTrace(header)).toEqual(trace)
