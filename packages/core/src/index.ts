@@ -24,6 +24,7 @@ export type { Duration } from './duration'
 export { MAX_DURATION_SECONDS, toSeconds } from './duration'
 export { decodeBase64url, encodeBase64url } from './encoding/base64url'
 export type { EngineInternals, InvalidSessionEvent } from './engine/engine-internals'
+export type { OpenOptions } from './engine/request-sessions'
 export { RequestSessions } from './engine/request-sessions'
 export type {
   CookieSessionOptions,

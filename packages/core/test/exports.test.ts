@@ -84,6 +84,7 @@ describe('@tessera/core exports', () => {
         "KeyRing",
         "MemoryStorage",
         "MemoryStorageOptions",
+        "OpenOptions",
         "OpenResult",
         "OpenedToken",
         "Protection",

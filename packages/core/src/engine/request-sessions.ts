@@ -5,13 +5,19 @@ import { SESSION_ID } from '../identity'
 import { validateWith } from '../standard-schema'
 import type { Claims } from '../wire/token'
 import type { Binding } from './binding'
-import type { EngineInternals } from './engine-internals'
+import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
 import { storageCall, storeValue, ttlMillis } from './server-store'
 import type { SessionIO } from './session-io'
 import type { SessionState } from './session-state'
 import { forgetValue, newState } from './session-state'
 import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
 import { assertFits, readIncoming, writeOutgoing } from './transport'
+
+/** Options of one request's sessions (`engine.open(io, options)`). */
+export interface OpenOptions {
+  /** Told, for this request only, why an incoming session read as absent; after the engine's own hook. */
+  readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
+}
 
 /** Value type of a descriptor, or what an `update` function may return (null ends the session). */
 type Value<TDescriptor> = SessionValue<TDescriptor>
@@ -24,11 +30,13 @@ export class RequestSessions {
   readonly #engine: EngineInternals
   readonly #io: SessionIO
   readonly #states: (SessionState | undefined)[] = []
+  readonly #onInvalid: ((event: InvalidSessionEvent) => void) | undefined
   #committed = false
 
-  constructor(engine: EngineInternals, io: SessionIO) {
+  constructor(engine: EngineInternals, io: SessionIO, options?: OpenOptions) {
     this.#engine = engine
     this.#io = io
+    this.#onInvalid = options?.onInvalid
   }
 
   /**
@@ -259,7 +267,9 @@ export class RequestSessions {
     state.loaded = true
     forgetValue(state)
     if (!this.#committed) state.pending = null
-    this.#engine.onInvalid?.({ session: binding.name, reason })
+    const event = { session: binding.name, reason }
+    this.#engine.onInvalid?.(event)
+    this.#onInvalid?.(event)
     return undefined
   }
 

@@ -11,6 +11,7 @@ import { createProtector } from '../wire/protector'
 import type { Binding } from './binding'
 import { createBinding } from './binding'
 import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
+import type { OpenOptions } from './request-sessions'
 import { RequestSessions } from './request-sessions'
 import { assertOwner, storageError } from './server-store'
 import type { SessionConfig } from './session-config'
@@ -35,8 +36,11 @@ export interface SessionEngineOptions {
 
 /** The registry of sessions and their server-side machinery; one per app (or per route scope). */
 export interface SessionEngine {
-  /** The sessions of one request, read and written through an adapter's {@link SessionIO}. */
-  open(io: SessionIO): RequestSessions
+  /**
+   * The sessions of one request, read and written through an adapter's {@link SessionIO}.
+   * `options.onInvalid` hears this request's refusals only (the engine's hook hears all).
+   */
+  open(io: SessionIO, options?: OpenOptions): RequestSessions
   /** True when the descriptor is registered. */
   has(descriptor: AnySessionDescriptor): boolean
   /** Ed25519 public keys of every browser-verifiable session, by session name then key id. */
@@ -144,7 +148,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   }
 
   return {
-    open: (io) => new RequestSessions(internals, io),
+    open: (io, openOptions) => new RequestSessions(internals, io, openOptions),
     has: (descriptor) => byDescriptor.has(descriptor) || byName.has(descriptor?.name),
     async publicKeys() {
       const entries = await Promise.all(

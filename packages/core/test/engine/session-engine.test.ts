@@ -134,3 +134,27 @@ describe('createSessionEngine', () => {
     expect(await sessions.get(Cart)).toBeNull()
   })
 })
+
+describe('per-request onInvalid', () => {
+  it('hears only its own request, after the engine hook', async () => {
+    const Tagged = defineSession<{ a: number }>()('tagged', { protection: 'signed' })
+    const order: string[] = []
+    const engine = createSessionEngine({
+      secret: 'a test secret that is at least 32 bytes long!',
+      sessions: [cookie(Tagged)],
+      onInvalid: (event) => order.push(`engine:${event.reason}`),
+    })
+    const mine: string[] = []
+    const bad = engine.open(fakeIO({ cookie: 'tagged=v1.s.0.1.2.x.y' }).io, {
+      onInvalid: (event) => {
+        mine.push(event.reason)
+        order.push(`request:${event.reason}`)
+      },
+    })
+    expect(await bad.get(Tagged)).toBeNull()
+    const other = engine.open(fakeIO({ cookie: 'tagged=garbage' }).io)
+    expect(await other.get(Tagged)).toBeNull()
+    expect(mine).toEqual(['SIGNATURE_INVALID'])
+    expect(order).toEqual(['engine:SIGNATURE_INVALID', 'request:SIGNATURE_INVALID', 'engine:MALFORMED'])
+  })
+})
