@@ -12,6 +12,8 @@ export const jsonCodec: SessionCodec<any> = {
   encode(value) {
     const text = JSON.stringify(value)
     if (text === undefined) throw new TypeError('the value has no JSON form')
+    // What decode refuses is refused here too, so a value is never written only to read as absent.
+    if (text.includes('proto') || text.includes('\\u')) parseJson(text)
     return text
   },
   // Refuses `__proto__` and `constructor.prototype` keys: a browser-owned payload is untrusted.

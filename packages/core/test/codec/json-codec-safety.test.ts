@@ -11,6 +11,13 @@ describe('jsonCodec refuses prototype-poisoning documents', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
+  it('refuses to encode a value it would refuse to decode (an own __proto__ key)', () => {
+    const poisoned = JSON.parse('{"items":[],"__proto__":0}')
+    expect(() => jsonCodec.encode(poisoned)).toThrow(TypeError)
+    expect(() => jsonCodec.encode({ constructor: { prototype: { polluted: true } } })).toThrow(TypeError)
+    expect(jsonCodec.encode({ protocol: 'https', note: 'é' })).toBe('{"protocol":"https","note":"é"}')
+  })
+
   it('still reads ordinary documents, escapes and keys that merely contain "proto"', () => {
     expect(jsonCodec.decode('{"protocol":"https","note":"\\u00e9","constructor":"x"}')).toEqual({
       protocol: 'https',
