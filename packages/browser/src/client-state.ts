@@ -38,6 +38,7 @@ export interface ClientEntry {
 export type ClientCore = Pick<
   typeof Core,
   | 'SessionError'
+  | 'checkDescriptor'
   | 'validateWith'
   | 'protectNone'
   | 'cookieAttributes'

@@ -1,5 +1,6 @@
 import type { AnySessionDescriptor } from '@tessera/core'
 import {
+  checkDescriptor,
   cookieAttributes,
   encodeCookieValue,
   HEADER_CLEARED,
@@ -112,6 +113,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     onInvalid: options.onInvalid,
     core: {
       SessionError,
+      checkDescriptor,
       validateWith,
       protectNone,
       cookieAttributes,

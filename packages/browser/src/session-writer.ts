@@ -7,8 +7,9 @@ import type { ClientEntry, ClientState } from './client-state'
  */
 
 /** Claims as the server computes them: the session keeps its start; expiry from the idle and absolute limits. */
-function claimsFor(entry: ClientEntry, start: number | undefined, now: number): Claims {
-  const { idle, absolute } = entry.descriptor.expiry
+function claimsFor(state: ClientState, entry: ClientEntry, start: number | undefined, now: number): Claims {
+  // The engine's own check and conversion of the descriptor's expiry.
+  const { idle, absolute } = state.core.checkDescriptor(entry.descriptor)
   const iat = start ?? now
   const exp = Math.min(idle === null ? Infinity : now + idle, absolute === null ? Infinity : iat + absolute)
   return { iat, exp: exp === Infinity ? 0 : exp }
@@ -58,7 +59,7 @@ export async function writeSession(state: ClientState, entry: ClientEntry, value
   const text = await encode(state, entry, checked)
   const running = (await state.read(entry)) !== null
   const now = state.nowSeconds()
-  const claims = claimsFor(entry, running ? entry.iat : undefined, now)
+  const claims = claimsFor(state, entry, running ? entry.iat : undefined, now)
   const token = protectNone(text, claims)
   if (entry.store) entry.store.set(entry.name, token)
   else (await import('./cookie-writer')).writeCookieToken(state, entry, { token, claims, now })

@@ -1,10 +1,6 @@
 import type { SessionCodec } from './codec/codec'
 import { superjsonCodec } from './codec/superjson-codec'
-import { KEY_ID } from './crypto/key-ring'
 import type { Duration } from './duration'
-import { toSeconds } from './duration'
-import { decodeBase64url } from './encoding/base64url'
-import type { SessionErrorCode } from './errors'
 import { SessionError } from './errors'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Protection } from './wire/token'
@@ -15,6 +11,21 @@ export type Transport = 'cookie' | 'header'
 export type StorageKind = 'client' | 'server'
 /** Who may read the value: `server` only, or the browser too (non-HttpOnly cookie, verifiable signature). */
 export type Visibility = 'server' | 'client'
+
+/**
+ * A session's lifetime, as durations. `idle`: the session ends after this long without use; it is
+ * renewed on use (at most once per half of it). `absolute`: the session ends this long after it
+ * began, however active. `null` turns one off.
+ *
+ * @example
+ * const expiry: SessionExpiry = { idle: '30m', absolute: '12h' }
+ */
+export interface SessionExpiry {
+  /** @default '7d' */
+  readonly idle?: Duration | null | undefined
+  /** @default null */
+  readonly absolute?: Duration | null | undefined
+}
 
 /** Options of {@link defineSession}; everything here is shared by browser and server. */
 export interface SessionOptions<T = unknown> {
@@ -37,18 +48,18 @@ export interface SessionOptions<T = unknown> {
    */
   readonly protection?: Protection | undefined
   /**
-   * Lifetime carried inside the authenticated token (and the storage TTL). `idle`: the session ends
-   * after this long without use; it is renewed on use (at most once per half of it). `absolute`: the
-   * session ends this long after it began, however active. `null` turns one off.
+   * Lifetime carried inside the authenticated token (and the storage TTL); see {@link SessionExpiry}.
+   * Checked when a server registers the session.
    * @default { idle: '7d', absolute: null }
    */
-  readonly expiry?: { readonly idle?: Duration | null; readonly absolute?: Duration | null } | undefined
+  readonly expiry?: SessionExpiry | undefined
   /** Turns values into text and back. @default superjsonCodec */
   readonly codec?: SessionCodec<T> | undefined
   /**
    * Ed25519 public keys by key id (base64url, 32 bytes), for browsers that verify this session.
    * The server prints them with `sessions.publicKeys()`. Only for the `ed25519` protection; a
-   * malformed key is refused here (`INVALID_OPTION`) rather than failing later in the browser.
+   * malformed key is refused (`INVALID_OPTION`) by the server when it registers the session, and by
+   * the browser client that is given it.
    */
   readonly publicKeys?: Readonly<Record<string, string>> | undefined
 }
@@ -94,8 +105,8 @@ export interface SessionDescriptor<T = unknown, TAccess extends SessionAccess = 
   readonly protection: TAccess['protection']
   readonly schema: StandardSchemaV1<unknown, T> | undefined
   readonly codec: SessionCodec<T>
-  /** Seconds; null when that limit is off. */
-  readonly expiry: { readonly idle: number | null; readonly absolute: number | null }
+  /** The lifetime as given (undefined: the defaults); the engine turns it into seconds at registration. */
+  readonly expiry: SessionExpiry | undefined
   readonly publicKeys: Readonly<Record<string, string>> | undefined
   /** Type-only: carries `T`. */
   readonly '~value'?: T
@@ -119,9 +130,6 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/
  */
 const RESERVED_HEADER =
   /^(?:cookie|set-cookie|origin|access-control-expose-headers|host|content-length|transfer-encoding|connection)$/i
-const DEFAULT_IDLE_SECONDS = 7 * 86_400
-const ED25519_PUBLIC_KEY_BYTES = 32
-const PROTECTIONS: readonly Protection[] = ['none', 'signed', 'ed25519', 'sealed']
 
 /** Checks a session name against the cookie-name and header-name rules (`INVALID_NAME`). */
 export function assertSessionName(name: string): void {
@@ -133,64 +141,50 @@ export function assertSessionName(name: string): void {
   }
 }
 
-function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescriptor<T> {
+/**
+ * Checks a name for its transport (`INVALID_NAME`): the name rules, and no header that HTTP or the
+ * engine owns for a header session. Shared by {@link defineSession} and the engine's registration.
+ */
+export function assertNameFor(name: string, transport: unknown): void {
   assertSessionName(name)
-  const fail = (rule: string, code: SessionErrorCode = 'INVALID_OPTION'): never => {
-    throw new SessionError(code, `session "${name}": ${rule}`, { session: name })
-  }
-  const { transport = 'cookie', storage = 'client', visibility = 'server', publicKeys, expiry } = options
-  const protection =
-    options.protection ?? (storage === 'server' ? 'signed' : visibility === 'client' ? 'ed25519' : 'sealed')
-  const oneOf = (option: string, value: string, allowed: readonly string[]) => {
-    if (!allowed.includes(value)) fail(`${option} must be one of ${JSON.stringify(allowed)}`)
-  }
-  oneOf('transport', transport, ['cookie', 'header'])
-  oneOf('storage', storage, ['client', 'server'])
-  oneOf('visibility', visibility, ['client', 'server'])
   if (transport === 'header' && RESERVED_HEADER.test(name)) {
-    fail('a header session cannot take the name of a header HTTP or tessera owns', 'INVALID_NAME')
+    throw new SessionError(
+      'INVALID_NAME',
+      `session "${name}": a header session cannot take the name of a header HTTP or tessera owns`,
+      { session: name },
+    )
   }
-  // Only an id travels for server storage: the browser has nothing to see, and only the id is signed.
-  if (storage === 'server' && visibility === 'client')
-    fail('storage "server" cannot be visible to the client')
-  oneOf(
-    `with storage "${storage}" and visibility "${visibility}", protection`,
-    protection,
-    storage === 'server' ? ['signed', 'none'] : visibility === 'client' ? ['ed25519', 'none'] : PROTECTIONS,
-  )
-  if (publicKeys !== undefined) {
-    if (protection !== 'ed25519') fail('publicKeys need protection "ed25519"')
-    for (const [id, key] of Object.entries(publicKeys)) {
-      if (
-        !KEY_ID.test(id) ||
-        typeof key !== 'string' ||
-        decodeBase64url(key)?.length !== ED25519_PUBLIC_KEY_BYTES
-      ) {
-        fail(`publicKeys["${id.slice(0, 32)}"] must be 32 bytes of base64url, under a key id`)
-      }
-    }
-  }
-  const idle = expiry?.idle
-  const absolute = expiry?.absolute
+}
+
+/**
+ * Only what every runtime needs: the name checked, the defaults applied, the result frozen. The
+ * rules of combination, the public keys and the durations are checked where they matter, by the
+ * engine when it registers the session (`checkDescriptor`) and by the browser client for what it
+ * reads, so a page that defines a session does not download the server's rules.
+ */
+function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescriptor<T> {
+  const { transport = 'cookie', storage = 'client', visibility = 'server', expiry, publicKeys } = options
+  assertNameFor(name, transport)
   return Object.freeze({
     name,
     transport,
     storage,
     visibility,
-    protection,
+    protection:
+      options.protection ??
+      (storage === 'server' ? 'signed' : visibility === 'client' ? 'ed25519' : 'sealed'),
     schema: options.schema,
     codec: options.codec ?? (superjsonCodec as SessionCodec<T>),
-    expiry: Object.freeze({
-      idle: idle === null ? null : toSeconds(idle ?? DEFAULT_IDLE_SECONDS, 'expiry.idle', name) || null,
-      absolute: absolute == null ? null : toSeconds(absolute, 'expiry.absolute', name) || null,
-    }),
-    publicKeys: publicKeys === undefined ? undefined : Object.freeze({ ...publicKeys }),
-  }) as SessionDescriptor<T>
+    expiry: expiry && Object.freeze({ ...expiry }),
+    publicKeys: publicKeys && Object.freeze({ ...publicKeys }),
+  })
 }
 
 /**
  * Defines a session once, for browser and server. Call it with a name and options (the value type
- * comes from `schema`), or with a type parameter first: `defineSession<T>()(name, options)`.
+ * comes from `schema`), or with a type parameter first: `defineSession<T>()(name, options)`. A bad
+ * name throws here (`INVALID_NAME`); the other options are checked when a server registers the
+ * session (`INVALID_OPTION` at start-up), so a page that only defines sessions stays small.
  *
  * @example
  * export const Cart = defineSession('cart', { schema: cartSchema, visibility: 'client' })

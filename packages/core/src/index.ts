@@ -1,3 +1,5 @@
+export type { ExpirySeconds } from './check-descriptor'
+export { checkDescriptor } from './check-descriptor'
 export type { Awaitable, SessionCodec } from './codec/codec'
 export { jsonCodec } from './codec/json-codec'
 export { superjsonCodec } from './codec/superjson-codec'
@@ -13,6 +15,7 @@ export type {
   ResolveAccess,
   SessionAccess,
   SessionDescriptor,
+  SessionExpiry,
   SessionOptions,
   SessionValue,
   StorageKind,

@@ -2,7 +2,17 @@ import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { SessionOptions } from '../src'
-import { assertSessionName, defineSession, isSessionError, jsonCodec, superjsonCodec } from '../src'
+import {
+  assertSessionName,
+  checkDescriptor,
+  createSessionEngine,
+  defineSession,
+  isSessionError,
+  jsonCodec,
+  superjsonCodec,
+} from '../src'
+
+const SECRET = 'descriptor tests: a secret of 32 bytes or more'
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -111,19 +121,27 @@ describe('defineSession defaults', () => {
 
   it('defaults to a 7-day idle expiry, no absolute limit, the superjson codec and no schema', () => {
     const session = defineSession('s')
-    expect(session.expiry).toEqual({ idle: 604_800, absolute: null })
+    expect(session.expiry).toBeUndefined()
+    expect(checkDescriptor(session)).toEqual({ idle: 604_800, absolute: null })
     expect(session.codec).toBe(superjsonCodec)
     expect(session.schema).toBeUndefined()
     expect(session.publicKeys).toBeUndefined()
   })
 
-  it('converts expiry durations and turns a limit off with null', () => {
+  it('keeps the expiry as given; registration converts the durations and turns a limit off with null', () => {
     expect(defineSession('s', { expiry: { idle: '1h', absolute: '1d' } }).expiry).toEqual({
+      idle: '1h',
+      absolute: '1d',
+    })
+    expect(checkDescriptor(defineSession('s', { expiry: { idle: '1h', absolute: '1d' } }))).toEqual({
       idle: 3600,
       absolute: 86_400,
     })
-    expect(defineSession('s', { expiry: { idle: null } }).expiry).toEqual({ idle: null, absolute: null })
-    expect(defineSession('s', { expiry: { idle: 60, absolute: null } }).expiry).toEqual({
+    expect(checkDescriptor(defineSession('s', { expiry: { idle: null } }))).toEqual({
+      idle: null,
+      absolute: null,
+    })
+    expect(checkDescriptor(defineSession('s', { expiry: { idle: 60, absolute: null } }))).toEqual({
       idle: 60,
       absolute: null,
     })
@@ -149,7 +167,11 @@ describe('defineSession defaults', () => {
   })
 })
 
-describe('defineSession forbidden combinations', () => {
+/** Registers one descriptor with an engine: where the rules below are enforced, at server start. */
+const register = (options: SessionOptions<any>) =>
+  createSessionEngine({ secret: SECRET, sessions: [defineSession('s', options)] })
+
+describe('forbidden combinations, refused when the engine registers the session', () => {
   const forbidden: [string, SessionOptions<any>][] = [
     ['server storage, sealed', { storage: 'server', protection: 'sealed' }],
     ['server storage, ed25519', { storage: 'server', protection: 'ed25519' }],
@@ -179,9 +201,29 @@ describe('defineSession forbidden combinations', () => {
   ]
   for (const [label, options] of forbidden) {
     it(`refuses ${label} with INVALID_OPTION`, () => {
-      const error = thrown(() => defineSession('s', options))
+      const error = thrown(() => register(options))
       expect(isSessionError(error, 'INVALID_OPTION')).toBe(true)
       expect((error as { session?: string }).session).toBe('s')
     })
   }
+
+  it('leaves them to registration: defineSession itself only checks the name', () => {
+    for (const [label, options] of forbidden) {
+      expect(defineSession('s', options).name, label).toBe('s')
+    }
+  })
+
+  it('registers every allowed combination', () => {
+    const allowed: SessionOptions<any>[] = [
+      {},
+      { visibility: 'client' },
+      { visibility: 'client', protection: 'none' },
+      { visibility: 'client', publicKeys: { k1: 'A'.repeat(43) } },
+      { storage: 'server' },
+      { storage: 'server', protection: 'none' },
+      { protection: 'signed', transport: 'header', expiry: { idle: '1h', absolute: '2d' } },
+    ]
+    for (const options of allowed)
+      expect(register(options).has(defineSession('s')), JSON.stringify(options)).toBe(true)
+  })
 })

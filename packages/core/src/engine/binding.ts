@@ -1,3 +1,4 @@
+import type { ExpirySeconds } from '../check-descriptor'
 import type { SessionCodec } from '../codec/codec'
 import type { SessionTransformer } from '../codec/transformer'
 import type { AnySessionDescriptor } from '../descriptor'
@@ -31,6 +32,7 @@ export interface Binding {
   readonly merge: ((mine: any, theirs: any) => any) | undefined
   readonly maxRetries: number
   readonly owner: ((value: any) => string | undefined) | undefined
+  /** The descriptor's expiry in seconds (checkDescriptor); null where that limit is off. */
   readonly idle: number | null
   readonly absolute: number | null
   /** Set for cookie sessions. */
@@ -47,11 +49,19 @@ export interface Binding {
   readonly exposeHeader: boolean
 }
 
+/** What the engine resolved for a session before binding it. */
+export interface BindingParts {
+  readonly protector: Protector
+  /** The descriptor's expiry, checked and converted by `checkDescriptor`. */
+  readonly expiry: ExpirySeconds
+  /** The engine's shared storage, created on first need. */
+  readonly defaultStorage: () => SessionStorage
+}
+
 export function createBinding(
   index: number,
   config: SessionConfig,
-  protector: Protector,
-  defaultStorage: () => SessionStorage,
+  { protector, expiry, defaultStorage }: BindingParts,
 ): Binding {
   const { descriptor } = config
   const options = config.options as CookieSessionOptions & HeaderSessionOptions
@@ -99,8 +109,8 @@ export function createBinding(
     merge: options.merge,
     maxRetries,
     owner: options.owner,
-    idle: descriptor.expiry.idle,
-    absolute: descriptor.expiry.absolute,
+    idle: expiry.idle,
+    absolute: expiry.absolute,
     cookie: isCookie
       ? {
           attributes: cookieAttributes(name, {

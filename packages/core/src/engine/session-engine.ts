@@ -1,3 +1,4 @@
+import { checkDescriptor } from '../check-descriptor'
 import type { SessionKey } from '../crypto/key-ring'
 import { createKeyRing } from '../crypto/key-ring'
 import type { SessionCrypto } from '../crypto/session-crypto'
@@ -85,6 +86,8 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   const headerNames = new Set<string>()
   const bindings = configs.map((config, index) => {
     const { descriptor } = config
+    // What defineSession leaves unchecked fails here, at start-up, before anything else of the session.
+    const expiry = checkDescriptor(descriptor)
     const headerName = descriptor.transport === 'header' ? descriptor.name.toLowerCase() : undefined
     if (
       byDescriptor.has(descriptor) ||
@@ -108,7 +111,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
       ring,
       nonce: options.nonce,
     })
-    const binding = createBinding(index, config, protector, defaultStorage)
+    const binding = createBinding(index, config, { protector, expiry, defaultStorage })
     if (headerName !== undefined) headerNames.add(headerName)
     byDescriptor.set(descriptor, binding)
     byName.set(descriptor.name, binding)
