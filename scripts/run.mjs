@@ -12,7 +12,9 @@ const PNPM_VERSION = '10.34.9'
 const [task = 'test', ...rest] = process.argv.slice(2)
 
 const tasks = {
-  test: [['exec', 'turbo', 'run', 'test', '--output-logs=errors-only', ...rest]],
+  // One package at a time: the suites start Chromium, servers and load loops, and two cores are not enough
+  // to run them side by side without timing flakes.
+  test: [['exec', 'turbo', 'run', 'test', '--output-logs=errors-only', '--concurrency=1', ...rest]],
   // The playground: build its page and its server, then serve them (flags such as --storage redis
   // and --port go to the server). Its scripts run through the package manager that started this
   // script (npm's `run` starts in a fraction of the time `npx pnpm` takes).

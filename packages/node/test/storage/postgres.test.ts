@@ -38,7 +38,13 @@ describe.runIf(up)('postgresStorage', () => {
   describeLifecycle('postgresStorage', () => {
     // Connections of its own that count every statement they send: one statement, one round trip.
     const { Client, counter } = countingPgClient()
-    const storage = postgresStorage(pool({ Client }), { table: `${schema}.lifecycle`, sweepInterval: false })
+    // A generous timeout: this suite is about compare-and-set under 100 concurrent requests, not latency,
+    // and CI runs it beside the other packages' suites on two cores.
+    const storage = postgresStorage(pool({ Client }), {
+      table: `${schema}.lifecycle`,
+      sweepInterval: false,
+      timeout: 10_000,
+    })
     return { storage, roundTrips: () => counter.queries }
   })
 

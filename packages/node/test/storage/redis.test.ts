@@ -38,7 +38,7 @@ describe.runIf(up)('redisStorage', () => {
     const client = connect()
     const commands = countRedisCommands(client)
     return {
-      storage: redisStorage(client, { prefix: `${prefix}lifecycle:` }),
+      storage: redisStorage(client, { prefix: `${prefix}lifecycle:`, timeout: 10_000 }),
       roundTrips: () => commands.names.length,
     }
   })
