@@ -1,18 +1,12 @@
 import { KEY_ID } from './crypto/key-ring'
 import type { AnySessionDescriptor } from './descriptor'
 import { assertNameFor } from './descriptor'
-import { toSeconds } from './duration'
+import type { ExpirySeconds } from './descriptor-expiry'
+import { expirySeconds } from './descriptor-expiry'
 import { decodeBase64url } from './encoding/base64url'
 import { SessionError } from './errors'
 import type { Protection } from './wire/token'
 
-/** A session's lifetime in whole seconds; null where that limit is off. */
-export interface ExpirySeconds {
-  readonly idle: number | null
-  readonly absolute: number | null
-}
-
-const DEFAULT_IDLE_SECONDS = 7 * 86_400
 const ED25519_PUBLIC_KEY_BYTES = 32
 const PROTECTIONS: readonly Protection[] = ['none', 'signed', 'ed25519', 'sealed']
 
@@ -28,7 +22,7 @@ const PROTECTIONS: readonly Protection[] = ['none', 'signed', 'ed25519', 'sealed
  * checkDescriptor(defineSession('cart', { expiry: { idle: '1h' } })) // { idle: 3600, absolute: null }
  */
 export function checkDescriptor(descriptor: AnySessionDescriptor): ExpirySeconds {
-  const { name, transport, storage, visibility, protection, publicKeys, expiry } = descriptor
+  const { name, transport, storage, visibility, protection, publicKeys } = descriptor
   assertNameFor(name, transport)
   const fail = (rule: string): never => {
     throw new SessionError('INVALID_OPTION', `session "${name}": ${rule}`, { session: name })
@@ -59,10 +53,5 @@ export function checkDescriptor(descriptor: AnySessionDescriptor): ExpirySeconds
       }
     }
   }
-  const idle = expiry?.idle
-  const absolute = expiry?.absolute
-  return {
-    idle: idle === null ? null : toSeconds(idle ?? DEFAULT_IDLE_SECONDS, 'expiry.idle', name) || null,
-    absolute: absolute == null ? null : toSeconds(absolute, 'expiry.absolute', name) || null,
-  }
+  return expirySeconds(descriptor)
 }

@@ -1,5 +1,5 @@
 import type { SessionCrypto } from './crypto/session-crypto'
-import { encodeBase64url } from './encoding/base64url'
+import { encodeBase64url } from './encoding/base64url-encode'
 
 /** What a session id may look like: safe as a file name, a Redis key and a SQL value. */
 export const SESSION_ID = /^[A-Za-z0-9_-]{8,128}$/

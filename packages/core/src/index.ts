@@ -1,4 +1,3 @@
-export type { ExpirySeconds } from './check-descriptor'
 export { checkDescriptor } from './check-descriptor'
 export type { Awaitable, SessionCodec } from './codec/codec'
 export { jsonCodec } from './codec/json-codec'
@@ -23,9 +22,9 @@ export type {
   Visibility,
 } from './descriptor'
 export { assertSessionName, defineSession } from './descriptor'
+export type { ExpirySeconds } from './descriptor-expiry'
 export type { Duration } from './duration'
-export { MAX_DURATION_SECONDS, toSeconds } from './duration'
-export { decodeBase64url, encodeBase64url } from './encoding/base64url'
+export { decodeBase64url } from './encoding/base64url'
 export type { EngineInternals, InvalidSessionEvent } from './engine/engine-internals'
 export type { OpenOptions } from './engine/request-sessions'
 export { RequestSessions } from './engine/request-sessions'
@@ -43,21 +42,27 @@ export type { SessionIO } from './engine/session-io'
 export { HEADER_CLEARED } from './engine/session-io'
 export { InvalidReason, isSessionError, SessionError, SessionErrorCode } from './errors'
 export { randomId, SESSION_ID } from './identity'
+export {
+  cookieAttributes,
+  encodeBase64url,
+  encodeCookieValue,
+  MAX_COOKIE_BYTES,
+  MAX_DURATION_SECONDS,
+  protectNone,
+  toSeconds,
+} from './index-aliases'
+export type { ClientKit } from './load-client-kit'
+export { loadClientKit } from './load-client-kit'
 export type { SchemaOutcome, StandardSchemaV1 } from './standard-schema'
 export { validateWith } from './standard-schema'
 export type { MemoryStorage, MemoryStorageOptions } from './storage/memory-storage'
 export { memoryStorage } from './storage/memory-storage'
 export type { SessionStorage, StorageWriteOptions, StoredSession } from './storage/session-storage'
 export type { CookieAttributeOptions, CookieAttributes, CookieEncoding, SameSite } from './transport/cookie'
-export {
-  cookieAttributes,
-  decodeCookieValue,
-  encodeCookieValue,
-  MAX_COOKIE_BYTES,
-  readCookie,
-  serializeCookie,
-} from './transport/cookie'
-export type { OpenedToken, OpenResult, Protector, ProtectorOptions, RefusedToken } from './wire/protector'
-export { createEd25519Opener, createProtector, openNone, protectNone } from './wire/protector'
-export type { Claims, Protection } from './wire/token'
-export { MAX_TOKEN_LENGTH, PROTECTION_LETTER, splitToken } from './wire/token'
+export { decodeCookieValue, readCookie, serializeCookie } from './transport/cookie'
+export type { Protector, ProtectorOptions } from './wire/protector'
+export { createProtector } from './wire/protector'
+export type { Claims, Protection, TokenParts } from './wire/token'
+export { MAX_TOKEN_LENGTH, PROTECTION_LETTER, parseToken, splitToken } from './wire/token'
+export type { OpenedToken, OpenResult, RefusedToken } from './wire/token-opener'
+export { createEd25519Opener, openNone } from './wire/token-opener'

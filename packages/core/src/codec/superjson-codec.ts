@@ -1,21 +1,20 @@
 import type { Awaitable, SessionCodec } from './codec'
+import { parseJson } from './safe-json'
 
-/** One half of the codec, imported on first use (and again after a failed import). */
+/**
+ * One half of the codec, imported on its first call; synchronous once loaded. Until then every call
+ * loads it: `import()` shares one module between concurrent calls, and a failed load is tried again.
+ */
 function half<TArgument, TResult>(
   load: () => Promise<(argument: TArgument) => Awaitable<TResult>>,
 ): (argument: TArgument) => Awaitable<TResult> {
-  let loaded: ((argument: TArgument) => Awaitable<TResult>) | undefined
-  let loading: Promise<(argument: TArgument) => Awaitable<TResult>> | undefined
+  let run: ((argument: TArgument) => Awaitable<TResult>) | undefined
   return (argument) => {
-    if (loaded) return loaded(argument)
-    loading ??= load().then(
-      (run) => (loaded = run),
-      (error: unknown) => {
-        loading = undefined
-        throw error
-      },
-    )
-    return loading.then((run) => run(argument))
+    if (run) return run(argument)
+    return load().then((loaded) => {
+      run = loaded
+      return loaded(argument)
+    })
   }
 }
 
@@ -35,5 +34,8 @@ function half<TArgument, TResult>(
 export const superjsonCodec: SessionCodec<any> = {
   name: 'superjson',
   encode: /* @__PURE__ */ half(() => import('./superjson-encode').then((module) => module.encodeSuperjson)),
-  decode: /* @__PURE__ */ half(() => import('./superjson-decode').then((module) => module.decodeSuperjson)),
+  // The reader gets the safe JSON parser from here, which jsonCodec shares (see ./superjson-decode).
+  decode: /* @__PURE__ */ half(() =>
+    import('./superjson-decode').then((module) => (text: string) => module.decodeSuperjson(text, parseJson)),
+  ),
 }

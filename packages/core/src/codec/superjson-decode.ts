@@ -1,5 +1,4 @@
 import type { Awaitable } from './codec'
-import { parseJson } from './safe-json'
 import { decodeSuperjsonFormat } from './superjson-format-decode'
 import { withSuperjson } from './superjson-load'
 
@@ -7,15 +6,18 @@ import { withSuperjson } from './superjson-load'
  * The default codec's reading half, imported by `superjsonCodec` on its first `decode`: what a
  * browser loads to read a session. A document without a `meta` part is plain JSON; Date, Map, Set,
  * BigInt, undefined and the other standard types go through the compact reader of superjson's
- * format; superjson itself only for what that declines.
+ * format; superjson itself only for what that declines. The safe JSON parser comes from the codec
+ * (./safe-json, which jsonCodec shares): a page that holds both codecs then loads it once, in its
+ * first chunk, instead of in a chunk of its own that the bundler would split off for the two.
  */
 
 /**
- * The value of a superjson text; throws on anything superjson would not have written.
+ * The value of a superjson text, parsed with `parseJson` (safe-json's); throws on anything superjson
+ * would not have written.
  *
- * @example decodeSuperjson('{"json":"1","meta":{"values":["bigint"],"v":1}}') // 1n
+ * @example decodeSuperjson('{"json":"1","meta":{"values":["bigint"],"v":1}}', parseJson) // 1n
  */
-export function decodeSuperjson(text: string): Awaitable<unknown> {
+export function decodeSuperjson(text: string, parseJson: (text: string) => unknown): Awaitable<unknown> {
   const parsed: unknown = parseJson(text)
   if (typeof parsed !== 'object' || parsed === null || !('json' in parsed)) {
     throw new TypeError('not a superjson document')

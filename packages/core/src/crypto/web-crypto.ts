@@ -1,4 +1,5 @@
-import { decodeBase64url, encodeBase64url } from '../encoding/base64url'
+import { decodeBase64url } from '../encoding/base64url'
+import { encodeBase64url } from '../encoding/base64url-encode'
 import { utf8 } from '../encoding/utf8'
 import { SessionError } from '../errors'
 import { toBuffer as buffer, createEd25519Verifier } from './ed25519-verifier'

@@ -1,4 +1,5 @@
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+import { ALPHABET } from './base64url-alphabet'
+
 const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/
 
 /** Character code → 6-bit value (-1 outside the alphabet), built on first decode: no work at import. */
@@ -9,22 +10,6 @@ function lookupTable(): Int16Array {
     for (let i = 0; i < 64; i++) lookup[ALPHABET.charCodeAt(i)] = i
   }
   return lookup
-}
-
-/**
- * Encodes bytes as base64url without padding (RFC 4648 §5).
- *
- * @example encodeBase64url(new Uint8Array([0xfb, 0xff])) // '-_8'
- */
-export function encodeBase64url(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!
-    if (i + 1 < bytes.length) out += ALPHABET[(n >> 6) & 63]!
-    if (i + 2 < bytes.length) out += ALPHABET[n & 63]!
-  }
-  return out
 }
 
 /**

@@ -1,12 +1,13 @@
-import type { ExpirySeconds } from '../check-descriptor'
 import type { SessionCodec } from '../codec/codec'
 import type { SessionTransformer } from '../codec/transformer'
 import type { AnySessionDescriptor } from '../descriptor'
+import type { ExpirySeconds } from '../descriptor-expiry'
 import { toSeconds } from '../duration'
 import { SessionError } from '../errors'
 import type { SessionStorage } from '../storage/session-storage'
-import type { CookieAttributes, CookieEncoding } from '../transport/cookie'
-import { cookieAttributes } from '../transport/cookie'
+import type { CookieEncoding } from '../transport/cookie'
+import type { CookieAttributes } from '../transport/cookie-writing'
+import { cookieAttributes } from '../transport/cookie-writing'
 import type { Protector } from '../wire/protector'
 import type {
   CookieSessionOptions,

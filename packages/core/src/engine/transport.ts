@@ -1,11 +1,6 @@
 import { SessionError } from '../errors'
-import {
-  decodeCookieValue,
-  encodeCookieValue,
-  MAX_COOKIE_BYTES,
-  readCookie,
-  serializeCookie,
-} from '../transport/cookie'
+import { decodeCookieValue, readCookie, serializeCookie } from '../transport/cookie'
+import { encodeCookieValue, MAX_COOKIE_BYTES } from '../transport/cookie-writing'
 import type { Binding } from './binding'
 import type { SessionIO } from './session-io'
 import { HEADER_CLEARED } from './session-io'

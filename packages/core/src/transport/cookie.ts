@@ -1,19 +1,20 @@
-import { decodeBase64url, encodeBase64url } from '../encoding/base64url'
-import { fromUtf8, utf8 } from '../encoding/utf8'
+import { decodeBase64url } from '../encoding/base64url'
+import { fromUtf8 } from '../encoding/utf8'
 import { SessionError } from '../errors'
+import type { CookieAttributes } from './cookie-writing'
+
+export type { CookieAttributeOptions, CookieAttributes, SameSite } from './cookie-writing'
+
+/*
+ * Reading cookies (what a page that only reads needs) and rendering Set-Cookie lines (the server's).
+ * Checking attributes and encoding values for writing are in ./cookie-writing.
+ */
 
 /** How a token is written into the cookie value. Tokens are cookie-safe, so `raw` is the default. */
 export type CookieEncoding = 'raw' | 'uri' | 'base64url'
 
-/** The browser limit for one cookie's name and value together. */
-export const MAX_COOKIE_BYTES = 4096
-
-/** Characters that would end a cookie value, split a header or add an attribute. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-/** Anything but visible ASCII and space, and the `;` `,` that would end or add an attribute. */
-const UNSAFE_ATTRIBUTE = /[^\u0020-\u007e]|[;,]/
+/** What a cookie value may hold (RFC 6265 cookie-octet). */
 const COOKIE_VALUE = /^[!#-+\--:<-[\]-~]*$/
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
  * Finds one cookie in a Cookie header without splitting the whole header. The first cookie of that
@@ -47,13 +48,6 @@ function isCookieStart(header: string, at: number): boolean {
   return i < 0 || header.charCodeAt(i) === 59 /* ; */
 }
 
-/** Encodes a token for a cookie value. */
-export function encodeCookieValue(token: string, encoding: CookieEncoding): string {
-  if (encoding === 'raw') return token
-  if (encoding === 'uri') return encodeURIComponent(token)
-  return encodeBase64url(utf8(token))
-}
-
 /** Decodes a cookie value back to a token; null when it is not valid in that encoding. */
 export function decodeCookieValue(value: string, encoding: CookieEncoding): string | null {
   if (encoding === 'raw') return value
@@ -66,78 +60,6 @@ export function decodeCookieValue(value: string, encoding: CookieEncoding): stri
   }
   const bytes = decodeBase64url(value)
   return bytes && fromUtf8(bytes)
-}
-
-export type SameSite = 'lax' | 'strict' | 'none'
-
-/** Cookie attributes, checked once by {@link cookieAttributes}. */
-export interface CookieAttributeOptions {
-  readonly domain?: string | undefined
-  readonly path?: string | undefined
-  readonly secure?: boolean | 'auto' | undefined
-  readonly httpOnly?: boolean | undefined
-  readonly sameSite?: SameSite | false | undefined
-  readonly partitioned?: boolean | undefined
-  readonly priority?: 'low' | 'medium' | 'high' | undefined
-  readonly extensions?: Readonly<Record<string, string | true>> | undefined
-}
-
-/**
- * Attributes rendered once: `tail` is everything after Max-Age/Expires except Secure, which may
- * depend on the request; `secure` says when to add it.
- */
-export interface CookieAttributes {
-  readonly tail: string
-  readonly secure: boolean | 'auto'
-}
-
-const capitalize = (value: string) => value[0]!.toUpperCase() + value.slice(1)
-
-/**
- * Validates attributes against injection and the cookie prefix rules and renders them. Throws
- * `SessionError('INVALID_OPTION')` for a value that would split the header or add an attribute, for
- * `__Secure-`/`__Host-` names (in any case) without Secure (or, for `__Host-`, with a Domain or a Path
- * other than `/`), for SameSite=None or Partitioned without Secure, and for an unknown SameSite or Priority.
- *
- * @example cookieAttributes('cart', { sameSite: 'strict' }).tail // '; Path=/; HttpOnly; SameSite=Strict'
- */
-export function cookieAttributes(name: string, options: CookieAttributeOptions): CookieAttributes {
-  const fail = (rule: string): never => {
-    throw new SessionError('INVALID_OPTION', `cookie "${name}": ${rule}`, { session: name })
-  }
-  const { domain, partitioned, priority } = options
-  const path = options.path ?? '/'
-  const secure = options.secure ?? 'auto'
-  const sameSite = options.sameSite ?? 'lax'
-  const unsafe = (value: unknown) => typeof value !== 'string' || UNSAFE_ATTRIBUTE.test(value)
-  if (domain === '' || path === '' || (domain !== undefined && unsafe(domain)) || unsafe(path)) {
-    fail('domain and path must be non-empty, without controls, ";" or ","')
-  }
-  // Browsers match the prefixes case-insensitively (RFC 6265bis), so `__host-` is held to the same rules.
-  const prefix = name.slice(0, 9).toLowerCase()
-  const host = prefix.startsWith('__host-')
-  if (secure !== true && (host || prefix === '__secure-' || sameSite === 'none' || partitioned)) {
-    fail('__Secure-, __Host-, SameSite=None and Partitioned need secure: true')
-  }
-  if (host && (domain !== undefined || path !== '/')) fail('__Host- needs path "/" and no domain')
-  if (sameSite !== false && !['lax', 'strict', 'none'].includes(sameSite))
-    fail('sameSite must be lax, strict, none or false')
-  if (priority !== undefined && !['low', 'medium', 'high'].includes(priority))
-    fail('priority must be low, medium or high')
-
-  let tail = domain === undefined ? '' : `; Domain=${domain}`
-  tail += `; Path=${path}`
-  if (options.httpOnly ?? true) tail += '; HttpOnly'
-  if (sameSite) tail += `; SameSite=${capitalize(sameSite)}`
-  if (partitioned) tail += '; Partitioned'
-  if (priority) tail += `; Priority=${capitalize(priority)}`
-  for (const [key, value] of Object.entries(options.extensions ?? {})) {
-    if (!TOKEN.test(key) || (value !== true && unsafe(value))) {
-      fail(`extension "${key.slice(0, 40)}" needs a token name, and a value without controls, ";" or ","`)
-    }
-    tail += value === true ? `; ${key}` : `; ${key}=${value}`
-  }
-  return { tail, secure }
 }
 
 /** Formats an Expires date; the last one is cached, as many cookies share a second. */

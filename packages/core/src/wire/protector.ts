@@ -1,33 +1,20 @@
 import type { Awaitable } from '../codec/codec'
 import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
-import type { Ed25519Verify, SessionCrypto, TagFunction } from '../crypto/session-crypto'
+import type { SessionCrypto, TagFunction } from '../crypto/session-crypto'
 import { timingSafeEqualText } from '../crypto/session-crypto'
 import { loadNacl } from '../crypto/tweetnacl'
-import { decodeBase64url, encodeBase64url, isBase64urlText } from '../encoding/base64url'
+import { decodeBase64url } from '../encoding/base64url'
+import { encodeBase64url } from '../encoding/base64url-encode'
 import { fromUtf8, utf8 } from '../encoding/utf8'
-import type { InvalidReason } from '../errors'
 import { SessionError } from '../errors'
+import { protectNone } from './protect-none'
 import type { Claims, Protection } from './token'
-import { isExpired, parseSeconds, splitToken, VERSION } from './token'
+import { isExpired, parseSeconds, parseToken, splitToken, VERSION } from './token'
+import type { OpenResult } from './token-opener'
+import { createEd25519Opener, openNone, openVerified, refuse, signedPart } from './token-opener'
 
-/** A token that opened: its payload text and claims. */
-export interface OpenedToken extends Claims {
-  readonly ok: true
-  readonly payload: string
-  /** The key id that verified it (null for unprotected tokens). */
-  readonly kid: string | null
-  /** Verified with a key other than the ring's newest: the engine re-issues it. */
-  readonly stale: boolean
-}
-
-/** A token that did not open, and why. */
-export interface RefusedToken {
-  readonly ok: false
-  readonly reason: InvalidReason
-}
-
-export type OpenResult = OpenedToken | RefusedToken
+export type { OpenedToken, OpenResult, RefusedToken } from './token-opener'
 
 /** Writes and reads the tokens of one session under one protection. */
 export interface Protector {
@@ -51,10 +38,6 @@ export interface ProtectorOptions {
 
 const NONCE_BYTES = 24
 const SECRETBOX_OVERHEAD = 16
-const SIGNATURE_BYTES = 64
-
-const refuse = (reason: InvalidReason): RefusedToken => ({ ok: false, reason })
-const MALFORMED = refuse('MALFORMED')
 
 /** What each ring key becomes once derived and prepared for the protection. */
 interface Prepared<TKey> {
@@ -90,61 +73,6 @@ function preparedRing<TKey>(
   }
 }
 
-function decodePayload(body: string): string | null {
-  const bytes = decodeBase64url(body)
-  return bytes && fromUtf8(bytes)
-}
-
-/** Parses the parts shared by signed and Ed25519 tokens; null when malformed. */
-function signedParts(
-  parts: string[],
-): { kid: string; iat: number; exp: number; body: string; tag: string } | null {
-  const [, , kid, iatText, expText, body, tag] = parts as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ]
-  const iat = parseSeconds(iatText)
-  const exp = parseSeconds(expText)
-  if (iat === null || exp === null || !isBase64urlText(body) || !isBase64urlText(tag) || kid === '')
-    return null
-  return { kid, iat, exp, body, tag }
-}
-
-function refusal(split: 'malformed' | 'wrong-protection'): RefusedToken {
-  return split === 'malformed' ? MALFORMED : refuse('WRONG_PROTECTION')
-}
-
-/**
- * Writes a v1 `none` token (`v1.n.<iat>.<exp>.<payload>`): no key, no tag. For values the browser
- * owns, which the schema alone checks.
- *
- * @example protectNone('{"json":{"theme":"dark"}}', { iat: 1800000000, exp: 0 })
- */
-export function protectNone(payload: string, { iat, exp }: Claims): string {
-  return `${VERSION}.n.${iat}.${exp}.${encodeBase64url(utf8(payload))}`
-}
-
-/**
- * Opens a v1 `none` token at `now` (unix seconds): its payload and claims, or why it does not open.
- *
- * @example openNone(token, Math.floor(Date.now() / 1000)) // { ok: true, payload, iat, exp, kid: null, stale: false }
- */
-export function openNone(token: string, now: number): OpenResult {
-  const parts = splitToken(token, 'none')
-  if (!Array.isArray(parts)) return refusal(parts)
-  const iat = parseSeconds(parts[2]!)
-  const exp = parseSeconds(parts[3]!)
-  const payload = decodePayload(parts[4]!)
-  if (iat === null || exp === null || payload === null) return MALFORMED
-  if (isExpired({ iat, exp }, now)) return refuse('EXPIRED')
-  return { ok: true, payload, iat, exp, kid: null, stale: false }
-}
-
 function createHmacProtector(options: ProtectorOptions): Protector {
   const keys = preparedRing<TagFunction>(options, (derived) => options.crypto.hmacSha256(derived))
   const bound = `${options.name}\u0000`
@@ -156,49 +84,14 @@ function createHmacProtector(options: ProtectorOptions): Protector {
       return `${signed}.${await newest.key(bound + signed)}`
     },
     async open(token, now) {
-      const split = splitToken(token, 'signed')
-      if (!Array.isArray(split)) return refusal(split)
-      const parts = signedParts(split)
-      if (!parts) return MALFORMED
+      const parts = parseToken(token, 'signed')
+      if (typeof parts === 'string') return refuse(parts)
       const { newest, byId } = await keys()
       const key = byId.get(parts.kid)
       if (!key) return refuse('UNKNOWN_KEY')
-      const expected = await key.key(bound + token.slice(0, token.length - parts.tag.length - 1))
+      const expected = await key.key(bound + signedPart(token, parts))
       if (!timingSafeEqualText(expected, parts.tag)) return refuse('SIGNATURE_INVALID')
-      if (isExpired(parts, now)) return refuse('EXPIRED')
-      const payload = decodePayload(parts.body)
-      if (payload === null) return MALFORMED
-      return { ok: true, payload, iat: parts.iat, exp: parts.exp, kid: key.id, stale: key !== newest }
-    },
-  }
-}
-
-/**
- * Opens Ed25519 tokens with nothing but public keys: what a browser holds. `newestKid` marks which
- * key is current, so tokens of older keys are reported stale.
- */
-export function createEd25519Opener(options: {
-  readonly name: string
-  readonly verifierFor: (kid: string) => Awaitable<Ed25519Verify | undefined>
-  readonly newestKid?: string | undefined
-}): Pick<Protector, 'open'> {
-  const bound = `${options.name}\u0000`
-  return {
-    async open(token, now) {
-      const split = splitToken(token, 'ed25519')
-      if (!Array.isArray(split)) return refusal(split)
-      const parts = signedParts(split)
-      const signature = parts && decodeBase64url(parts.tag)
-      if (!parts || !signature || signature.length !== SIGNATURE_BYTES) return MALFORMED
-      const verify = await options.verifierFor(parts.kid)
-      if (!verify) return refuse('UNKNOWN_KEY')
-      const signed = token.slice(0, token.length - parts.tag.length - 1)
-      if (!(await verify(bound + signed, signature))) return refuse('SIGNATURE_INVALID')
-      if (isExpired(parts, now)) return refuse('EXPIRED')
-      const payload = decodePayload(parts.body)
-      if (payload === null) return MALFORMED
-      const stale = options.newestKid !== undefined && parts.kid !== options.newestKid
-      return { ok: true, payload, iat: parts.iat, exp: parts.exp, kid: parts.kid, stale }
+      return openVerified(parts, now, key !== newest)
     },
   }
 }
@@ -250,10 +143,11 @@ function createSealedProtector(options: ProtectorOptions): Protector {
     },
     async open(token, now) {
       const split = splitToken(token, 'sealed')
-      if (!Array.isArray(split)) return refusal(split)
+      if (!Array.isArray(split)) return refuse(split === 'malformed' ? 'MALFORMED' : 'WRONG_PROTECTION')
       const [, , kid, boxText] = split as [string, string, string, string]
       const sealed = decodeBase64url(boxText)
-      if (kid === '' || !sealed || sealed.length < NONCE_BYTES + SECRETBOX_OVERHEAD) return MALFORMED
+      if (kid === '' || !sealed || sealed.length < NONCE_BYTES + SECRETBOX_OVERHEAD)
+        return refuse('MALFORMED')
       const { newest, byId } = await keys()
       const key = byId.get(kid)
       if (!key) return refuse('UNKNOWN_KEY')
@@ -267,10 +161,10 @@ function createSealedProtector(options: ProtectorOptions): Protector {
       const text = fromUtf8(opened)
       const first = text === null ? -1 : text.indexOf('.')
       const second = first < 0 ? -1 : text!.indexOf('.', first + 1)
-      if (second < 0) return MALFORMED
+      if (second < 0) return refuse('MALFORMED')
       const iat = parseSeconds(text!.slice(0, first))
       const exp = parseSeconds(text!.slice(first + 1, second))
-      if (iat === null || exp === null) return MALFORMED
+      if (iat === null || exp === null) return refuse('MALFORMED')
       if (isExpired({ iat, exp }, now)) return refuse('EXPIRED')
       return { ok: true, payload: text!.slice(second + 1), iat, exp, kid, stale: key !== newest }
     },

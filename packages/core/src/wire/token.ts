@@ -3,6 +3,8 @@
  * dot-separated, every variable part base64url or decimal, so it is cookie- and header-safe as is.
  */
 
+import { isBase64urlText } from '../encoding/base64url'
+
 /** How a session value is protected on the wire. */
 export type Protection = 'none' | 'signed' | 'ed25519' | 'sealed'
 
@@ -54,6 +56,49 @@ export function splitToken(
   const letter = parts[1]!
   if (letter !== PROTECTION_LETTER[protection]) return LETTER.test(letter) ? 'wrong-protection' : 'malformed'
   return parts.length === PROTECTION_PARTS[protection] ? parts : 'malformed'
+}
+
+/** The parts of a `none` (5 parts) or `signed`/`ed25519` (7 parts) token, checked for shape. */
+export interface TokenParts extends Claims {
+  /** The key id; empty for `none`. */
+  readonly kid: string
+  /** The payload, base64url. */
+  readonly body: string
+  /** The tag or signature, base64url; empty for `none`. */
+  readonly tag: string
+}
+
+/**
+ * Parses a `none` (`v1.n.<iat>.<exp>.<body>`) or `signed`/`ed25519` token
+ * (`v1.<s|e>.<kid>.<iat>.<exp>.<body>.<tag>`), shape only: canonical claims, base64url text, a key id.
+ * Otherwise says why not: `WRONG_PROTECTION` for a v1 token of another protection, `MALFORMED` for
+ * anything else. One split, as the other protections do; the caller decodes and verifies.
+ *
+ * @example parseToken('v1.n.1800000000.0.e30', 'none') // { kid: '', iat: 1800000000, exp: 0, body: 'e30', tag: '' }
+ */
+export function parseToken(
+  token: string,
+  protection: 'none' | 'signed' | 'ed25519',
+): TokenParts | 'MALFORMED' | 'WRONG_PROTECTION' {
+  const parts = splitToken(token, protection)
+  if (!Array.isArray(parts)) return parts === 'malformed' ? 'MALFORMED' : 'WRONG_PROTECTION'
+  const seven = parts.length === 7
+  const at = seven ? 3 : 2
+  const kid = seven ? parts[2]! : ''
+  const iat = parseSeconds(parts[at]!)
+  const exp = parseSeconds(parts[at + 1]!)
+  const body = parts[at + 2]!
+  const tag = seven ? parts[6]! : ''
+  if (
+    iat === null ||
+    exp === null ||
+    (seven && kid === '') ||
+    !isBase64urlText(body) ||
+    !isBase64urlText(tag)
+  ) {
+    return 'MALFORMED'
+  }
+  return { kid, iat, exp, body, tag }
 }
 
 /** True when the claims are past their expiry at `now` (unix seconds). */

@@ -9,6 +9,7 @@ import {
   isSessionError,
   MAX_TOKEN_LENGTH,
   PROTECTION_LETTER,
+  parseToken,
   splitToken,
   webCrypto,
 } from '../../src'
@@ -237,5 +238,42 @@ describe('splitToken', () => {
     expect(splitToken('v1.n.1.2', 'none')).toBe('malformed')
     expect(splitToken('v0.n.1.2.e30', 'none')).toBe('malformed')
     expect(splitToken(`v1.n.1.2.${'A'.repeat(MAX_TOKEN_LENGTH)}`, 'none')).toBe('malformed')
+  })
+})
+
+describe('parseToken', () => {
+  it('parses none (5 parts) and signed or ed25519 (7 parts) tokens into claims and parts', () => {
+    expect(parseToken('v1.n.1.0.e30', 'none')).toEqual({ kid: '', iat: 1, exp: 0, body: 'e30', tag: '' })
+    expect(parseToken('v1.s.k1.10.20.e30.AAAA', 'signed')).toEqual({
+      kid: 'k1',
+      iat: 10,
+      exp: 20,
+      body: 'e30',
+      tag: 'AAAA',
+    })
+    expect(parseToken('v1.e.0.10.20.e30.AAAA', 'ed25519')).toMatchObject({ kid: '0', body: 'e30' })
+  })
+
+  it('says WRONG_PROTECTION for a v1 token of another protection, MALFORMED for anything else', () => {
+    expect(parseToken('v1.s.k1.10.20.e30.AAAA', 'ed25519')).toBe('WRONG_PROTECTION')
+    expect(parseToken('v1.x.k1.AAAA', 'none')).toBe('WRONG_PROTECTION')
+    for (const token of [
+      '',
+      'v1.q.1.0.e30',
+      'v2.n.1.0.e30',
+      'v1.n.1.0',
+      'v1.n.1.0.e30.extra',
+      'v1.n.01.0.e30',
+      'v1.n.1.-1.e30',
+      'v1.n.1.0.e3=',
+      'v1.s..10.20.e30.AAAA',
+      'v1.s.k1.10.20.e30.AA+A',
+      'v1.s.k1.10.1e3.e30.AAAA',
+      `v1.n.1.0.${'A'.repeat(MAX_TOKEN_LENGTH)}`,
+    ]) {
+      expect(parseToken(token, token.startsWith('v1.s') ? 'signed' : 'none'), token.slice(0, 40)).toBe(
+        'MALFORMED',
+      )
+    }
   })
 })
