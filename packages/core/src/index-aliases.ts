@@ -1,5 +1,6 @@
 import { MAX_DURATION_SECONDS as maxDurationSeconds, toSeconds as seconds } from './duration'
 import { encodeBase64url as encode } from './encoding/base64url-encode'
+import { HEADER_CLEARED as cleared } from './engine/session-io'
 import {
   cookieAttributes as attributes,
   encodeCookieValue as encodeValue,
@@ -63,3 +64,10 @@ export const MAX_COOKIE_BYTES: typeof maxCookieBytes = maxCookieBytes
  * @example protectNone('{"json":{"theme":"dark"}}', { iat: 1800000000, exp: 0 })
  */
 export const protectNone: typeof protect = protect
+
+/**
+ * The value a header session's response header carries to tell the browser to drop its copy.
+ *
+ * @example if (response.headers.get('login') === HEADER_CLEARED) forget()
+ */
+export const HEADER_CLEARED: typeof cleared = cleared

@@ -39,13 +39,13 @@ export { cookie, header } from './engine/session-config'
 export type { SessionEngine, SessionEngineOptions } from './engine/session-engine'
 export { createSessionEngine } from './engine/session-engine'
 export type { SessionIO } from './engine/session-io'
-export { HEADER_CLEARED } from './engine/session-io'
 export { InvalidReason, isSessionError, SessionError, SessionErrorCode } from './errors'
 export { randomId, SESSION_ID } from './identity'
 export {
   cookieAttributes,
   encodeBase64url,
   encodeCookieValue,
+  HEADER_CLEARED,
   MAX_COOKIE_BYTES,
   MAX_DURATION_SECONDS,
   protectNone,
