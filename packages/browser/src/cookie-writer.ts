@@ -1,6 +1,6 @@
-import type { Claims } from '@tessera/core'
+import type { Claims, ClientKit } from '@tessera/core'
 import Cookies from 'js-cookie'
-import type { ClientEntry, ClientState } from './client-state'
+import type { ClientEntry } from './client-state'
 
 /*
  * Writing browser-owned cookie sessions, with js-cookie. The client imports this module the first time
@@ -14,8 +14,8 @@ const jar = Cookies.withConverter<string>({ read: (value) => value, write: (valu
 const DEFAULT_MAX_AGE = 7 * 86_400
 
 /** js-cookie attributes from the client's options, checked by core's cookie rules (prefixes, SameSite=None). */
-function attributes(state: ClientState, { name, cookie: options }: ClientEntry): Cookies.CookieAttributes {
-  const checked = state.core.cookieAttributes(name, { ...options, httpOnly: false })
+function attributes(kit: ClientKit, { name, cookie: options }: ClientEntry): Cookies.CookieAttributes {
+  const checked = kit.cookieAttributes(name, { ...options, httpOnly: false })
   const secure = checked.secure === 'auto' ? globalThis.location?.protocol === 'https:' : checked.secure
   const sameSite = options?.sameSite ?? 'lax'
   return {
@@ -32,11 +32,11 @@ function attributes(state: ClientState, { name, cookie: options }: ClientEntry):
  * `maxAge`, else what remains of the token's (as the server does). `TOO_LARGE` over 4096 bytes.
  */
 export function writeCookieToken(
-  state: ClientState,
+  kit: ClientKit,
   entry: ClientEntry,
   { token, claims, now }: { readonly token: string; readonly claims: Claims; readonly now: number },
 ): void {
-  const { SessionError, encodeCookieValue, MAX_COOKIE_BYTES, toSeconds } = state.core
+  const { encodeCookieValue, MAX_COOKIE_BYTES, SessionError, toSeconds } = kit
   const { name, cookie: options } = entry
   const value = encodeCookieValue(token, options?.encoding ?? 'raw')
   const bytes = name.length + 1 + value.length
@@ -56,7 +56,7 @@ export function writeCookieToken(
         : claims.exp === 0
           ? DEFAULT_MAX_AGE
           : Math.max(claims.exp - now, 0)
-  const written = attributes(state, entry)
+  const written = attributes(kit, entry)
   if (maxAge !== null) {
     written.expires = new Date((now + maxAge) * 1000)
     written['max-age'] = String(maxAge)
@@ -65,6 +65,6 @@ export function writeCookieToken(
 }
 
 /** Removes the entry's cookie (with the same path and domain it was written with). */
-export function removeCookie(state: ClientState, entry: ClientEntry): void {
-  jar.remove(entry.name, attributes(state, entry))
+export function removeCookie(kit: ClientKit, entry: ClientEntry): void {
+  jar.remove(entry.name, attributes(kit, entry))
 }

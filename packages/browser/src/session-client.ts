@@ -1,16 +1,5 @@
 import type { AnySessionDescriptor } from '@tessera/core'
-import {
-  checkDescriptor,
-  cookieAttributes,
-  encodeCookieValue,
-  HEADER_CLEARED,
-  MAX_COOKIE_BYTES,
-  protectNone,
-  SessionError,
-  toSeconds,
-  validateWith,
-} from '@tessera/core'
-import { createChannel } from './change-channel'
+import { decodeBase64url, loadClientKit, SessionError } from '@tessera/core'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
 import type {
@@ -24,6 +13,8 @@ import type {
 import type { HeaderStore } from './header-store'
 import { createHeaderStore, STORE_PREFIX } from './header-store'
 import { commit, resolve } from './session-reader'
+
+const ED25519_PUBLIC_KEY_BYTES = 32
 
 /** A module imported on first use, and tried again after a failed load. */
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {
@@ -51,79 +42,76 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
 ): SessionClient<EntryDescriptor<TEntries[number]> & AnySessionDescriptor> {
   const now = options.now ?? Date.now
   const nowSeconds = () => Math.floor(now() / 1000)
+  const fail = (code: SessionError['code'], name: string | undefined, problem: string): never => {
+    throw new SessionError(code, `session "${name}" ${problem}`, { session: name })
+  }
   const stores = new Map<unknown, HeaderStore>()
   const byName = new Map<string, ClientEntry>()
   const byDescriptor = new Map<AnySessionDescriptor, ClientEntry>()
-  const fail = (code: SessionError['code'], name: string | undefined, problem: string) => {
-    throw new SessionError(code, `session "${name}" ${problem}`, { session: name })
-  }
   const entries = options.sessions.map((item): ClientEntry => {
     const descriptor: AnySessionDescriptor = 'descriptor' in item ? item.descriptor : item
     const entryOptions = ('descriptor' in item ? item.options : undefined) as ClientSessionOptions | undefined
     const { name, protection } = descriptor
     if (byName.has(name)) fail('DUPLICATE', name, 'is registered twice')
-    const readable = descriptor.storage === 'client' && descriptor.visibility === 'client'
-    if (readable && protection === 'ed25519' && !descriptor.publicKeys && !options.publicKeys?.[name]) {
-      fail('INVALID_KEY', name, 'needs its Ed25519 public keys (publicKeys of the descriptor or the client)')
+    // What the browser can read: the whole value travels, the browser may see it, and it is either
+    // verifiable with a public key or the browser's own. The server checks the rest at registration.
+    const readable =
+      descriptor.storage === 'client' &&
+      descriptor.visibility === 'client' &&
+      (protection === 'ed25519' || protection === 'none')
+    const keys = descriptor.publicKeys ?? options.publicKeys?.[name]
+    if (
+      readable &&
+      protection === 'ed25519' &&
+      !(
+        keys &&
+        Object.keys(keys).length > 0 &&
+        Object.values(keys).every((key) => decodeBase64url(key)?.length === ED25519_PUBLIC_KEY_BYTES)
+      )
+    ) {
+      fail('INVALID_KEY', name, 'needs its Ed25519 public keys, 32 bytes of base64url each (publicKeys)')
     }
-    const header = descriptor.transport === 'header'
-    const kind = entryOptions?.store ?? options.headerStore ?? 'session'
-    const store = header ? (stores.get(kind) ?? createHeaderStore(kind)) : undefined
-    if (store) stores.set(kind, store)
+    let store: HeaderStore | undefined
+    if (descriptor.transport === 'header') {
+      const kind = entryOptions?.store ?? options.headerStore ?? 'session'
+      store = stores.get(kind) ?? createHeaderStore(kind)
+      stores.set(kind, store)
+    }
     const entry: ClientEntry = {
       descriptor,
       name,
       readable,
       owned: readable && protection === 'none',
-      cookie: header ? undefined : entryOptions,
+      cookie: store ? undefined : entryOptions,
       store,
+      keys,
+      listeners: new Set(),
       // A header token kept from an earlier visit is known at once; a later change is then news.
       raw: store?.get(name),
-      settled: false,
-      value: null,
-      iat: 0,
-      exp: 0,
-      reading: undefined,
-      opener: undefined,
-      verifiers: new Map(),
-      listeners: new Set(),
-      expiryTimer: undefined,
     }
     byName.set(name, entry)
     byDescriptor.set(descriptor, entry)
     return entry
   })
 
-  const page = globalThis.location?.origin
-  const origins = new Set(
-    options.origins?.map((origin) => {
-      try {
-        return new URL(origin).origin
-      } catch {
-        throw new SessionError('INVALID_OPTION', `origins: "${origin.slice(0, 100)}" is not an absolute URL`)
-      }
-    }) ?? (page && page !== 'null' ? [page] : []),
-  )
+  // What a page that only reads never downloads: writing, fetch, watching for changes.
+  const writer = lazy(() => import('./session-writer'))
+  const sender = lazy(() => import('./session-fetch'))
+  const watcher = lazy(() => import('./change-watcher'))
+  let watching = false
+  const watch = (then: (loaded: typeof import('./change-watcher')) => void) => {
+    watching = true
+    void watcher().then(then)
+  }
 
   const state: ClientState = {
     entries,
     byName,
-    origins,
-    publicKeys: options.publicKeys,
-    onInvalid: options.onInvalid,
-    core: {
-      SessionError,
-      checkDescriptor,
-      validateWith,
-      protectNone,
-      cookieAttributes,
-      encodeCookieValue,
-      toSeconds,
-      MAX_COOKIE_BYTES,
-      HEADER_CLEARED,
-    },
+    origins: options.origins,
     storePrefix: STORE_PREFIX,
+    onInvalid: options.onInvalid,
     nowSeconds,
+    kit: loadClientKit,
     notify(entry) {
       const value = entry.readable
         ? currentValue(entry, nowSeconds())
@@ -141,7 +129,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     },
     read: (entry) => resolve(state, entry),
     commit: (entry, raw, read) => commit(state, entry, raw, read),
-    ...createChannel(),
+    announce: (entry) => watch((loaded) => loaded.announce(state, entry)),
   }
 
   /** The entry of a registered descriptor, refused (`INVALID_OPERATION`) when `allowed` says no. */
@@ -159,16 +147,6 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     entryOf(descriptor, (entry) => entry.readable, 'is not readable in the browser (not client-visible)')
   const writable = (descriptor: AnySessionDescriptor, clearing?: boolean) =>
     entryOf(descriptor, (entry) => entry.owned || (clearing && entry.store), 'is written by the server')
-
-  // What a page that only reads never downloads: writing, fetch, watching for changes.
-  const writer = lazy(() => import('./session-writer'))
-  const sender = lazy(() => import('./session-fetch'))
-  const watcher = lazy(() => import('./change-watcher'))
-  let watched = false
-  const watch = () => {
-    watched = true
-    void watcher().then((loaded) => loaded.syncWatching(state))
-  }
   const fetchWith =
     (fetchLike: FetchLike): FetchLike =>
     async (input, init) =>
@@ -191,11 +169,12 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     },
     subscribe(descriptor, listener) {
       const entry = entryOf(descriptor, (each) => each.readable || each.store, 'is invisible to the browser')
+      const sync = () => watch((loaded) => loaded.syncWatching(state))
       entry.listeners.add(listener)
-      watch()
+      sync()
       return () => {
         entry.listeners.delete(listener)
-        watch()
+        sync()
       }
     },
     fetch: (input, init) => fetchWith((...args) => globalThis.fetch(...args))(input, init),
@@ -208,8 +187,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
         entry.listeners.clear()
         clearTimeout(entry.expiryTimer)
       }
-      if (watched) watch()
-      state.closeChannel()
+      if (watching) watch((loaded) => loaded.stopWatching(state))
     },
   }
   return client as never

@@ -1,5 +1,38 @@
+import type { ClientKit } from '@tessera/core'
 import type { ClientState } from './client-state'
 import type { FetchLike } from './client-types'
+
+/*
+ * Header sessions on fetch, loaded on the first `fetch` or `wrapFetch` call: the origins sessions go
+ * to, the tokens attached, and new or cleared tokens captured from responses.
+ */
+
+const resolved = new WeakMap<ClientState, ReadonlySet<string>>()
+
+/**
+ * The origins of the client's `origins` option (default: the page's own), resolved on first use.
+ * Anything but an absolute URL is an `INVALID_OPTION`.
+ */
+function originsOf(state: ClientState, { SessionError }: ClientKit): ReadonlySet<string> {
+  let origins = resolved.get(state)
+  if (!origins) {
+    const page = globalThis.location?.origin
+    origins = new Set(
+      state.origins?.map((origin) => {
+        try {
+          return new URL(origin).origin
+        } catch {
+          throw new SessionError(
+            'INVALID_OPTION',
+            `origins: "${origin.slice(0, 100)}" is not an absolute URL`,
+          )
+        }
+      }) ?? (page && page !== 'null' ? [page] : []),
+    )
+    resolved.set(state, origins)
+  }
+  return origins
+}
 
 /** The origin a request goes to, resolved against the page; null when it has none (a relative URL off-page). */
 function targetOrigin(input: RequestInfo | URL): string | null {
@@ -27,7 +60,8 @@ export async function sendWithSessions(
   init?: RequestInit,
 ): Promise<Response> {
   const origin = targetOrigin(input)
-  if (origin === null || !state.origins.has(origin)) return fetchLike(input, init)
+  const kit = await state.kit()
+  if (origin === null || !originsOf(state, kit).has(origin)) return fetchLike(input, init)
 
   const request = typeof input === 'object' && 'headers' in input ? input : undefined
   const headers = new Headers(init?.headers ?? request?.headers)
@@ -56,13 +90,12 @@ export async function sendWithSessions(
     ...(credentials === undefined ? {} : { credentials }),
   })
 
-  const { HEADER_CLEARED } = state.core
   const changes: Promise<unknown>[] = []
   for (const entry of state.entries) {
     if (entry.store) {
       const value = response.headers.get(entry.name)
-      if (value === null || !(value === HEADER_CLEARED || TOKEN.test(value))) continue
-      if (value === HEADER_CLEARED) entry.store.delete(entry.name)
+      if (value === null || !(value === kit.HEADER_CLEARED || TOKEN.test(value))) continue
+      if (value === kit.HEADER_CLEARED) entry.store.delete(entry.name)
       else if (value !== entry.store.get(entry.name)) entry.store.set(entry.name, value)
       else continue
       changes.push(state.read(entry))

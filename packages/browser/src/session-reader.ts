@@ -6,55 +6,37 @@ import {
   decodeCookieValue,
   openNone,
   readCookie,
-  validateWith,
 } from '@tessera/core'
-import type { ChangeMessage } from './change-channel'
-import type { ClientEntry, ClientState } from './client-state'
+import type { ClientEntry, ClientState, ReadSession } from './client-state'
 import { currentValue } from './client-state'
 
-/** A token that opened, decoded and passed the schema. */
-export interface ReadSession {
-  readonly value: unknown
-  readonly iat: number
-  readonly exp: number
-}
-
-const ED25519_PUBLIC_KEY_BYTES = 32
+/*
+ * The read path, which is all a page that only reads loads: the token the browser holds, opened with
+ * core's parser and verifier, decoded, checked by the schema, cached by the token's text.
+ */
 
 /**
  * The token the browser holds for a session now: its header store entry, or its cookie (read with
  * core's cookie parser, as the server reads it, then decoded from the cookie encoding). A value that
  * does not decode is kept as is: it then fails to open, and reads as absent.
  */
-export function readToken(entry: ClientEntry): string | undefined {
+function readToken(entry: ClientEntry): string | undefined {
   if (entry.store) return entry.store.get(entry.name)
   const value = readCookie(globalThis.document?.cookie, entry.name)
   return value ? (decodeCookieValue(value, entry.cookie?.encoding ?? 'raw') ?? value) : undefined
 }
 
 /**
- * Opens an Ed25519 token with the public keys of the descriptor (or, failing that, of the client).
- * Each key is imported once; WebCrypto verifies, and tweetnacl is loaded only where it cannot.
+ * Opens an entry's Ed25519 tokens with its public keys. A key is imported for each new token (a
+ * token is verified once, then cached by its text); WebCrypto verifies, and tweetnacl is loaded
+ * only where it cannot.
  */
-function ed25519Opener(state: ClientState, entry: ClientEntry): Pick<Protector, 'open'> {
-  const keys = entry.descriptor.publicKeys ?? state.publicKeys?.[entry.name] ?? {}
-  const { verifiers } = entry
+function ed25519Opener(entry: ClientEntry): Pick<Protector, 'open'> {
+  const keys = entry.keys!
   entry.opener ??= createEd25519Opener({
     name: entry.name,
-    verifierFor(kid) {
-      let verifier = verifiers.get(kid)
-      if (!verifier) {
-        const bytes = Object.hasOwn(keys, kid) ? decodeBase64url(keys[kid]!) : null
-        verifier =
-          bytes?.length === ED25519_PUBLIC_KEY_BYTES
-            ? createEd25519Verifier(bytes)
-            : Promise.resolve(undefined)
-        // A verifier that could not be prepared (tweetnacl failed to load) is tried again next time.
-        verifier.catch(() => verifiers.delete(kid))
-        verifiers.set(kid, verifier)
-      }
-      return verifier
-    },
+    verifierFor: (kid) =>
+      Object.hasOwn(keys, kid) ? createEd25519Verifier(decodeBase64url(keys[kid]!)!) : undefined,
   })
   return entry.opener
 }
@@ -65,88 +47,86 @@ async function openToken(state: ClientState, entry: ClientEntry, token: string):
     state.onInvalid?.({ session: entry.name, reason })
     return null
   }
-  const { descriptor } = entry
+  const { codec, protection, schema } = entry.descriptor
   const now = state.nowSeconds()
   let opened: OpenResult
+  let value: unknown
   try {
-    opened =
-      descriptor.protection === 'none'
-        ? openNone(token, now)
-        : await ed25519Opener(state, entry).open(token, now)
+    opened = protection === 'none' ? openNone(token, now) : await ed25519Opener(entry).open(token, now)
   } catch {
     // A verifier that could not run (no WebCrypto and no tweetnacl) proves nothing.
     return invalid('SIGNATURE_INVALID')
   }
   if (!opened.ok) return invalid(opened.reason)
-  let value: unknown
   try {
-    value = await descriptor.codec.decode(opened.payload)
+    value = await codec.decode(opened.payload)
   } catch {
     return invalid('DECODE_FAILED')
   }
-  if (descriptor.schema) {
-    const outcome = await validateWith(descriptor.schema, value)
-    if (!outcome.ok) return invalid('SCHEMA_FAILED')
-    value = outcome.value
+  if (schema) {
+    // Standard Schema: sync or async, any thenable.
+    const result = await schema['~standard'].validate(value)
+    if (result.issues) return invalid('SCHEMA_FAILED')
+    value = result.value
   }
-  if (value == null) return invalid('DECODE_FAILED')
-  return { value, iat: opened.iat, exp: opened.exp }
+  return value == null ? invalid('DECODE_FAILED') : { value, iat: opened.iat, exp: opened.exp }
 }
 
-/** Records what was read and tells subscribers when the visible value changed. */
+/** Longest delay `setTimeout` honours (about 24.8 days); later expiries are seen by the next read. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * Records what was read and tells subscribers when the visible value changed (other tabs too, when
+ * it was known before), and when it expires.
+ */
 export function commit(
   state: ClientState,
   entry: ClientEntry,
   raw: string | undefined,
   read: ReadSession | null,
 ): void {
-  const wasSettled = entry.settled
-  const before = wasSettled ? currentValue(entry, state.nowSeconds()) : null
+  const known = entry.settled
+  const before = known ? currentValue(entry, state.nowSeconds()) : null
   // A readable session changes when its visible value does; an opaque header token when it does.
   const changed = entry.readable
-    ? (!wasSettled || raw !== entry.raw) && (before !== null || read !== null)
+    ? (!known || raw !== entry.raw) && (before !== null || read !== null)
     : raw !== entry.raw
   entry.raw = raw
   entry.settled = true
-  entry.value = read?.value ?? null
-  entry.iat = read?.iat ?? 0
-  entry.exp = read?.exp ?? 0
-  scheduleExpiry(state, entry)
+  entry.value = read?.value
+  entry.iat = read?.iat
+  entry.exp = read?.exp
+  // Subscribers hear when the value expires, so a hook re-renders to null on time.
+  clearTimeout(entry.expiryTimer)
+  const delay = ((read?.exp ?? 0) - state.nowSeconds()) * 1000
+  if (read?.exp && delay > 0 && delay <= MAX_TIMER_MS) {
+    entry.expiryTimer = setTimeout(() => state.notify(entry), delay)
+    // A client running under Node (tests, SSR) must not keep the process alive for a session's expiry.
+    ;(entry.expiryTimer as { unref?: () => void }).unref?.()
+  }
   if (!changed) return
   state.notify(entry)
   // The first look at a session is no news to other tabs; a change is.
-  if (wasSettled) state.channel()?.postMessage({ session: entry.name } satisfies ChangeMessage)
-}
-
-/** Longest delay `setTimeout` honours (about 24.8 days); later expiries are seen by the next read. */
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-/** Tells subscribers when the cached value expires, so a hook re-renders to null on time. */
-function scheduleExpiry(state: ClientState, entry: ClientEntry): void {
-  clearTimeout(entry.expiryTimer)
-  entry.expiryTimer = undefined
-  const delay = (entry.exp - state.nowSeconds()) * 1000
-  if (entry.exp === 0 || entry.value === null || delay <= 0 || delay > MAX_TIMER_MS) return
-  const timer = setTimeout(() => state.notify(entry), delay)
-  ;(timer as { unref?: () => void }).unref?.()
-  entry.expiryTimer = timer
+  if (known) state.announce(entry)
 }
 
 /**
  * The session's value for the token the browser holds now. The same token as last time returns the
  * cached value without verifying again; concurrent reads of one token share one verification.
  */
-export function resolve(state: ClientState, entry: ClientEntry, raw = readToken(entry)): Promise<unknown> {
-  if (entry.settled && raw === entry.raw) return Promise.resolve(currentValue(entry, state.nowSeconds()))
+export function resolve(state: ClientState, entry: ClientEntry): Promise<unknown> {
+  const raw = readToken(entry)
+  const current = () => currentValue(entry, state.nowSeconds())
+  if (entry.settled && raw === entry.raw) return Promise.resolve(current())
   if (entry.reading && entry.reading.raw === raw) return entry.reading.promise
-  const opening = raw === undefined || !entry.readable ? Promise.resolve(null) : openToken(state, entry, raw)
-  const promise: Promise<unknown> = opening.then((read): unknown => {
+  const promise: Promise<unknown> = (
+    raw === undefined || !entry.readable ? Promise.resolve(null) : openToken(state, entry, raw)
+  ).then((read): unknown => {
     // A newer token arrived while this one was verified: that read decides.
-    if (entry.reading?.promise !== promise)
-      return entry.reading?.promise ?? currentValue(entry, state.nowSeconds())
+    if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()
     entry.reading = undefined
     commit(state, entry, raw, read)
-    return currentValue(entry, state.nowSeconds())
+    return current()
   })
   entry.reading = { raw, promise }
   return promise

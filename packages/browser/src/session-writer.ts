@@ -1,28 +1,44 @@
-import type { Claims } from '@tessera/core'
+import type { Claims, ClientKit } from '@tessera/core'
 import type { ClientEntry, ClientState } from './client-state'
 
 /*
  * Writes of browser-owned sessions (`protection: 'none'`). The client imports this module on the first
- * `set` or `clear`, and js-cookie (./cookie-writer) only when that write is a cookie's.
+ * `set` or `clear` (with core's client kit), and js-cookie (./cookie-writer) only when that write is a
+ * cookie's.
  */
 
 /** Claims as the server computes them: the session keeps its start; expiry from the idle and absolute limits. */
-function claimsFor(state: ClientState, entry: ClientEntry, start: number | undefined, now: number): Claims {
-  // The engine's own check and conversion of the descriptor's expiry.
-  const { idle, absolute } = state.core.checkDescriptor(entry.descriptor)
+function claimsFor(kit: ClientKit, entry: ClientEntry, start: number | undefined, now: number): Claims {
+  // The engine's own conversion of the descriptor's expiry.
+  const { idle, absolute } = kit.expirySeconds(entry.descriptor)
   const iat = start ?? now
   const exp = Math.min(idle === null ? Infinity : now + idle, absolute === null ? Infinity : iat + absolute)
   return { iat, exp: exp === Infinity ? 0 : exp }
 }
 
-async function encode(state: ClientState, entry: ClientEntry, value: unknown): Promise<string> {
+/** The value checked by the schema (`INVALID_VALUE` with the number of issues) and encoded (`ENCODE_FAILED`). */
+async function encode(kit: ClientKit, entry: ClientEntry, value: unknown): Promise<[unknown, string]> {
+  const { name, descriptor } = entry
+  const fail = (code: 'INVALID_VALUE' | 'ENCODE_FAILED', problem: string, cause?: unknown): never => {
+    throw new kit.SessionError(code, `session "${name}": ${problem}`, { cause, session: name })
+  }
+  if (value === null || value === undefined) fail('INVALID_VALUE', 'set needs a value; use clear to end it')
+  let checked = value
+  if (descriptor.schema) {
+    const result = await descriptor.schema['~standard'].validate(value)
+    if (result.issues) {
+      const count = result.issues.length
+      fail('INVALID_VALUE', `the value fails the schema (${count} issue${count === 1 ? '' : 's'})`)
+    } else checked = result.value
+  }
   try {
-    return await entry.descriptor.codec.encode(value)
+    return [checked, await descriptor.codec.encode(checked)]
   } catch (cause) {
-    throw new state.core.SessionError(
+    // The cause keeps the error's kind only: its message could quote the value.
+    return fail(
       'ENCODE_FAILED',
-      `session "${entry.name}": the ${entry.descriptor.codec.name} codec cannot encode the value`,
-      { cause: cause instanceof Error ? new Error(cause.name) : undefined, session: entry.name },
+      `the ${descriptor.codec.name} codec cannot encode the value`,
+      cause instanceof Error ? new Error(cause.name) : undefined,
     )
   }
 }
@@ -33,42 +49,20 @@ async function encode(state: ClientState, entry: ClientEntry, value: unknown): P
  * so an absolute lifetime holds across writes.
  */
 export async function writeSession(state: ClientState, entry: ClientEntry, value: unknown): Promise<void> {
-  const { SessionError, validateWith, protectNone } = state.core
-  if (value === null || value === undefined) {
-    throw new SessionError(
-      'INVALID_VALUE',
-      `session "${entry.name}": set needs a value; use clear to end it`,
-      {
-        session: entry.name,
-      },
-    )
-  }
-  let checked = value
-  if (entry.descriptor.schema) {
-    const outcome = await validateWith(entry.descriptor.schema, value)
-    if (!outcome.ok) {
-      const count = outcome.issues.length
-      throw new SessionError(
-        'INVALID_VALUE',
-        `session "${entry.name}": the value fails the schema (${count} issue${count === 1 ? '' : 's'})`,
-        { session: entry.name },
-      )
-    }
-    checked = outcome.value
-  }
-  const text = await encode(state, entry, checked)
+  const kit = await state.kit()
+  const [checked, text] = await encode(kit, entry, value)
   const running = (await state.read(entry)) !== null
   const now = state.nowSeconds()
-  const claims = claimsFor(state, entry, running ? entry.iat : undefined, now)
-  const token = protectNone(text, claims)
+  const claims = claimsFor(kit, entry, running ? entry.iat : undefined, now)
+  const token = kit.protectNone(text, claims)
   if (entry.store) entry.store.set(entry.name, token)
-  else (await import('./cookie-writer')).writeCookieToken(state, entry, { token, claims, now })
+  else (await import('./cookie-writer')).writeCookieToken(kit, entry, { token, claims, now })
   state.commit(entry, token, { value: checked, ...claims })
 }
 
 /** Ends a browser-owned session, or forgets a header session's token. */
 export async function clearSession(state: ClientState, entry: ClientEntry): Promise<void> {
   if (entry.store) entry.store.delete(entry.name)
-  else (await import('./cookie-writer')).removeCookie(state, entry)
+  else (await import('./cookie-writer')).removeCookie(await state.kit(), entry)
   state.commit(entry, undefined, null)
 }

@@ -48,4 +48,50 @@ describe('public surface', () => {
     expect(imported.filter((path) => /^(react|msw)/.test(path))).toEqual([])
     expect(Object.keys(result.metafile.inputs).some((input) => input.includes('js-cookie'))).toBe(true)
   })
+
+  it('a page that only reads holds none of the writing, fetch or watching code in its first chunks', async () => {
+    const { build } = await import('esbuild')
+    const result = await build({
+      stdin: {
+        contents: `
+import { createSessionClient } from '@tessera/browser'
+import { defineSession, jsonCodec } from '@tessera/core'
+const Cart = defineSession('cart', { visibility: 'client', codec: jsonCodec, publicKeys: { '0': '${'A'.repeat(43)}' } })
+void createSessionClient({ sessions: [Cart] }).get(Cart)`,
+        resolveDir: process.cwd(),
+        loader: 'js',
+      },
+      alias: { '@tessera/browser': join(process.cwd(), 'src/index.ts') },
+      bundle: true,
+      write: false,
+      splitting: true,
+      format: 'esm',
+      outdir: 'out',
+      metafile: true,
+      minify: true,
+      platform: 'browser',
+      conditions: ['@tessera/source'],
+      logLevel: 'silent',
+    })
+    const outputs = result.metafile.outputs
+    const entry = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === '<stdin>')!
+    const initial = new Set<string>()
+    const visit = (path: string) => {
+      if (initial.has(path)) return
+      initial.add(path)
+      for (const edge of outputs[path]!.imports) if (edge.kind === 'import-statement') visit(edge.path)
+    }
+    visit(entry)
+    const inputs = [...initial].flatMap((path) => Object.keys(outputs[path]!.inputs))
+    expect(inputs.some((input) => input.endsWith('session-reader.ts'))).toBe(true)
+    const lazy = [
+      /node_modules\/.*(js-cookie|tweetnacl|superjson)/,
+      /core\/src\/codec\/superjson-(encode|decode|format|format-decode|load)\.ts$/,
+      /browser\/src\/(session-writer|cookie-writer|session-fetch|change-watcher)\.ts$/,
+      /core\/src\/(check-descriptor|descriptor-expiry|duration|client-kit)\.ts$/,
+      /core\/src\/(transport\/cookie-writing|encoding\/base64url-encode|wire\/protect-none|wire\/protector)\.ts$/,
+      /core\/src\/engine\//,
+    ]
+    expect(inputs.filter((input) => lazy.some((pattern) => pattern.test(input)))).toEqual([])
+  })
 })
