@@ -134,7 +134,8 @@ export interface SessionClientOptions<
   readonly sessions: TEntries
   /**
    * The origins header sessions are sent to (and cookies are sent to with `credentials: 'include'`).
-   * Requests to any other origin go out untouched.
+   * Requests to any other origin go out untouched. Resolved on the first `fetch`, which rejects with
+   * `INVALID_OPTION` for anything but an absolute URL.
    * @default [location.origin]
    */
   readonly origins?: readonly string[] | undefined

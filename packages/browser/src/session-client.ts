@@ -94,9 +94,12 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     return entry
   })
 
-  // What a page that only reads never downloads: writing, fetch, watching for changes.
-  const writer = lazy(() => import('./session-writer'))
-  const sender = lazy(() => import('./session-fetch'))
+  // What a page that only reads never downloads: writing, fetch, watching for changes. Writing and
+  // fetch use core's client kit: it loads alongside them rather than after.
+  const withKit = <T>(load: () => Promise<T>) =>
+    lazy(() => Promise.all([load(), loadClientKit()]).then(([module]) => module))
+  const writer = withKit(() => import('./session-writer'))
+  const sender = withKit(() => import('./session-fetch'))
   const watcher = lazy(() => import('./change-watcher'))
   let watching = false
   const watch = (then: (loaded: typeof import('./change-watcher')) => void) => {
