@@ -47,7 +47,6 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
   }
   const stores = new Map<unknown, HeaderStore>()
   const byName = new Map<string, ClientEntry>()
-  const byDescriptor = new Map<AnySessionDescriptor, ClientEntry>()
   const entries = options.sessions.map((item): ClientEntry => {
     const descriptor: AnySessionDescriptor = 'descriptor' in item ? item.descriptor : item
     const entryOptions = ('descriptor' in item ? item.options : undefined) as ClientSessionOptions | undefined
@@ -90,7 +89,6 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       raw: store?.get(name),
     }
     byName.set(name, entry)
-    byDescriptor.set(descriptor, entry)
     return entry
   })
 
@@ -135,13 +133,16 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     announce: (entry) => watch((loaded) => loaded.announce(state, entry)),
   }
 
-  /** The entry of a registered descriptor, refused (`INVALID_OPERATION`) when `allowed` says no. */
+  /**
+   * The entry of a registered session (by name: names are unique, and a copy of a descriptor is the
+   * same session), refused (`INVALID_OPERATION`) when `allowed` says no.
+   */
   const entryOf = (
     descriptor: AnySessionDescriptor,
     allowed: (entry: ClientEntry) => unknown = () => true,
     refusal = '',
   ): ClientEntry => {
-    const entry = byDescriptor.get(descriptor) ?? byName.get(descriptor?.name)
+    const entry = byName.get(descriptor?.name)
     if (!entry) return fail('NOT_REGISTERED', descriptor?.name, 'is not registered with this client')
     if (!allowed(entry)) fail('INVALID_OPERATION', entry.name, refusal)
     return entry
