@@ -30,26 +30,6 @@ const COOKIE_SESSIONS = Object.values(SESSIONS)
 type ResolverInfo = Parameters<HttpResponseResolver>[0]
 
 /**
- * The request with a Cookie header built from msw's `cookies` argument. In a browser, a Request
- * never exposes its cookies (Cookie is a forbidden request header: msw's attempt to add the page's
- * cookies to it is dropped), and `@tessera/browser/testing` reads only that header, so without this
- * the engine would never see the cart or prefs cookie. A standalone Headers may hold a Cookie; the
- * request's other properties and methods stay the real request's.
- */
-function withCookieHeader(request: Request, cookies: Record<string, string>): Request {
-  const headers = new Headers(request.headers)
-  const pairs = Object.entries(cookies).map(([name, value]) => `${name}=${value}`)
-  if (pairs.length > 0) headers.set('cookie', pairs.join('; '))
-  return new Proxy(request, {
-    get(target, key) {
-      if (key === 'headers') return headers
-      const value: unknown = Reflect.get(target, key, target)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-}
-
-/**
  * Starts the offline mode: msw serves `/api/*` with the same handlers the Node server runs, on
  * tessera's portable engine (`@tessera/core`) through `@tessera/browser/testing`. msw's service
  * worker intercepts each request and posts it to this page, where the handlers run; the worker then
@@ -86,8 +66,8 @@ export async function startOffline(): Promise<OfflineInfo> {
       invalid = []
       const before = cookies()
       try {
-        const request = withCookieHeader(info.request, info.cookies)
-        const response = (await resolve({ ...info, request } as never)) as Response
+        // The mock reads the page's cookies from msw's `cookies` argument (a browser's Request has no Cookie header).
+        const response = (await resolve(info as never)) as Response
         const writes: CookieWrite[] = []
         for (const [name, value] of cookies()) if (before.get(name) !== value) writes.push({ name, value })
         const login = response.headers.get('login')

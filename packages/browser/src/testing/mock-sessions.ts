@@ -56,6 +56,12 @@ export interface MockSessions {
   reset(): void
 }
 
+/** A Cookie header from msw's parsed cookies; null when there are none. */
+function cookieLine(cookies: Record<string, string> | undefined): string | null {
+  const pairs = Object.entries(cookies ?? {}).map(([name, value]) => `${name}=${value}`)
+  return pairs.length === 0 ? null : pairs.join('; ')
+}
+
 /** Response headers the engine writes that several sessions may add to. */
 const LIST_HEADERS = new Set(['access-control-expose-headers', 'vary'])
 
@@ -106,7 +112,9 @@ export function createMockSessions(options: MockSessionsOptions): MockSessions {
       return (async (info: Parameters<HttpResponseResolver>[0]) => {
         const { request } = info
         const url = new URL(request.url)
-        const cookieHeader = jar.header(request.headers.get('cookie'))
+        // In a browser a Request never carries a Cookie header (scripts cannot set it): the page's
+        // cookies reach the handler only through msw's `cookies` argument.
+        const cookieHeader = jar.header(request.headers.get('cookie') ?? cookieLine(info.cookies))
         const written = new Headers()
         let sent = false
         const io: SessionIO = {

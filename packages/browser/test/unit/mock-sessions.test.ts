@@ -112,4 +112,28 @@ describe('createMockSessions: the real engine inside msw handlers', () => {
     expect(response.headers.get('access-control-expose-headers')).toBe('x-app, login')
     expect(response.headers.get('login')).toMatch(/^v1\.s\./)
   })
+
+  it("reads the page's cookies from msw's cookies argument when the request has no Cookie header (a real browser)", async () => {
+    const issue = mock.handle(async ({ sessions }) => {
+      await sessions.set(Prefs, { theme: 'dark' })
+      return HttpResponse.json({})
+    })
+    const issued = (await issue({
+      request: new Request(`${ORIGIN}/api/prefs`),
+      params: {},
+      cookies: {},
+      requestId: '1',
+    } as never)) as Response
+    expect(issued.status).toBe(200)
+    const token = document.cookie.match(/(?:^|; )prefs=([^;]*)/)?.[1]
+    expect(token).toMatch(/^v1\.n\./)
+    const read = mock.handle(async ({ sessions }) => HttpResponse.json({ prefs: await sessions.get(Prefs) }))
+    const response = (await read({
+      request: new Request(`${ORIGIN}/api/me`),
+      params: {},
+      cookies: { prefs: token! },
+      requestId: '2',
+    } as never)) as Response
+    expect(await response.json()).toEqual({ prefs: { theme: 'dark' } })
+  })
 })
