@@ -6,7 +6,13 @@ export type { SessionTransformer } from './codec/transformer'
 export { createEd25519Verifier } from './crypto/ed25519-verifier'
 export type { KeyOptions, KeyPurpose, KeyRing, SessionKey } from './crypto/key-ring'
 export { createKeyRing, DEFAULT_KEY_ID, deriveKey, MIN_SECRET_BYTES } from './crypto/key-ring'
-export type { Ed25519Signer, Ed25519Verify, SessionCrypto, TagFunction } from './crypto/session-crypto'
+export type {
+  Base64urlCodec,
+  Ed25519Signer,
+  Ed25519Verify,
+  SessionCrypto,
+  TagFunction,
+} from './crypto/session-crypto'
 export { timingSafeEqualBytes, timingSafeEqualText } from './crypto/session-crypto'
 export { webCrypto } from './crypto/web-crypto'
 export type {

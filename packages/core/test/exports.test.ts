@@ -70,6 +70,7 @@ describe('@tessera/core exports', () => {
       [
         "AnySessionDescriptor",
         "Awaitable",
+        "Base64urlCodec",
         "Claims",
         "ClientKit",
         "CookieAttributeOptions",

@@ -29,6 +29,22 @@ export interface SessionCrypto {
   ed25519Signer(seed: Uint8Array): Awaitable<Ed25519Signer>
   /** Prepares an Ed25519 public key (32 bytes) for verification. */
   ed25519Verifier(publicKey: Uint8Array): Awaitable<Ed25519Verify>
+  /**
+   * Native base64url, when the runtime has one (Node's Buffer). Each function must give exactly what
+   * core's portable ones give, refusals included: strict decoding (no padding, only the base64url
+   * alphabet, no length of 1 modulo 4, zero trailing bits) and fatal UTF-8. Optional.
+   */
+  readonly base64url?: Base64urlCodec | undefined
+}
+
+/** base64url of bytes and of UTF-8 text; decoders return null for anything core's would refuse. */
+export interface Base64urlCodec {
+  encode(bytes: Uint8Array): string
+  decode(text: string): Uint8Array | null
+  /** base64url of the UTF-8 bytes of `text`. */
+  encodeText(text: string): string
+  /** The UTF-8 text of base64url `text`; null when either layer is invalid. */
+  decodeText(text: string): string | null
 }
 
 /**

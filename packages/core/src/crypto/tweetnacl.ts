@@ -1,4 +1,4 @@
-type Nacl = typeof import('tweetnacl')
+export type Nacl = typeof import('tweetnacl')
 
 let nacl: Nacl | undefined
 let loading: Promise<Nacl> | undefined

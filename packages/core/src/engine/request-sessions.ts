@@ -10,7 +10,7 @@ import { storageCall, storeValue, ttlMillis } from './server-store'
 import type { SessionIO } from './session-io'
 import type { SessionState } from './session-state'
 import { forgetValue, newState } from './session-state'
-import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
+import { assertValue, decodeValue, encodeValue, isPromiseLike, validateValue } from './session-values'
 import { assertFits, readIncoming, writeOutgoing } from './transport'
 
 /** Options of one request's sessions (`engine.open(io, options)`). */
@@ -63,8 +63,9 @@ export class RequestSessions {
     const binding = this.#engine.binding(descriptor)
     this.#assertOpen(binding)
     assertValue(binding, value)
-    const checked = await validateValue(binding, value)
-    const text = await encodeValue(binding, checked)
+    const checked = binding.descriptor.schema ? await validateValue(binding, value) : value
+    const encoded = encodeValue(binding, checked)
+    const text = typeof encoded === 'string' ? encoded : await encoded
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
     if (binding.skipEqualWrites && state.value !== null && state.text === text) return
@@ -247,7 +248,8 @@ export class RequestSessions {
       state.id = opened.payload
       state.version = record.version
     }
-    let value = await decodeValue(binding, text)
+    const decoded = decodeValue(binding, text)
+    let value = isPromiseLike(decoded) ? await decoded : decoded
     if (value === undefined || value === null)
       return this.#invalid(binding, state, InvalidReason.DECODE_FAILED)
     if (binding.descriptor.schema) {

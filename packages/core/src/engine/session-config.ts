@@ -37,6 +37,12 @@ export interface TransportOptions<T = unknown> {
    * meanwhile is never brought back.
    */
   readonly merge?: ((mine: T, theirs: T | null) => T) | undefined
+  /**
+   * How many tokens this process remembers having written or verified, so a token sent back is not
+   * verified and decoded again (a remembered token is still refused once expired). 0 turns it off.
+   * @default 512
+   */
+  readonly tokenCache?: number | undefined
   /** Attempts of `update` (and of `merge`) before giving up with `CONFLICT`. @default 10 */
   readonly maxRetries?: number | undefined
   /**

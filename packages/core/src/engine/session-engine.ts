@@ -17,6 +17,7 @@ import { RequestSessions } from './request-sessions'
 import { assertOwner, storageError } from './server-store'
 import type { SessionConfig } from './session-config'
 import type { SessionIO } from './session-io'
+import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
 
 export interface SessionEngineOptions {
   /** The master secret, at least 32 bytes; its key id is `"0"`. Give this or `keys`. */
@@ -104,13 +105,26 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
         `session "${descriptor.name}": transport belongs to the descriptor`,
       )
     }
-    const protector = createProtector({
-      protection: descriptor.protection,
-      name: descriptor.name,
-      crypto,
-      ring,
-      nonce: options.nonce,
-    })
+    const tokenCache = config.options?.tokenCache ?? DEFAULT_TOKEN_CACHE
+    if (!Number.isInteger(tokenCache) || tokenCache < 0) {
+      throw new SessionError(
+        'INVALID_OPTION',
+        `session "${descriptor.name}": tokenCache must be a count (0 to turn it off)`,
+        {
+          session: descriptor.name,
+        },
+      )
+    }
+    const protector = withTokenCache(
+      createProtector({
+        protection: descriptor.protection,
+        name: descriptor.name,
+        crypto,
+        ring,
+        nonce: options.nonce,
+      }),
+      tokenCache,
+    )
     const binding = createBinding(index, config, { protector, expiry, defaultStorage })
     if (headerName !== undefined) headerNames.add(headerName)
     byDescriptor.set(descriptor, binding)

@@ -1,6 +1,10 @@
+import type { Awaitable } from '../codec/codec'
 import { SessionError } from '../errors'
 import { validateWith } from '../standard-schema'
 import type { Binding } from './binding'
+
+export const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 
 /** Refuses null and undefined: `set` creates or replaces, `clear` ends (Ktor's `set(null)` trap). */
 export function assertValue(
@@ -27,25 +31,31 @@ export async function validateValue(binding: Binding, value: unknown): Promise<u
   )
 }
 
-/** Encodes with the session's codec; `ENCODE_FAILED` (naming the codec, never the value) when it cannot. */
-export async function encodeValue(binding: Binding, value: unknown): Promise<string> {
-  try {
-    const text = binding.codec.encode(value)
-    return typeof text === 'string' ? text : await text
-  } catch (cause) {
+/**
+ * Encodes with the session's codec; `ENCODE_FAILED` (naming the codec, never the value) when it
+ * cannot. Synchronous when the codec is (the default codec after its first use): no promise per request.
+ */
+export function encodeValue(binding: Binding, value: unknown): Awaitable<string> {
+  const refuse = (cause: unknown) => {
     throw new SessionError(
       'ENCODE_FAILED',
       `session "${binding.name}": the ${binding.codec.name} codec cannot encode the value`,
       { cause: cause instanceof Error ? new Error(cause.name) : undefined, session: binding.name },
     )
   }
+  try {
+    const text = binding.codec.encode(value)
+    return isPromiseLike(text) ? Promise.resolve(text).then(undefined, refuse) : text
+  } catch (cause) {
+    return refuse(cause)
+  }
 }
 
-/** Decodes with the session's codec; undefined when the text does not decode. */
-export async function decodeValue(binding: Binding, text: string): Promise<unknown> {
+/** Decodes with the session's codec; undefined when the text does not decode. Synchronous when the codec is. */
+export function decodeValue(binding: Binding, text: string): Awaitable<unknown> {
   try {
     const decoded = binding.codec.decode(text)
-    return typeof (decoded as PromiseLike<unknown>)?.then === 'function' ? await decoded : decoded
+    return isPromiseLike(decoded) ? Promise.resolve(decoded).then(undefined, () => undefined) : decoded
   } catch {
     return undefined
   }

@@ -1,15 +1,16 @@
 import type { Awaitable } from '../codec/codec'
 import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
-import type { SessionCrypto, TagFunction } from '../crypto/session-crypto'
+import type { Base64urlCodec, SessionCrypto, TagFunction } from '../crypto/session-crypto'
 import { timingSafeEqualText } from '../crypto/session-crypto'
+import type { Nacl } from '../crypto/tweetnacl'
 import { loadNacl } from '../crypto/tweetnacl'
-import { decodeBase64url } from '../encoding/base64url'
+import { portableBase64url } from '../encoding/base64url-codec'
 import { encodeBase64url } from '../encoding/base64url-encode'
 import { fromUtf8, utf8 } from '../encoding/utf8'
 import { SessionError } from '../errors'
 import { protectNone } from './protect-none'
-import type { Claims, Protection } from './token'
+import type { Claims, Protection, TokenParts } from './token'
 import { isExpired, parseSeconds, parseToken, splitToken, VERSION } from './token'
 import type { OpenResult } from './token-opener'
 import { createEd25519Opener, openNone, openVerified, refuse, signedPart } from './token-opener'
@@ -49,15 +50,33 @@ interface Prepared<TKey> {
  * Prepares the ring's keys once (HKDF and key import may be async) and afterwards hands them out
  * synchronously, so steady-state requests never wait on a promise for keys.
  */
+/** The ring's keys once prepared: the newest writes, any verifies. */
+interface ReadyRing<TKey> {
+  readonly newest: Prepared<TKey>
+  readonly byId: Map<string, Prepared<TKey>>
+}
+
+const isPromiseLike = <T>(value: Awaitable<T>): value is PromiseLike<T> =>
+  typeof (value as PromiseLike<T> | null)?.then === 'function'
+
+/** `then(value)`, at once when `value` is already there (no promise, no microtask), else when it settles. */
+function when<T, R>(value: Awaitable<T>, then: (ready: T) => Awaitable<R>): Awaitable<R> {
+  return isPromiseLike(value) ? Promise.resolve(value).then(then) : then(value)
+}
+
+/**
+ * Prepares the ring's keys once (HKDF and key import may be async) and afterwards hands them out
+ * synchronously, so steady-state requests never wait on a promise for keys.
+ */
 function preparedRing<TKey>(
   options: ProtectorOptions,
   prepare: (derived: Uint8Array) => Awaitable<TKey>,
-): () => Awaitable<{ newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> }> {
+): () => Awaitable<ReadyRing<TKey>> {
   const { ring, crypto, name, protection } = options
   if (!ring)
     throw new SessionError('INVALID_KEY', `session "${name}" is ${protection} and needs a secret or keys`)
-  let ready: { newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> } | undefined
-  let pending: Promise<{ newest: Prepared<TKey>; byId: Map<string, Prepared<TKey>> }> | undefined
+  let ready: ReadyRing<TKey> | undefined
+  let pending: Promise<ReadyRing<TKey>> | undefined
   return () => {
     if (ready) return ready
     pending ??= Promise.all(
@@ -76,22 +95,29 @@ function preparedRing<TKey>(
 function createHmacProtector(options: ProtectorOptions): Protector {
   const keys = preparedRing<TagFunction>(options, (derived) => options.crypto.hmacSha256(derived))
   const bound = `${options.name}\u0000`
+  const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
+
+  // With node:crypto everything below runs synchronously: no promise on the request path.
+  const protectWith = ({ newest }: ReadyRing<TagFunction>, payload: string, claims: Claims) => {
+    const signed = `${VERSION}.s.${newest.id}.${claims.iat}.${claims.exp}.${base64url.encodeText(payload)}`
+    return when(newest.key(bound + signed), (tag) => `${signed}.${tag}`)
+  }
+  const openWith = (ring: ReadyRing<TagFunction>, token: string, parts: TokenParts, now: number) => {
+    const key = ring.byId.get(parts.kid)
+    if (!key) return refuse('UNKNOWN_KEY')
+    return when(key.key(bound + signedPart(token, parts)), (expected) =>
+      timingSafeEqualText(expected, parts.tag)
+        ? openVerified(parts, now, key !== ring.newest, base64url.decodeText)
+        : refuse('SIGNATURE_INVALID'),
+    )
+  }
   return {
     protection: 'signed',
-    async protect(payload, { iat, exp }) {
-      const { newest } = await keys()
-      const signed = `${VERSION}.s.${newest.id}.${iat}.${exp}.${encodeBase64url(utf8(payload))}`
-      return `${signed}.${await newest.key(bound + signed)}`
-    },
-    async open(token, now) {
+    protect: (payload, claims) => when(keys(), (ring) => protectWith(ring, payload, claims)),
+    open(token, now) {
       const parts = parseToken(token, 'signed')
       if (typeof parts === 'string') return refuse(parts)
-      const { newest, byId } = await keys()
-      const key = byId.get(parts.kid)
-      if (!key) return refuse('UNKNOWN_KEY')
-      const expected = await key.key(bound + signedPart(token, parts))
-      if (!timingSafeEqualText(expected, parts.tag)) return refuse('SIGNATURE_INVALID')
-      return openVerified(parts, now, key !== newest)
+      return when(keys(), (ring) => openWith(ring, token, parts, now))
     },
   }
 }
@@ -102,6 +128,7 @@ function createEd25519Protector(options: ProtectorOptions): Protector {
     return { signer, verify: await options.crypto.ed25519Verifier(signer.publicKey) }
   })
   const bound = `${options.name}\u0000`
+  const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
   const opener = createEd25519Opener({
     name: options.name,
     newestKid: options.ring?.keys[0]?.id,
@@ -113,8 +140,8 @@ function createEd25519Protector(options: ProtectorOptions): Protector {
     protection: 'ed25519',
     async protect(payload, { iat, exp }) {
       const { newest } = await keys()
-      const signed = `${VERSION}.e.${newest.id}.${iat}.${exp}.${encodeBase64url(utf8(payload))}`
-      return `${signed}.${encodeBase64url(await newest.key.signer.sign(bound + signed))}`
+      const signed = `${VERSION}.e.${newest.id}.${iat}.${exp}.${base64url.encodeText(payload)}`
+      return `${signed}.${base64url.encode(await newest.key.signer.sign(bound + signed))}`
     },
     open: opener.open,
     async publicKeys() {
@@ -127,58 +154,49 @@ function createEd25519Protector(options: ProtectorOptions): Protector {
 function createSealedProtector(options: ProtectorOptions): Protector {
   const keys = preparedRing(options, (key) => key)
   const nonce = options.nonce ?? (() => options.crypto.randomBytes(NONCE_BYTES))
+  const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
+
+  const seal = (nacl: Nacl, { newest }: ReadyRing<Uint8Array>, payload: string, { iat, exp }: Claims) => {
+    const iv = nonce()
+    if (iv.length !== NONCE_BYTES)
+      throw new SessionError('INVALID_OPTION', 'a sealing nonce must be 24 bytes')
+    const box = nacl.secretbox(utf8(`${iat}.${exp}.${payload}`), iv, newest.key)
+    const sealed = new Uint8Array(NONCE_BYTES + box.length)
+    sealed.set(iv)
+    sealed.set(box, NONCE_BYTES)
+    return `${VERSION}.x.${newest.id}.${base64url.encode(sealed)}`
+  }
+  const unseal = (nacl: Nacl, ring: ReadyRing<Uint8Array>, kid: string, sealed: Uint8Array, now: number) => {
+    const key = ring.byId.get(kid)
+    if (!key) return refuse('UNKNOWN_KEY')
+    const opened = nacl.secretbox.open(sealed.subarray(NONCE_BYTES), sealed.subarray(0, NONCE_BYTES), key.key)
+    if (!opened) return refuse('SIGNATURE_INVALID')
+    const text = fromUtf8(opened)
+    const first = text === null ? -1 : text.indexOf('.')
+    const second = first < 0 ? -1 : text!.indexOf('.', first + 1)
+    if (second < 0) return refuse('MALFORMED')
+    const iat = parseSeconds(text!.slice(0, first))
+    const exp = parseSeconds(text!.slice(first + 1, second))
+    if (iat === null || exp === null) return refuse('MALFORMED')
+    if (isExpired({ iat, exp }, now)) return refuse('EXPIRED')
+    return { ok: true, payload: text!.slice(second + 1), iat, exp, kid, stale: key !== ring.newest } as const
+  }
   return {
     protection: 'sealed',
-    async protect(payload, { iat, exp }) {
-      const { newest } = await keys()
-      const nacl = await loadNacl()
-      const iv = nonce()
-      if (iv.length !== NONCE_BYTES)
-        throw new SessionError('INVALID_OPTION', 'a sealing nonce must be 24 bytes')
-      const box = nacl.secretbox(utf8(`${iat}.${exp}.${payload}`), iv, newest.key)
-      const sealed = new Uint8Array(NONCE_BYTES + box.length)
-      sealed.set(iv)
-      sealed.set(box, NONCE_BYTES)
-      return `${VERSION}.x.${newest.id}.${encodeBase64url(sealed)}`
-    },
-    async open(token, now) {
+    protect: (payload, claims) =>
+      when(loadNacl(), (nacl) => when(keys(), (ring) => seal(nacl, ring, payload, claims))),
+    open(token, now) {
       const split = splitToken(token, 'sealed')
       if (!Array.isArray(split)) return refuse(split === 'malformed' ? 'MALFORMED' : 'WRONG_PROTECTION')
       const [, , kid, boxText] = split as [string, string, string, string]
-      const sealed = decodeBase64url(boxText)
+      const sealed = base64url.decode(boxText)
       if (kid === '' || !sealed || sealed.length < NONCE_BYTES + SECRETBOX_OVERHEAD)
         return refuse('MALFORMED')
-      const { newest, byId } = await keys()
-      const key = byId.get(kid)
-      if (!key) return refuse('UNKNOWN_KEY')
-      const nacl = await loadNacl()
-      const opened = nacl.secretbox.open(
-        sealed.subarray(NONCE_BYTES),
-        sealed.subarray(0, NONCE_BYTES),
-        key.key,
-      )
-      if (!opened) return refuse('SIGNATURE_INVALID')
-      const text = fromUtf8(opened)
-      const first = text === null ? -1 : text.indexOf('.')
-      const second = first < 0 ? -1 : text!.indexOf('.', first + 1)
-      if (second < 0) return refuse('MALFORMED')
-      const iat = parseSeconds(text!.slice(0, first))
-      const exp = parseSeconds(text!.slice(first + 1, second))
-      if (iat === null || exp === null) return refuse('MALFORMED')
-      if (isExpired({ iat, exp }, now)) return refuse('EXPIRED')
-      return { ok: true, payload: text!.slice(second + 1), iat, exp, kid, stale: key !== newest }
+      return when(loadNacl(), (nacl) => when(keys(), (ring) => unseal(nacl, ring, kid, sealed, now)))
     },
   }
 }
 
-/**
- * Creates the protector of one session: it writes v1 tokens and opens them, refusing (never
- * throwing for) anything that is malformed, forged, for another session or expired.
- *
- * @example
- * const p = createProtector({ protection: 'signed', name: 'cart', crypto: webCrypto, ring: createKeyRing({ secret }) })
- * const token = await p.protect('{"json":1}', { iat: 0, exp: 0 })
- */
 export function createProtector(options: ProtectorOptions): Protector {
   switch (options.protection) {
     case 'none':

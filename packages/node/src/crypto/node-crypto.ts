@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import {
   createHmac,
   createPrivateKey,
@@ -8,7 +9,7 @@ import {
   sign,
   verify,
 } from 'node:crypto'
-import type { Ed25519Signer, Ed25519Verify, SessionCrypto, TagFunction } from '@tessera/core'
+import type { Base64urlCodec, Ed25519Signer, Ed25519Verify, SessionCrypto, TagFunction } from '@tessera/core'
 import { SessionError } from '@tessera/core'
 
 /** DER prefix of a PKCS#8 Ed25519 private key (RFC 8410); the 32-byte seed follows it. */
@@ -51,6 +52,38 @@ function checkKeyLength(bytes: Uint8Array, what: string): void {
 }
 
 /** A Uint8Array view of a Buffer's bytes, without copying. */
+/** Only the base64url alphabet: Buffer's own decoder would skip anything else without a word. */
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/
+/** Characters whose low bits a canonical encoding leaves zero, after 2 and after 3 characters. */
+const LAST_OF_TWO = /[AQgw]$/
+const LAST_OF_THREE = /[AEIMQUYcgkosw048]$/
+
+/**
+ * Buffer's base64url, made as strict as core's decoder: the same alphabet, no length of 1 modulo 4,
+ * zero trailing bits, so every byte string has one text and a mutated token never decodes.
+ */
+function strictBuffer(text: string): Buffer | null {
+  const rest = text.length % 4
+  if (rest === 1 || !BASE64URL_TEXT.test(text)) return null
+  if (rest === 2 && !LAST_OF_TWO.test(text)) return null
+  if (rest === 3 && !LAST_OF_THREE.test(text)) return null
+  return Buffer.from(text, 'base64url')
+}
+
+/** Native base64url on Buffer: the same results as core's portable functions, several times faster. */
+const nodeBase64url: Base64urlCodec = {
+  encode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
+  decode(text) {
+    const buffer = strictBuffer(text)
+    return buffer && bytesOf(buffer)
+  },
+  encodeText: (text) => Buffer.from(text, 'utf8').toString('base64url'),
+  decodeText(text) {
+    const buffer = strictBuffer(text)
+    return buffer && isUtf8(buffer) ? buffer.toString('utf8') : null
+  },
+}
+
 const bytesOf = (buffer: Buffer): Uint8Array =>
   new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 
@@ -69,6 +102,8 @@ export const nodeCrypto: SessionCrypto = {
   name: 'node:crypto',
 
   randomBytes: drawRandom,
+
+  base64url: nodeBase64url,
 
   hkdf(secret, salt, info, length) {
     return new Uint8Array(hkdfSync('sha256', secret, salt, info, length))

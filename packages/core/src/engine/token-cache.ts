@@ -1,0 +1,58 @@
+import type { Awaitable } from '../codec/codec'
+import type { Protector } from '../wire/protector'
+import type { Claims } from '../wire/token'
+import type { OpenedToken, OpenResult } from '../wire/token-opener'
+
+/** How many tokens per session a cache remembers by default. */
+export const DEFAULT_TOKEN_CACHE = 512
+
+const isPromiseLike = <T>(value: Awaitable<T>): value is PromiseLike<T> =>
+  typeof (value as PromiseLike<T> | null)?.then === 'function'
+
+/**
+ * Wraps an authenticating protector with a memory of the tokens it wrote or verified, so the token a
+ * browser sends back (the one this process issued, or the same cookie on every read) is not verified
+ * and decoded again. A remembered token is still refused once its `exp` has passed. A token maps to
+ * one outcome for a given key ring, so remembering it changes no answer, only its cost. The memory is
+ * bounded (oldest first out) and holds only authentic tokens: a forged one is verified every time.
+ */
+export function withTokenCache(protector: Protector, size: number): Protector {
+  if (size <= 0 || protector.protection === 'none') return protector
+  const known = new Map<string, OpenedToken>()
+  const remember = (token: string, opened: OpenedToken) => {
+    if (known.size >= size) known.delete(known.keys().next().value as string)
+    known.set(token, opened)
+  }
+  const recall = (token: string, now: number): OpenResult | undefined => {
+    const opened = known.get(token)
+    if (opened === undefined) return undefined
+    if (opened.exp !== 0 && now >= opened.exp) {
+      known.delete(token)
+      return { ok: false, reason: 'EXPIRED' }
+    }
+    return opened
+  }
+  return {
+    ...protector,
+    protect(payload: string, claims: Claims) {
+      const token = protector.protect(payload, claims)
+      const keep = (written: string) => {
+        // The key id is the token's third part: `v1.<letter>.<kid>.…`.
+        const kid = written.slice(5, written.indexOf('.', 5))
+        remember(written, { ok: true, payload, iat: claims.iat, exp: claims.exp, kid, stale: false })
+        return written
+      }
+      return isPromiseLike(token) ? Promise.resolve(token).then(keep) : keep(token)
+    },
+    open(token: string, now: number) {
+      const recalled = recall(token, now)
+      if (recalled) return recalled
+      const opened = protector.open(token, now)
+      const keep = (result: OpenResult) => {
+        if (result.ok) remember(token, result)
+        return result
+      }
+      return isPromiseLike(opened) ? Promise.resolve(opened).then(keep) : keep(opened)
+    },
+  }
+}
