@@ -51,7 +51,7 @@ const outDir = resolve(values.out ?? BENCH_DIR)
 /** How long each kind of row runs, by mode. */
 const MODES = {
   full: {
-    load: { connections: 10, warmupSeconds: 10, roundSeconds: 5, rounds: 3 },
+    load: { connections: 10, warmupSeconds: 10, roundSeconds: 4, rounds: 5 },
     codec: { warmupMs: 500, timeMs: 1000, rounds: 3, maxOps: 5_000_000 },
     memory: [100_000, 1_000_000],
   },

@@ -37,18 +37,24 @@ function summarize(rounds: readonly Round[]): Summary {
 /**
  * The ratios of one row. Every row gets `bare`; tessera rows also get each peer; adapter rows get
  * `framework` (the same framework without sessions). A reference that did not run is left out.
+ *
+ * A ratio is the median over rounds of (this row ÷ the reference) within the same round: the rows of
+ * a round run back to back, so they share the machine's state of that moment, which on a shared
+ * machine drifts more between rounds than within one.
  */
 function ratiosOf(
   row: HttpRowSpec,
-  value: number,
   results: ReadonlyMap<string, Summary | Unmeasured>,
+  rounds: ReadonlyMap<string, readonly Round[]>,
 ): Record<string, number> {
   const ratio: Record<string, number> = {}
+  const mine = rounds.get(row.id) ?? []
   const add = (key: string, id: string) => {
     const reference = results.get(id)
-    if (reference && !('status' in reference) && reference.reqPerSec > 0) {
-      ratio[key] = roundRatio(value / reference.reqPerSec)
-    }
+    const theirs = rounds.get(id) ?? []
+    if (!reference || 'status' in reference || theirs.length !== mine.length || mine.length === 0) return
+    const perRound = mine.map((round, i) => round.reqPerSec / theirs[i]!.reqPerSec)
+    if (perRound.every(Number.isFinite)) ratio[key] = roundRatio(median(perRound))
   }
   add('bare', PEER_REFERENCES.bare)
   if (row.framework) add('framework', row.framework)
@@ -64,7 +70,7 @@ const show = (reqPerSec: number) => `${Math.round(reqPerSec).toLocaleString('en-
  * The HTTP group. Every selected row's server starts (each in its own child), self-checks and warms
  * up; then each round measures every row in turn, one at a time, so the load generator and one
  * busy server share the machine while the other servers sit idle. A row's figure is its median
- * round; the ratios divide medians.
+ * round; a ratio is the median of the per-round ratios.
  */
 export async function runHttpGroup(
   options: LoadOptions,
@@ -121,7 +127,7 @@ export async function runHttpGroup(
       name: spec.name,
       metric: 'req/s',
       value: Math.round(result.reqPerSec),
-      ratio: ratiosOf(spec, result.reqPerSec, results),
+      ratio: ratiosOf(spec, results, rounds),
       status: 'ok',
       extra: {
         'p50 ms': result.p50,
