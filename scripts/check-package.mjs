@@ -9,9 +9,15 @@ import { join } from 'node:path'
 const out = mkdtempSync(join(tmpdir(), 'tessera-pack-'))
 const run = (command, args) => execFileSync(command, args, { stdio: 'inherit' })
 try {
-  const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npx', '-y', 'pnpm@10.34.9']
+  const pnpm =
+    process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+      ? [process.execPath, process.env.npm_execpath]
+      : ['npx', '-y', 'pnpm@10.34.9']
   run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', out])
-  const tarball = join(out, readdirSync(out).find((name) => name.endsWith('.tgz')))
+  const tarball = join(
+    out,
+    readdirSync(out).find((name) => name.endsWith('.tgz')),
+  )
   run('publint', ['run', tarball, '--strict'])
   run('attw', [tarball, '--profile', 'esm-only'])
 } finally {

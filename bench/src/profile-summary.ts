@@ -41,7 +41,8 @@ const chosen = pick(file)
 const profile = JSON.parse(readFileSync(chosen, 'utf8')) as Profile
 const byId = new Map(profile.nodes.map((node) => [node.id, node]))
 const selfTime = new Map<number, number>()
-profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+for (const [i, id] of profile.samples.entries())
+  selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
 
 const where = (url: string) => {
   if (url === '') return '(native)'

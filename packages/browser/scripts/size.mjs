@@ -336,7 +336,9 @@ for (const r of results) {
     {
       name: `${name}: read`,
       bytes: r.read.gz,
-      ...(budget.read === undefined ? {} : { limit: r.scenario.target?.read ?? budget.read, ceiling: budget.read }),
+      ...(budget.read === undefined
+        ? {}
+        : { limit: r.scenario.target?.read ?? budget.read, ceiling: budget.read }),
     },
     { name: `${name}: all it can load`, bytes: r.all.gz },
     { name: `${name}: tweetnacl fallback`, bytes: r.fallback },
