@@ -1,4 +1,4 @@
-import type { ClientState } from './client-state'
+import type { ClientEntry, ClientState } from './client-state'
 
 /*
  * Changes made elsewhere, loaded the first time a page subscribes, refreshes, or has news for other
@@ -32,10 +32,43 @@ export function announce(state: ClientState, entry: { readonly name: string }): 
   channelOf(state)?.postMessage({ session: entry.name } satisfies ChangeMessage)
 }
 
-/** Re-reads the named session if it is registered; changes reach subscribers through the read. */
-function refresh(state: ClientState, name: unknown): void {
-  const entry = typeof name === 'string' ? state.byName.get(name) : undefined
-  if (entry) void state.read(entry)
+/** Pauses (ms) between re-reads while this page's view of a change catches up with the news of it. */
+const CATCH_UP_PAUSES = [10, 40, 150, 500, 1500]
+
+/** The registered session of that name, if any (the name comes from an event, so anything). */
+function entryNamed(state: ClientState, name: unknown): ClientEntry | undefined {
+  return typeof name === 'string' ? state.byName.get(name) : undefined
+}
+
+/**
+ * Re-reads a session until `arrived` says this page sees the change it was told of, a few times at
+ * most over about two seconds; the change reaches subscribers through the reads. A browser can tell a
+ * page of a cookie change (a CookieStore event, another tab's message) before that page's
+ * `document.cookie` shows it: a single read would then see the old value and miss the change.
+ */
+async function refresh(
+  state: ClientState,
+  entry: ClientEntry | undefined,
+  arrived: () => boolean,
+): Promise<void> {
+  if (!entry) return
+  for (const pause of [0, ...CATCH_UP_PAUSES]) {
+    if (pause) await new Promise((done) => setTimeout(done, pause))
+    await state.read(entry)
+    if (arrived()) return
+  }
+}
+
+/** On news that a session changed: re-reads a cookie until its token differs from the one held now. */
+function refreshChanged(state: ClientState, name: unknown): void {
+  const entry = entryNamed(state, name)
+  const before = entry?.raw
+  void refresh(state, entry, () => entry?.store !== undefined || entry?.raw !== before)
+}
+
+/** On a CookieStore event: re-reads until document.cookie holds what the event says (`undefined`: deleted). */
+function refreshCookie(state: ClientState, name: unknown, value: string | undefined): void {
+  void refresh(state, entryNamed(state, name), () => state.cookie(name as string) === value)
 }
 
 /** Re-reads every session somebody looks at: a cookie compare each, a verification only on change. */
@@ -60,16 +93,18 @@ function startWatching(state: ClientState): void {
     cleanups.push(() => target.removeEventListener(type, handler))
   }
   const channel = channelOf(state)
-  if (channel) on(channel, 'message', (event: MessageEvent) => refresh(state, event.data?.session))
+  if (channel) on(channel, 'message', (event: MessageEvent) => refreshChanged(state, event.data?.session))
   if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
     on(window, 'storage', (event: StorageEvent) => {
       const prefix = state.storePrefix
-      if (event.key?.startsWith(prefix)) refresh(state, event.key.slice(prefix.length))
+      if (event.key?.startsWith(prefix)) refreshChanged(state, event.key.slice(prefix.length))
     })
     const cookieStore = (globalThis as { cookieStore?: CookieStore }).cookieStore
     if (cookieStore) {
+      // The event says what the cookie now holds: re-read until document.cookie says so too.
       on(cookieStore, 'change', (event: CookieChangeEvent) => {
-        for (const cookie of [...event.changed, ...event.deleted]) refresh(state, cookie.name)
+        for (const { name, value } of event.changed) refreshCookie(state, name, value)
+        for (const { name } of event.deleted) refreshCookie(state, name, undefined)
       })
     } else {
       const check = () => void refreshAll(state)
@@ -80,6 +115,8 @@ function startWatching(state: ClientState): void {
   stops.set(state, () => {
     for (const cleanup of cleanups) cleanup()
   })
+  // A change made while this part loaded was heard by no one: look again at what the page has read.
+  for (const entry of state.entries) if (entry.settled) void state.read(entry)
 }
 
 /** Stops listening and closes the client's channel (a later change opens a new one). */

@@ -64,6 +64,8 @@ export interface ClientState {
   notify(entry: ClientEntry): void
   /** The session's value for the token held now (`resolve` of session-reader). */
   read(entry: ClientEntry): Promise<unknown>
+  /** The named cookie's value as this page sees it now (`cookieValue` of session-reader). */
+  cookie(name: string): string | undefined
   /** Records a token and what it holds, telling subscribers and other tabs of a change (`commit` of session-reader). */
   commit(entry: ClientEntry, raw: string | undefined, read: ReadSession | null): void
   /** Tells the other tabs that the session changed (loads the watching part). */

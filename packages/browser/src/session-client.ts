@@ -12,7 +12,7 @@ import type {
 } from './client-types'
 import type { HeaderStore } from './header-store'
 import { createHeaderStore, STORE_PREFIX } from './header-store'
-import { commit, resolve } from './session-reader'
+import { commit, cookieValue, resolve } from './session-reader'
 
 const ED25519_PUBLIC_KEY_BYTES = 32
 
@@ -129,6 +129,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       }
     },
     read: (entry) => resolve(state, entry),
+    cookie: cookieValue,
     commit: (entry, raw, read) => commit(state, entry, raw, read),
     announce: (entry) => watch((loaded) => loaded.announce(state, entry)),
   }

@@ -15,6 +15,11 @@ import { currentValue } from './client-state'
  * core's parser and verifier, decoded, checked by the schema, cached by the token's text.
  */
 
+/** The named cookie's value as this page sees it now (as sent, before the cookie encoding is undone). */
+export function cookieValue(name: string): string | undefined {
+  return readCookie(globalThis.document?.cookie, name)
+}
+
 /**
  * The token the browser holds for a session now: its header store entry, or its cookie (read with
  * core's cookie parser, as the server reads it, then decoded from the cookie encoding). A value that
@@ -22,7 +27,7 @@ import { currentValue } from './client-state'
  */
 function readToken(entry: ClientEntry): string | undefined {
   if (entry.store) return entry.store.get(entry.name)
-  const value = readCookie(globalThis.document?.cookie, entry.name)
+  const value = cookieValue(entry.name)
   return value ? (decodeCookieValue(value, entry.cookie?.encoding ?? 'raw') ?? value) : undefined
 }
 

@@ -3,6 +3,7 @@ import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSessionClient } from '../../src'
+import { CHANNEL } from '../../src/change-watcher'
 import {
   Badge,
   clearCookies,
@@ -177,6 +178,39 @@ describe('subscribe: changes in another tab', () => {
     })
     window.dispatchEvent(new Event('focus'))
     expect(listener).toHaveBeenCalledTimes(1)
+  })
+
+  it('keeps reading when a CookieStore event arrives before document.cookie shows the change', async () => {
+    const store = new EventTarget()
+    vi.stubGlobal('cookieStore', store)
+    const sessions = track(createSessionClient({ sessions: [Prefs] }))
+    const listener = vi.fn()
+    sessions.subscribe(Prefs, listener)
+    await sessions.get(Prefs)
+    const token = prefsToken('dark')
+    // Chromium can fire the event while this page's cookie view still holds the old cookies.
+    store.dispatchEvent(
+      Object.assign(new Event('change'), { changed: [{ name: 'prefs', value: token }], deleted: [] }),
+    )
+    await new Promise((done) => setTimeout(done, 30))
+    expect(listener).not.toHaveBeenCalled()
+    setCookie(`prefs=${token}; Path=/`)
+    await vi.waitFor(() => expect(listener).toHaveBeenCalledExactlyOnceWith({ theme: 'dark' }))
+  })
+
+  it('keeps reading when another tab says a cookie changed before this page sees it', async () => {
+    vi.stubGlobal('cookieStore', undefined)
+    const sessions = track(createSessionClient({ sessions: [Prefs] }))
+    const listener = vi.fn()
+    sessions.subscribe(Prefs, listener)
+    await sessions.get(Prefs)
+    await sessions.refresh() // the watching part is loaded and listening
+    const elsewhere = new BroadcastChannel(CHANNEL)
+    elsewhere.postMessage({ session: 'prefs' })
+    await new Promise((done) => setTimeout(done, 30))
+    setCookie(`prefs=${prefsToken('light')}; Path=/`)
+    await vi.waitFor(() => expect(listener).toHaveBeenCalledExactlyOnceWith({ theme: 'light' }))
+    elsewhere.close()
   })
 })
 
