@@ -17,6 +17,8 @@ interface Summary {
   readonly requests: number
   /** (best − worst) / median of the rounds' req/s, in percent: how steady the machine was. */
   readonly spread: number
+  /** The median round's server CPU time per request, µs. */
+  readonly cpuPerRequest: number
 }
 
 function summarize(rounds: readonly Round[]): Summary {
@@ -31,12 +33,14 @@ function summarize(rounds: readonly Round[]): Summary {
     p99: middle.p99,
     requests: rounds.reduce((total, round) => total + round.requests, 0),
     spread: Math.round(spread),
+    cpuPerRequest: median(rounds.map((round) => round.cpuPerRequest)),
   }
 }
 
 /**
  * The ratios of one row. Every row gets `bare`; tessera rows also get each peer; adapter rows get
- * `framework` (the same framework without sessions). A reference that did not run is left out.
+ * `framework` (the same framework without sessions) and `node-tessera` (node:http doing the same session
+ * work). A reference that did not run is left out.
  *
  * A ratio is the median over rounds of (this row ÷ the reference) within the same round: the rows of
  * a round run back to back, so they share the machine's state of that moment, which on a shared
@@ -58,6 +62,7 @@ function ratiosOf(
   }
   add('bare', PEER_REFERENCES.bare)
   if (row.framework) add('framework', row.framework)
+  if (row.sameWork) add('node-tessera', row.sameWork)
   if (row.kind === 'tessera') {
     for (const [key, id] of Object.entries(PEER_REFERENCES)) if (key !== 'bare') add(key, id)
   }
@@ -133,6 +138,7 @@ export async function runHttpGroup(
         'p50 ms': result.p50,
         'p99 ms': result.p99,
         requests: result.requests,
+        'server CPU µs/req': Math.round(result.cpuPerRequest * 10) / 10,
         ...(options.rounds > 1 ? { 'spread %': result.spread } : {}),
       },
     })

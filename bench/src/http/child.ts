@@ -1,7 +1,7 @@
 /**
  * One HTTP row's server, in its own process: starts the server on 127.0.0.1 (port 0), self-checks
- * it, and tells the parent its port and one session cookie per connection. It stops on a `stop`
- * message and exits by itself when the parent goes away (the IPC channel closes).
+ * it, and tells the parent its port and one session cookie per connection. It answers a `cpu`
+ * message with the CPU time it has used, and stops on a `stop` message and exits by itself when the parent goes away (the IPC channel closes).
  *
  * With `BENCH_PROFILE` set to a file path, the server's main thread is profiled from the moment it
  * is ready (after start-up and self-check: only warm-up and load) until it stops, and the profile
@@ -43,6 +43,9 @@ async function stop(code: number): Promise<never> {
 process.on('disconnect', () => void stop(0))
 process.on('message', (message: { type?: string }) => {
   if (message?.type === 'stop') void stop(0)
+  // The CPU time this process has used so far (user and system, µs): the parent reads it around a
+  // measured window to tell what one request costs the server.
+  if (message?.type === 'cpu') process.send?.({ type: 'cpu', ...process.cpuUsage() })
 })
 
 async function startProfiler(): Promise<void> {

@@ -26,6 +26,8 @@ export interface Round {
   readonly p50: number
   readonly p99: number
   readonly requests: number
+  /** CPU time (user + system) the server process spent per request in the window, µs. */
+  readonly cpuPerRequest: number
 }
 
 /** A row whose server is up, self-checked and warm. */
@@ -118,7 +120,9 @@ export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<
 
 /** One measured window. Any error, non-2xx answer or timeout fails the row: it measured a broken server. */
 export async function measureRound(live: LiveRow, seconds: number): Promise<Round | Unmeasured> {
+  const before = await serverCpu(live)
   const result = await cannon(live.url, live.cookies, seconds)
+  const after = await serverCpu(live)
   const faults = result.non2xx + result.errors + result.timeouts
   if (faults > 0) {
     return {
@@ -131,7 +135,23 @@ export async function measureRound(live: LiveRow, seconds: number): Promise<Roun
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
+    cpuPerRequest: (after - before) / Math.max(1, result.requests.total),
   }
+}
+
+interface CpuAnswer {
+  type: 'cpu'
+  user: number
+  system: number
+}
+const isCpu = (message: any): message is CpuAnswer => message?.type === 'cpu'
+
+/** The CPU time (user + system, µs) the row's server process has used so far. */
+async function serverCpu(live: LiveRow): Promise<number> {
+  const answer = nextMessage(live.tracked, isCpu, START_TIMEOUT_MS)
+  live.tracked.child.send({ type: 'cpu' })
+  const { user, system } = await answer
+  return user + system
 }
 
 /**

@@ -10,6 +10,11 @@ export interface HttpRowSpec {
   readonly kind: 'baseline' | 'peer' | 'tessera'
   /** For adapter rows: the id of the same framework without sessions (the `framework` ratio). */
   readonly framework?: string
+  /**
+   * For adapter rows: the id of the node:http row doing the same session work (the `node-tessera`
+   * ratio). Next to `framework`, it tells the adapter's own cost from the session work's.
+   */
+  readonly sameWork?: string
   /** Repository files that must exist before the row can run; until then it reads "pending". */
   readonly requires: readonly string[]
 }
@@ -102,6 +107,7 @@ export const HTTP_ROWS: readonly HttpRowSpec[] = [
     path: RMW_PATH,
     kind: 'tessera',
     framework: 'express',
+    sameWork: 'tessera-signed',
     requires: [NODE, 'packages/node/src/express/index.ts'],
   },
   {
@@ -110,6 +116,7 @@ export const HTTP_ROWS: readonly HttpRowSpec[] = [
     path: RMW_PATH,
     kind: 'tessera',
     framework: 'fastify',
+    sameWork: 'tessera-signed',
     requires: [NODE, 'packages/node/src/fastify/index.ts'],
   },
 ]
