@@ -35,6 +35,11 @@ export function announce(state: ClientState, entry: { readonly name: string }): 
 /** Pauses (ms) between re-reads while this page's view of a change catches up with the news of it. */
 const CATCH_UP_PAUSES = [10, 40, 150, 500, 1500]
 
+/** Resolves after `ms`; under Node (tests, SSR) the timer keeps no process alive. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => (setTimeout(done, ms) as { unref?: () => void }).unref?.())
+}
+
 /** The registered session of that name, if any (the name comes from an event, so anything). */
 function entryNamed(state: ClientState, name: unknown): ClientEntry | undefined {
   return typeof name === 'string' ? state.byName.get(name) : undefined
@@ -53,7 +58,9 @@ async function refresh(
 ): Promise<void> {
   if (!entry) return
   for (const pause of [0, ...CATCH_UP_PAUSES]) {
-    if (pause) await new Promise((done) => setTimeout(done, pause))
+    if (pause) await sleep(pause)
+    // A client that stopped watching (closed, or no subscriber left) stops catching up too.
+    if (!stops.has(state)) return
     await state.read(entry)
     if (arrived()) return
   }

@@ -187,6 +187,7 @@ describe('subscribe: changes in another tab', () => {
     const listener = vi.fn()
     sessions.subscribe(Prefs, listener)
     await sessions.get(Prefs)
+    await sessions.refresh() // the watching part is loaded and listening
     const token = prefsToken('dark')
     // Chromium can fire the event while this page's cookie view still holds the old cookies.
     store.dispatchEvent(
