@@ -36,6 +36,20 @@ function track<T extends { close(): void }>(client: T): T {
 const prefsToken = (theme: 'dark' | 'light') =>
   protectNone(JSON.stringify({ theme }), { iat: nowSeconds(), exp: nowSeconds() + 3600 })
 
+/**
+ * A client watching Prefs, with `cookieStore` as given (undefined: a browser without it), that has
+ * read Prefs once and whose watching part is loaded and listening.
+ */
+async function watchingPrefs(cookieStore: EventTarget | undefined) {
+  vi.stubGlobal('cookieStore', cookieStore)
+  const sessions = track(createSessionClient({ sessions: [Prefs] }))
+  const listener = vi.fn()
+  sessions.subscribe(Prefs, listener)
+  await sessions.get(Prefs)
+  await sessions.refresh()
+  return listener
+}
+
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
   for (const client of clients.splice(0)) client.close()
@@ -151,11 +165,7 @@ describe('subscribe: changes in another tab', () => {
   })
 
   it('re-checks cookies when the window regains focus (no CookieStore)', async () => {
-    vi.stubGlobal('cookieStore', undefined)
-    const sessions = track(createSessionClient({ sessions: [Prefs] }))
-    const listener = vi.fn()
-    sessions.subscribe(Prefs, listener)
-    await sessions.get(Prefs)
+    const listener = await watchingPrefs(undefined)
     setCookie(`prefs=${prefsToken('dark')}; Path=/`)
     await vi.waitFor(() => {
       window.dispatchEvent(new Event('focus'))
@@ -165,11 +175,7 @@ describe('subscribe: changes in another tab', () => {
 
   it('hears CookieStore change events where the browser has them', async () => {
     const store = new EventTarget()
-    vi.stubGlobal('cookieStore', store)
-    const sessions = track(createSessionClient({ sessions: [Prefs] }))
-    const listener = vi.fn()
-    sessions.subscribe(Prefs, listener)
-    await sessions.get(Prefs)
+    const listener = await watchingPrefs(store)
     setCookie(`prefs=${prefsToken('light')}; Path=/`)
     await vi.waitFor(() => {
       const change = Object.assign(new Event('change'), { changed: [{ name: 'prefs' }], deleted: [] })
@@ -182,12 +188,7 @@ describe('subscribe: changes in another tab', () => {
 
   it('keeps reading when a CookieStore event arrives before document.cookie shows the change', async () => {
     const store = new EventTarget()
-    vi.stubGlobal('cookieStore', store)
-    const sessions = track(createSessionClient({ sessions: [Prefs] }))
-    const listener = vi.fn()
-    sessions.subscribe(Prefs, listener)
-    await sessions.get(Prefs)
-    await sessions.refresh() // the watching part is loaded and listening
+    const listener = await watchingPrefs(store)
     const token = prefsToken('dark')
     // Chromium can fire the event while this page's cookie view still holds the old cookies.
     store.dispatchEvent(
@@ -200,12 +201,7 @@ describe('subscribe: changes in another tab', () => {
   })
 
   it('keeps reading when another tab says a cookie changed before this page sees it', async () => {
-    vi.stubGlobal('cookieStore', undefined)
-    const sessions = track(createSessionClient({ sessions: [Prefs] }))
-    const listener = vi.fn()
-    sessions.subscribe(Prefs, listener)
-    await sessions.get(Prefs)
-    await sessions.refresh() // the watching part is loaded and listening
+    const listener = await watchingPrefs(undefined)
     const elsewhere = new BroadcastChannel(CHANNEL)
     elsewhere.postMessage({ session: 'prefs' })
     await new Promise((done) => setTimeout(done, 30))
