@@ -14,7 +14,7 @@ export interface IdentityContext {
 /** Server-side options shared by cookie and header sessions. */
 export interface TransportOptions<T = unknown> {
   /**
-   * Holds server-stored sessions. Required for `storage: 'server'` descriptors.
+   * Holds the values of `storage: 'server'` sessions (ignored by client-stored ones).
    * @default memoryStorage(), shared by the engine's server-stored sessions that name none
    */
   readonly storage?: SessionStorage | undefined
