@@ -294,7 +294,9 @@ export class RequestSessions {
       const claims = this.#claims(binding, state.iat)
       const ttl = ttlMillis(claims, this.#engine.nowSeconds())
       const version = await binding.storage.write(id, text, { ttl, expectedVersion: state.version })
-      if (version !== null) state.version = version
+      // Another request changed or ended the session meanwhile: its write (and token) stands, not ours.
+      if (version === null) return
+      state.version = version
       await this.#issueToken(binding, state, id, claims)
     } catch {
       // Renewal is an optimisation of lifetime; the read itself succeeded.

@@ -326,6 +326,36 @@ describe('server-stored sessions', () => {
       expect((await env.browser.request((s) => s.get(Login))).result).toEqual({ user: 'ada', n: 1 })
       env.storage.write = inner
     })
+
+    it('a rolling renewal that another request overtook issues no token, and a later set conflicts', async () => {
+      const env = setup()
+      await env.browser.request((s) => s.set(Login, { user: 'ada', n: 1 }))
+      const id = payloadOf(env.browser.cookies.get('login')!)
+      env.clock.advance(3000) // past half of the idle hour: a read renews
+      const calm = await env.browser.request((s) => s.get(Login))
+      expect(calm.result).toEqual({ user: 'ada', n: 1 })
+      expect(calm.io.setCookies()).toHaveLength(1) // renewed: nobody wrote in between
+      env.clock.advance(3000)
+      // This time another request writes between this one's read and its renewal.
+      const inner = env.storage.read
+      env.storage.read = async (key) => {
+        const record = await inner(key)
+        await env.storage.write(key, '{"json":{"user":"ada","n":2}}', { ttl: 3_600_000 })
+        return record
+      }
+      const raced = await env.browser.request(async (s) => {
+        const value = await s.get(Login)
+        const write = await Promise.resolve(s.set(Login, { user: 'ada', n: 9 })).catch(
+          (caught: unknown) => caught,
+        )
+        return { value, write }
+      })
+      env.storage.read = inner
+      expect(raced.result.value).toEqual({ user: 'ada', n: 1 })
+      expect(raced.io.setCookies()).toEqual([])
+      expect(isSessionError(raced.result.write, 'CONFLICT')).toBe(true)
+      expect(await env.storage.read(id)).toMatchObject({ data: '{"json":{"user":"ada","n":2}}' })
+    })
   })
 
   describe('identity', () => {
