@@ -18,7 +18,7 @@ function refusePrototypeKeys(key: string, value: unknown): unknown {
       value !== null &&
       Object.hasOwn(value, 'prototype'))
   ) {
-    throw new TypeError('a JSON document with a prototype key')
+    throw new TypeError('JSON text with a prototype key')
   }
   return value
 }

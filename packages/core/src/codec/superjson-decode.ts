@@ -4,7 +4,7 @@ import { withSuperjson } from './superjson-load'
 
 /*
  * The default codec's reading half, imported by `superjsonCodec` on its first `decode`: what a
- * browser loads to read a session. A document without a `meta` part is plain JSON; Date, Map, Set,
+ * browser loads to read a session. A payload without a `meta` part is plain JSON; Date, Map, Set,
  * BigInt, undefined and the other standard types go through the compact reader of superjson's
  * format; superjson itself only for what that declines. The safe JSON parser comes from the codec
  * (./safe-json, which jsonCodec shares): a page that holds both codecs then loads it once, in its
@@ -20,7 +20,7 @@ import { withSuperjson } from './superjson-load'
 export function decodeSuperjson(text: string, parseJson: (text: string) => unknown): Awaitable<unknown> {
   const parsed: unknown = parseJson(text)
   if (typeof parsed !== 'object' || parsed === null || !('json' in parsed)) {
-    throw new TypeError('not a superjson document')
+    throw new TypeError('not a superjson payload')
   }
   if (!('meta' in parsed) || parsed.meta === undefined) return parsed.json
   const decoded = decodeSuperjsonFormat(parsed as { json: unknown; meta: unknown })

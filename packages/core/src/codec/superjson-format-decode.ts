@@ -3,12 +3,12 @@
  * of the standard types. Anything else (another annotation, `referentialEqualities`, a path that does
  * not lead to a value, a malformed meta part) is declined, never guessed at.
  *
- * The work is done in two passes so a declined document is left untouched for superjson: the first
+ * The work is done in two passes so a declined payload is left untouched for superjson: the first
  * resolves every path, checks every shape and builds every leaf value (which is where a bad BigInt,
  * RegExp or URL would throw), the second only writes. Paths are resolved through own properties of
  * arrays and objects only, and a segment `__proto__`, `constructor` or `prototype` is refused, so no
  * path reaches a prototype. Annotation trees nest at most 64 deep; the rest of the work is linear in
- * the size of the document.
+ * the size of the payload.
  */
 
 /**
@@ -21,7 +21,7 @@ export type SuperjsonFormatDecoded = { ok: true; value: unknown } | { ok: false 
 
 /**
  * How deep either direction goes (containers when writing, annotation trees when reading); deeper
- * documents, and cycles, are left to superjson.
+ * payloads, and cycles, are left to superjson.
  *
  * @example if (depth >= MAX_DEPTH) return undefined
  */
@@ -47,9 +47,9 @@ interface Write {
 }
 
 /**
- * Restores what `superjson.deserialize(parsed)` restores, for documents whose annotations are all of
+ * Restores what `superjson.deserialize(parsed)` restores, for payloads whose annotations are all of
  * Date, BigInt, undefined, number (NaN, ±Infinity, -0), RegExp, URL, Map, Set and Error, without
- * `referentialEqualities`; `{ ok: false }` for any other document, valid or not, meaning: ask
+ * `referentialEqualities`; `{ ok: false }` for any other payload, valid or not, meaning: ask
  * superjson (which throws on most malformed ones). `parsed` must come from `JSON.parse`; on success
  * its `json` part is updated in place and becomes (part of) the value, as `superjson.parse` does, and
  * on `ok: false` it is untouched. A `__proto__` key inside `json` stays an own data property, as with

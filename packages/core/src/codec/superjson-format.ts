@@ -2,7 +2,7 @@
  * superjson's wire format (version 1, as written by superjson 2.2.7's default instance with nothing
  * registered), written and read without superjson for the standard types.
  *
- * A document is `{"json":J}` or `{"json":J,"meta":{"values":V,"v":1}}`. J is the value with every
+ * A payload is `{"json":J}` or `{"json":J,"meta":{"values":V,"v":1}}`. J is the value with every
  * non-JSON part replaced (Date → ISO string, BigInt → decimal string, undefined → null, NaN, ±Infinity
  * and -0 → "NaN", "Infinity", "-Infinity", "-0", RegExp → "/body/flags", URL → href, Map → array of
  * [key, value], Set → array, Error → {name, message, cause?}). V is a tree of annotations: a leaf is

@@ -234,7 +234,7 @@ describe('decodeSuperjsonFormat', () => {
     it(`restores ${label}`, () => expectSameValue(make()))
   }
 
-  it('restores a document without meta, or with a meta part that has no values', () => {
+  it('restores a payload without meta, or with a meta part that has no values', () => {
     expect(decodeSuperjsonFormat({ json: { a: 1 } })).toEqual({ ok: true, value: { a: 1 } })
     expect(decodeSuperjsonFormat({ json: 2, meta: { v: 1 } })).toEqual({ ok: true, value: 2 })
   })
@@ -293,20 +293,20 @@ describe('decodeSuperjsonFormat', () => {
     ['a number that is not a string', { json: [], meta: { values: ['number'], v: 1 } }],
     ['trees nested past 64', { json: nest(70, null), meta: { values: nestTrees(70), v: 1 } }],
   ]
-  for (const [label, document] of declined) {
-    it(`declines ${label}, leaving the document as it was`, () => {
-      const before = JSON.stringify(document)
-      expect(decodeSuperjsonFormat(document as never)).toEqual({ ok: false })
-      expect(JSON.stringify(document)).toBe(before)
+  for (const [label, payload] of declined) {
+    it(`declines ${label}, leaving the payload as it was`, () => {
+      const before = JSON.stringify(payload)
+      expect(decodeSuperjsonFormat(payload as never)).toEqual({ ok: false })
+      expect(JSON.stringify(payload)).toBe(before)
     })
   }
 
-  it('declines a document whose last annotation is bad without writing its first ones', () => {
-    const document = JSON.parse(
+  it('declines a payload whose last annotation is bad without writing its first ones', () => {
+    const payload = JSON.parse(
       '{"json":{"a":"1","m":[["k","2"]],"z":"x"},"meta":{"values":{"a":["bigint"],"m":["map",{"0.1":["bigint"]}],"z":["bigint"]},"v":1}}',
     )
-    expect(decodeSuperjsonFormat(document)).toEqual({ ok: false })
-    expect(document.json).toEqual({ a: '1', m: [['k', '2']], z: 'x' })
+    expect(decodeSuperjsonFormat(payload)).toEqual({ ok: false })
+    expect(payload.json).toEqual({ a: '1', m: [['k', '2']], z: 'x' })
   })
 
   const attacks = [
@@ -430,7 +430,7 @@ describe('superjson format (properties)', () => {
         try {
           text = superjson.stringify(value)
         } catch {
-          return // superjson refuses the value: no document to read
+          return // superjson refuses the value: no payload to read
         }
         const decoded = decodeSuperjsonFormat(JSON.parse(text))
         if (encodeSuperjsonFormat(value) !== undefined) expect(decoded.ok).toBe(true)
@@ -497,7 +497,7 @@ describe('superjson format (properties)', () => {
       }),
       { numRuns: 3000 },
     )
-    // Most such documents are declined; enough are read for the comparison to mean something.
+    // Most such payloads are declined; enough are read for the comparison to mean something.
     expect(read).toBeGreaterThan(30)
   })
 })

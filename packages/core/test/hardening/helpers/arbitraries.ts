@@ -9,7 +9,7 @@ import { encodeBase64url } from '../../../src'
 /** Inputs past this size are generated from a short seed repeated, up to 1 MB. */
 export const HUGE_MAX = 1 << 20
 
-/** Pieces that mean something to a cookie, a header, a token or a JSON document. */
+/** Pieces that mean something to a cookie, a header, a token or a JSON text. */
 export const SPECIAL_PIECES = [
   ';',
   ',',
@@ -157,7 +157,7 @@ const superjsonPath = fc
   .array(fc.oneof(jsonKey, fc.constantFrom('0', '1', '__proto__')), { minLength: 1, maxLength: 4 })
   .map((keys) => keys.join('.'))
 
-/** A superjson document: hostile `json`, and a `meta` with random annotations, paths and referential equalities. */
+/** A superjson payload: hostile `json`, and a `meta` with random annotations, paths and referential equalities. */
 export const hostileSuperjson: fc.Arbitrary<string> = fc
   .record({
     json: hostileJson,
