@@ -27,12 +27,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
+import { CHROMIUM, chromiumLaunchOptions } from '../../../scripts/chromium.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const work = join(root, 'node_modules', '.cache', 'tessera-size')
 const verbose = process.argv.includes('--verbose')
 const asJson = process.argv.includes('--json')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const KB = 1000
 const log = asJson ? () => undefined : (line = '') => console.log(line)
 
@@ -251,19 +251,7 @@ async function measureAll() {
     })
   }
   const { server, origin } = await startServer(pages)
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  const browser = await chromium.launch(chromiumLaunchOptions())
   try {
     const results = []
     for (const scenario of scenarios) {

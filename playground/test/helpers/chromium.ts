@@ -1,16 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { expect } from 'vitest'
+import { chromiumLaunchOptions, chromiumPresent } from '../../../scripts/chromium.mjs'
 
-/** Debian's Chromium, or CHROMIUM_PATH; never a downloaded browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** True when the browser is here; CI must have it (the suites fail there without it). */
-export const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium && process.env.CI) throw new Error(`Chromium is required in CI and missing at ${CHROMIUM}`)
-if (!hasChromium)
-  console.warn(`[e2e] no Chromium at ${CHROMIUM}: the browser tests are skipped (CI runs them)`)
+export const hasChromium = chromiumPresent('the browser tests are')
 
 /** Screenshots go here: a test artifact, git-ignored. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url))
@@ -19,20 +15,7 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots
 export const ACTION_TIMEOUT_MS = 10_000
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  return chromium.launch({ ...chromiumLaunchOptions(), timeout: 30_000 })
 }
 
 /** A fresh browser profile (its own cookies and storage) with bounded timeouts. */

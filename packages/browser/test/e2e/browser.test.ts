@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { chromiumLaunchOptions, chromiumPresent } from '../../../../scripts/chromium.mjs'
 import type { TestServers } from './app/server'
 import { startServers } from './app/server'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium && process.env.CI) throw new Error(`Chromium is required in CI and missing at ${CHROMIUM}`)
-if (!hasChromium)
-  console.warn(`[e2e] Chromium not found at ${CHROMIUM}: the browser tests are skipped (they run in CI)`)
+const hasChromium = chromiumPresent('the browser tests are')
 
 /** What the page put on `window.app` (see app/page.ts). */
 type App = {
@@ -37,19 +33,7 @@ async function openPage(): Promise<Page> {
 describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
   beforeAll(async () => {
     servers = await startServers()
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await chromium.launch(chromiumLaunchOptions())
   })
   afterAll(async () => {
     await browser?.close()
