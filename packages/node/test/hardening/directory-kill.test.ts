@@ -11,8 +11,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { directoryStorage } from '../../src/directory'
+import { settlesWithin, sleep } from '../storage/helpers/servers'
 import { writerValue } from './helpers/directory-writer'
-import { LONG, sleep, within } from './helpers/http'
+import { LONG } from './helpers/http'
 
 const KILLS = LONG ? 40 : 4
 const WRITER = fileURLToPath(new URL('./helpers/directory-writer.ts', import.meta.url))
@@ -62,11 +63,11 @@ async function killWriter(root: string, delayMs: number): Promise<{ acked: numbe
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   try {
-    await within(acknowledged, 20_000, 'the writer’s first write')
+    await settlesWithin(acknowledged, 20_000, 'the writer’s first write')
     await sleep(delayMs)
   } finally {
     child.kill('SIGKILL')
-    await within(exited, 10_000, 'the writer’s exit')
+    await settlesWithin(exited, 10_000, 'the writer’s exit')
   }
   // Lines the pipe still held when it was killed.
   for (const line of buffered.split('\n')) {

@@ -20,10 +20,12 @@ import {
   POSTGRES_PORT,
   REDIS_PORT,
   serverAvailable,
+  settlesWithin,
+  sleep,
   uniqueSuffix,
 } from '../storage/helpers/servers'
 import { startTcpProxy, type TcpProxy } from '../storage/helpers/tcp-proxy'
-import { LONG, type Server, send, serveSessions, sleep, within } from './helpers/http'
+import { LONG, type Server, send, serveSessions } from './helpers/http'
 
 const redisUp = await serverAvailable('Redis', REDIS_PORT)
 const postgresUp = await serverAvailable('PostgreSQL', POSTGRES_PORT)
@@ -82,7 +84,7 @@ async function client(
     state.attempted.add(n)
     state.sinceCookie.add(n)
     const started = Date.now()
-    const reply = await within(
+    const reply = await settlesWithin(
       send(app, 'POST', `/set?c=${k}&n=${n}`, state.cookie ? { cookie: state.cookie } : {}),
       REQUEST_BOUND_MS,
       `client ${k} request ${n}`,
@@ -223,7 +225,7 @@ describe.runIf(redisUp)('Redis cut and silenced under load (ioredis defaults: of
     proxy = await startTcpProxy(REDIS_PORT)
     redis = new Redis({ host: '127.0.0.1', port: proxy.port, retryStrategy: () => 50 })
     redis.on('error', () => {})
-    await within(once(redis, 'ready'), 5000, 'the Redis connection')
+    await settlesWithin(once(redis, 'ready'), 5000, 'the Redis connection')
     const figures = await underFaults(
       'redis',
       redisStorage(redis, { prefix, timeout: STORAGE_TIMEOUT_MS }),

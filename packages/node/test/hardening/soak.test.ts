@@ -9,7 +9,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { LONG, within } from './helpers/http'
+import { settlesWithin } from '../storage/helpers/servers'
+import { LONG } from './helpers/http'
 
 const DURATION_MS = LONG ? 60_000 : 3_000
 const WARMUP_MS = LONG ? 10_000 : 1_000
@@ -34,7 +35,7 @@ async function startServer(): Promise<string> {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   )
-  const port = await within(
+  const port = await settlesWithin(
     new Promise<string>((resolve, reject) => {
       let text = ''
       child!.stdout!.on('data', (chunk: Buffer) => {
@@ -65,7 +66,7 @@ describe('soak: server-side sessions hold memory flat', () => {
     const deadline = start + DURATION_MS
 
     const post = async (path: string, cookie?: string) => {
-      const response = await within(
+      const response = await settlesWithin(
         fetch(url + path, { method: 'POST', headers: cookie ? { cookie } : {} }),
         10_000,
         `POST ${path}`,

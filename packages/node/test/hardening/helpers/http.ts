@@ -2,42 +2,15 @@
  * A node:http server on `@tessera/node/http` for the hardening suite, and a client that carries
  * cookies and header tokens by hand, so a test can send exactly the bytes an attacker would.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { SessionEngine } from '../../../src'
 import { type SessionRequest, withSessions } from '../../../src/http'
+import { type Server, serve } from '../../storage/helpers/servers'
 
 export const env = (name: string): string | undefined => process.env[name]
 /** True when the long soak and fault runs were asked for (`TESSERA_HARDENING_LONG=1`). */
 export const LONG = env('TESSERA_HARDENING_LONG') === '1'
 
-export interface Server {
-  readonly url: string
-  close(): Promise<void>
-}
-
-/** Listens on 127.0.0.1, port 0; `close` also drops idle keep-alive sockets. */
-export async function serve(
-  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
-): Promise<Server> {
-  const server = createServer((req, res) => {
-    Promise.resolve(handler(req, res)).catch(() => {
-      // Not a session error: the adapter leaves it to the app, which answers 500 without details.
-      if (!res.headersSent)
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"INTERNAL"}')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
+export { type Server, serve }
 
 /** A route of {@link serveSessions}: what it returns is sent as `{"value": …}`. */
 export type Route = (req: SessionRequest, url: URL) => Promise<unknown>
@@ -91,15 +64,4 @@ export async function send(
     cookies.set(pair.slice(0, eq), pair.slice(eq + 1))
   }
   return { status: response.status, text, body, headers: response.headers, setCookies, cookies }
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Settles like `promise`, or rejects when it has not settled within `ms`: a bound against hangs. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, bound]).finally(() => clearTimeout(timer))
 }

@@ -1,15 +1,12 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { RequestSessions, SessionEngine } from '../../../src'
 import { withSessions } from '../../../src/http'
+import { type Server, serve } from './servers'
 
 /** A route: what it returns is sent as JSON. */
 export type Route = (sessions: RequestSessions, url: URL) => Promise<unknown>
 
-export interface TestApp {
-  readonly url: string
-  close(): Promise<void>
-}
+/** A running app: its URL, and `close`. */
+export type TestApp = Server
 
 /**
  * A node:http app on `@tessera/node/http`'s `withSessions`: routes by `METHOD /path`, their result
@@ -24,25 +21,7 @@ export async function startApp(engine: SessionEngine, routes: Record<string, Rou
     const body = JSON.stringify((await route(req.sessions, url)) ?? null)
     res.writeHead(200, { 'content-type': 'application/json' }).end(body)
   })
-  const server = createServer(async (req, res) => {
-    try {
-      await handler(req, res)
-    } catch {
-      // Not a session error: the adapter leaves it to the app.
-      if (!res.headersSent)
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"INTERNAL"}')
-    }
-  })
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return serve(handler)
 }
 
 export interface Reply {

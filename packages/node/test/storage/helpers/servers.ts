@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { connect } from 'node:net'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { type AddressInfo, connect } from 'node:net'
 
 export const REDIS_PORT = 6379
 export const POSTGRES_PORT = 5432
@@ -57,4 +58,33 @@ export function settlesWithin<T>(promise: Promise<T>, ms: number, what: string):
     timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)
   })
   return Promise.race([promise, bound]).finally(() => clearTimeout(timer))
+}
+
+/** A server a test started on 127.0.0.1: its URL, and `close`. */
+export interface Server {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/** Listens on 127.0.0.1, port 0; `close` also drops idle keep-alive sockets. */
+export async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+): Promise<Server> {
+  const server = createServer((req, res) => {
+    Promise.resolve(handler(req, res)).catch(() => {
+      // Not a session error: the adapter leaves it to the app, which answers 500 without details.
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"INTERNAL"}')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
 }
