@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { cookie, createSessions } from '../src'
-import { forwardedHttps, NodeSessionIO } from '../src/http/node-session-io'
+import { forwardedHttps } from '../src/forwarded-proto'
+import { NodeSessionIO } from '../src/http/node-session-io'
 import { Cart, SECRET } from './adapters/sessions'
 
 const engine = createSessions({ secret: SECRET, sessions: [cookie(Cart)] })

@@ -1,5 +1,6 @@
 import type { RequestSessions, SessionEngine, SessionIO } from '@tessera/core'
 import { SessionError } from '@tessera/core'
+import { forwardedHttps } from '../forwarded-proto'
 import { sessionErrorResponse } from '../session-error-status'
 
 /** Options of the fetch-style {@link withSessions}. */
@@ -51,10 +52,7 @@ class FetchSessionIO implements SessionIO {
 
   isSecure(): boolean {
     if (this.request.url.startsWith('https:')) return true
-    if (!this.trustProxy) return false
-    const forwarded = this.request.headers.get('x-forwarded-proto')
-    const first = forwarded?.split(',', 1)[0]
-    return first?.trim().toLowerCase() === 'https'
+    return this.trustProxy && forwardedHttps(this.request.headers.get('x-forwarded-proto') ?? undefined)
   }
 
   /**

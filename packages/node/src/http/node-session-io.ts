@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import type { RequestSessions, SessionEngine, SessionIO } from '@tessera/core'
+import { forwardedHttps } from '../forwarded-proto'
 
 /** Where a response keeps the innermost sessions layer installed on it. */
 const LAYER = Symbol('tessera.sessions')
@@ -53,13 +54,6 @@ export class NodeSessionIO implements SessionIO {
     if ((this.req.socket as TLSSocket | undefined)?.encrypted === true) return true
     return this.trustProxy && forwardedHttps(this.req.headers['x-forwarded-proto'])
   }
-}
-
-/** True when the first (client-facing) entry of `X-Forwarded-Proto` is `https`. */
-export function forwardedHttps(header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string') return false
-  const comma = header.indexOf(',')
-  return (comma < 0 ? header : header.slice(0, comma)).trim().toLowerCase() === 'https'
 }
 
 /**
