@@ -32,8 +32,8 @@ export function announce(state: ClientState, entry: { readonly name: string }): 
   channelOf(state)?.postMessage({ session: entry.name } satisfies ChangeMessage)
 }
 
-/** Pauses (ms) between re-reads while this page's view of a change catches up with the news of it. */
-const CATCH_UP_PAUSES = [10, 40, 150, 500, 1500]
+/** Pauses (ms) before each read while this page's view of a change catches up with the news of it. */
+const CATCH_UP_PAUSES = [0, 10, 40, 150, 500, 1500]
 
 /** Resolves after `ms`; under Node (tests, SSR) the timer keeps no process alive. */
 function sleep(ms: number): Promise<void> {
@@ -57,7 +57,7 @@ async function refresh(
   arrived: () => boolean,
 ): Promise<void> {
   if (!entry) return
-  for (const pause of [0, ...CATCH_UP_PAUSES]) {
+  for (const pause of CATCH_UP_PAUSES) {
     if (pause) await sleep(pause)
     // A client that stopped watching (closed, or no subscriber left) stops catching up too.
     if (!stops.has(state)) return
