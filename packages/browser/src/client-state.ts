@@ -1,6 +1,7 @@
-import type { AnySessionDescriptor, ClientKit, InvalidSessionEvent, Protector } from '@tessera/core'
+import type { ClientKit, InvalidSessionEvent } from '@tessera/core'
 import type { ClientCookieOptions } from './client-types'
 import type { HeaderStore } from './header-store'
+import type { SessionReading } from './session-reader'
 
 /** A token that opened, decoded and passed the schema. */
 export interface ReadSession {
@@ -10,9 +11,7 @@ export interface ReadSession {
 }
 
 /** One registered session, with what the client last read of it. */
-export interface ClientEntry {
-  readonly descriptor: AnySessionDescriptor
-  readonly name: string
+export interface ClientEntry extends SessionReading {
   /** Client-stored, browser-visible, and Ed25519 or `none`: `get` decodes it. */
   readonly readable: boolean
   /** Written by the browser (`protection: 'none'`): `set` writes it. */
@@ -21,8 +20,6 @@ export interface ClientEntry {
   readonly cookie: ClientCookieOptions | undefined
   /** Header sessions: where the token is kept. */
   readonly store: HeaderStore | undefined
-  /** Ed25519 sessions: the public keys by key id (checked when the client was created). */
-  readonly keys: Readonly<Record<string, string>> | undefined
   readonly listeners: Set<(value: any) => void>
   /** The token the cached value came from; undefined when there was none. */
   raw?: string | undefined
@@ -35,8 +32,6 @@ export interface ClientEntry {
   exp?: number
   /** The read in flight, so concurrent `get`s of one token share one verification. */
   reading?: { readonly raw: string | undefined; readonly promise: Promise<unknown> } | undefined
-  /** Ed25519 sessions: the opener, made on first read. */
-  opener?: Pick<Protector, 'open'>
   /** Notifies subscribers when the cached value expires. */
   expiryTimer?: ReturnType<typeof setTimeout>
 }
@@ -72,7 +67,7 @@ export interface ClientState {
   announce(entry: ClientEntry): void
 }
 
-/** The value a subscriber or `peek` sees now: null when there is none, or once it has expired. */
-export function currentValue(entry: ClientEntry, nowSeconds: number): unknown {
-  return entry.exp && nowSeconds >= entry.exp ? null : (entry.value ?? null)
+/** The value a read, a subscriber or `peek` sees now: null when there is none, or once it has expired. */
+export function currentValue(read: { value?: unknown; exp?: number } | null, nowSeconds: number): unknown {
+  return read?.exp && nowSeconds >= read.exp ? null : (read?.value ?? null)
 }

@@ -13,4 +13,6 @@ export type {
   SessionListener,
 } from './client-types'
 export type { HeaderStore, HeaderStoreKind } from './header-store'
+export type { ReadSessionOptions } from './read-session'
+export { readSession } from './read-session'
 export { createSessionClient } from './session-client'

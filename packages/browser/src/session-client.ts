@@ -1,5 +1,5 @@
 import type { AnySessionDescriptor } from '@tessera/core'
-import { decodeBase64url, loadClientKit, SessionError } from '@tessera/core'
+import { assertNameFor, loadClientKit, SessionError } from '@tessera/core'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
 import type {
@@ -12,9 +12,7 @@ import type {
 } from './client-types'
 import type { HeaderStore } from './header-store'
 import { createHeaderStore, STORE_PREFIX } from './header-store'
-import { commit, cookieValue, resolve } from './session-reader'
-
-const ED25519_PUBLIC_KEY_BYTES = 32
+import { assertPublicKeys, commit, cookieValue, isReadable, resolve } from './session-reader'
 
 /** A module imported on first use, and tried again after a failed load. */
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {
@@ -52,24 +50,10 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     const entryOptions = ('descriptor' in item ? item.options : undefined) as ClientSessionOptions | undefined
     const { name, protection } = descriptor
     if (byName.has(name)) fail('DUPLICATE', name, 'is registered twice')
-    // What the browser can read: the whole value travels, the browser may see it, and it is either
-    // verifiable with a public key or the browser's own. The server checks the rest at registration.
-    const readable =
-      descriptor.storage === 'client' &&
-      descriptor.visibility === 'client' &&
-      (protection === 'ed25519' || protection === 'none')
+    assertNameFor(name, descriptor.transport)
+    const readable = isReadable(descriptor)
     const keys = descriptor.publicKeys ?? options.publicKeys?.[name]
-    if (
-      readable &&
-      protection === 'ed25519' &&
-      !(
-        keys &&
-        Object.keys(keys).length > 0 &&
-        Object.values(keys).every((key) => decodeBase64url(key)?.length === ED25519_PUBLIC_KEY_BYTES)
-      )
-    ) {
-      fail('INVALID_KEY', name, 'needs its Ed25519 public keys, 32 bytes of base64url each (publicKeys)')
-    }
+    if (readable && protection === 'ed25519') assertPublicKeys(name, keys)
     let store: HeaderStore | undefined
     if (descriptor.transport === 'header') {
       const kind = entryOptions?.store ?? options.headerStore ?? 'session'

@@ -1,4 +1,11 @@
-import type { InvalidReason, OpenResult, Protector } from '@tessera/core'
+import type {
+  AnySessionDescriptor,
+  CookieEncoding,
+  InvalidReason,
+  InvalidSessionEvent,
+  OpenResult,
+  Protector,
+} from '@tessera/core'
 import {
   createEd25519Opener,
   createEd25519Verifier,
@@ -6,14 +13,47 @@ import {
   decodeCookieValue,
   openNone,
   readCookie,
+  SessionError,
 } from '@tessera/core'
 import type { ClientEntry, ClientState, ReadSession } from './client-state'
 import { currentValue } from './client-state'
 
+const ED25519_PUBLIC_KEY_BYTES = 32
+
 /*
  * The read path, which is all a page that only reads loads: the token the browser holds, opened with
- * core's parser and verifier, decoded, checked by the schema, cached by the token's text.
+ * core's parser and verifier, decoded, checked by the schema. The client caches it by the token's
+ * text (below); `readSession` (./read-session) reads one cookie session with the same functions.
  */
+
+/** What opening a session's token needs: its descriptor and public keys, and the opener made on first use. */
+export interface SessionReading {
+  readonly descriptor: AnySessionDescriptor
+  readonly name: string
+  /** Ed25519 sessions: the public keys by key id. */
+  readonly keys: Readonly<Record<string, string>> | undefined
+  opener?: Pick<Protector, 'open'>
+}
+
+/**
+ * True when the browser can read the session: the whole value travels, the browser may see it, and
+ * it is either verifiable with a public key or the browser's own. The server checks the rest when it
+ * registers the session.
+ */
+export const isReadable = ({ storage, visibility, protection }: AnySessionDescriptor): boolean =>
+  storage === 'client' && visibility === 'client' && (protection === 'ed25519' || protection === 'none')
+
+/** Refuses (`INVALID_KEY`) Ed25519 public keys that are missing, or not 32 bytes of base64url each. */
+export function assertPublicKeys(name: string, keys: Readonly<Record<string, string>> | undefined): void {
+  const values = Object.values(keys ?? {})
+  if (!values.length || !values.every((key) => decodeBase64url(key)?.length === ED25519_PUBLIC_KEY_BYTES)) {
+    throw new SessionError(
+      'INVALID_KEY',
+      `session "${name}" needs its Ed25519 public keys, 32 bytes of base64url each (publicKeys)`,
+      { session: name },
+    )
+  }
+}
 
 /** The named cookie's value as this page sees it now (as sent, before the cookie encoding is undone). */
 export function cookieValue(name: string): string | undefined {
@@ -21,43 +61,49 @@ export function cookieValue(name: string): string | undefined {
 }
 
 /**
- * The token the browser holds for a session now: its header store entry, or its cookie (read with
- * core's cookie parser, as the server reads it, then decoded from the cookie encoding). A value that
- * does not decode is kept as is: it then fails to open, and reads as absent.
+ * The token in a session's cookie: read with core's cookie parser, as the server reads it, then
+ * decoded from the cookie encoding. A value that does not decode is kept as is: it then fails to
+ * open, and reads as absent.
  */
-function readToken(entry: ClientEntry): string | undefined {
-  if (entry.store) return entry.store.get(entry.name)
-  const value = cookieValue(entry.name)
-  return value ? (decodeCookieValue(value, entry.cookie?.encoding ?? 'raw') ?? value) : undefined
+export function cookieToken(name: string, encoding: CookieEncoding = 'raw'): string | undefined {
+  const value = cookieValue(name)
+  return value ? (decodeCookieValue(value, encoding) ?? value) : undefined
 }
 
 /**
- * Opens an entry's Ed25519 tokens with its public keys. A key is imported for each new token (a
+ * Opens an Ed25519 session's tokens with its public keys. A key is imported for each new token (a
  * token is verified once, then cached by its text); WebCrypto verifies, and tweetnacl is loaded
  * only where it cannot.
  */
-function ed25519Opener(entry: ClientEntry): Pick<Protector, 'open'> {
-  const keys = entry.keys!
-  entry.opener ??= createEd25519Opener({
-    name: entry.name,
+function ed25519Opener(reading: SessionReading): Pick<Protector, 'open'> {
+  const keys = reading.keys!
+  reading.opener ??= createEd25519Opener({
+    name: reading.name,
     verifierFor: (kid) =>
       Object.hasOwn(keys, kid) ? createEd25519Verifier(decodeBase64url(keys[kid]!)!) : undefined,
   })
-  return entry.opener
+  return reading.opener
 }
 
-/** Opens, decodes and validates a token; null (and `onInvalid` told why) for anything but a valid session. */
-async function openToken(state: ClientState, entry: ClientEntry, token: string): Promise<ReadSession | null> {
+/**
+ * Opens, decodes and validates a token at `now` (unix seconds); null (and `onInvalid` told why) for
+ * anything but a valid session.
+ */
+export async function openToken(
+  reading: SessionReading,
+  token: string,
+  now: number,
+  onInvalid: ((event: InvalidSessionEvent) => void) | undefined,
+): Promise<ReadSession | null> {
   const invalid = (reason: InvalidReason): null => {
-    state.onInvalid?.({ session: entry.name, reason })
+    onInvalid?.({ session: reading.name, reason })
     return null
   }
-  const { codec, protection, schema } = entry.descriptor
-  const now = state.nowSeconds()
+  const { codec, protection, schema } = reading.descriptor
   let opened: OpenResult
   let value: unknown
   try {
-    opened = protection === 'none' ? openNone(token, now) : await ed25519Opener(entry).open(token, now)
+    opened = protection === 'none' ? openNone(token, now) : await ed25519Opener(reading).open(token, now)
   } catch {
     // A verifier that could not run (no WebCrypto and no tweetnacl) proves nothing.
     return invalid('SIGNATURE_INVALID')
@@ -77,8 +123,13 @@ async function openToken(state: ClientState, entry: ClientEntry, token: string):
   return value == null ? invalid('DECODE_FAILED') : { value, iat: opened.iat, exp: opened.exp }
 }
 
+/** The token the browser holds for a client's session now: its header store entry, or its cookie. */
+function readToken(entry: ClientEntry): string | undefined {
+  return entry.store ? entry.store.get(entry.name) : cookieToken(entry.name, entry.cookie?.encoding)
+}
+
 /** Longest delay `setTimeout` honours (about 24.8 days); later expiries are seen by the next read. */
-const MAX_TIMER_MS = 2 ** 31 - 1
+const MAX_TIMER_MS = 0x7fffffff
 
 /**
  * Records what was read and tells subscribers when the visible value changed (other tabs too, when
@@ -125,7 +176,9 @@ export function resolve(state: ClientState, entry: ClientEntry): Promise<unknown
   if (entry.settled && raw === entry.raw) return Promise.resolve(current())
   if (entry.reading && entry.reading.raw === raw) return entry.reading.promise
   const promise: Promise<unknown> = (
-    raw === undefined || !entry.readable ? Promise.resolve(null) : openToken(state, entry, raw)
+    raw === undefined || !entry.readable
+      ? Promise.resolve(null)
+      : openToken(entry, raw, state.nowSeconds(), state.onInvalid)
   ).then((read): unknown => {
     // A newer token arrived while this one was verified: that read decides.
     if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()

@@ -143,7 +143,8 @@ export function assertSessionName(name: string): void {
 
 /**
  * Checks a name for its transport (`INVALID_NAME`): the name rules, and no header that HTTP or the
- * engine owns for a header session. Shared by {@link defineSession} and the engine's registration.
+ * engine owns for a header session. The engine checks it when it registers a session, and the
+ * browser client when it is given one.
  */
 export function assertNameFor(name: string, transport: unknown): void {
   assertSessionName(name)
@@ -158,13 +159,13 @@ export function assertNameFor(name: string, transport: unknown): void {
 
 /**
  * Only what every runtime needs: the name checked, the defaults applied, the result frozen. The
- * rules of combination, the public keys and the durations are checked where they matter, by the
- * engine when it registers the session (`checkDescriptor`) and by the browser client for what it
- * reads, so a page that defines a session does not download the server's rules.
+ * rules of combination (a header session's name included), the public keys and the durations are
+ * checked where they matter, by the engine when it registers the session (`checkDescriptor`) and by
+ * the browser for what it reads, so a page that defines a session does not download the server's rules.
  */
 function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescriptor<T> {
   const { transport = 'cookie', storage = 'client', visibility = 'server', expiry, publicKeys } = options
-  assertNameFor(name, transport)
+  assertSessionName(name)
   return Object.freeze({
     name,
     transport,
@@ -183,8 +184,10 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
 /**
  * Defines a session once, for browser and server. Call it with a name and options (the value type
  * comes from `schema`), or with a type parameter first: `defineSession<T>()(name, options)`. A bad
- * name throws here (`INVALID_NAME`); the other options are checked when a server registers the
- * session (`INVALID_OPTION` at start-up), so a page that only defines sessions stays small.
+ * name throws here (`INVALID_NAME`); the other options, and a header session named after a header
+ * HTTP or tessera owns (`set-cookie`, `host`...), are refused when a server registers the session
+ * (`INVALID_OPTION`, `INVALID_NAME` at start-up) or a browser client is given it, so a page that only
+ * defines sessions stays small.
  *
  * @example
  * export const Cart = defineSession('cart', { schema: cartSchema, visibility: 'client' })

@@ -27,10 +27,10 @@ export type {
   Transport,
   Visibility,
 } from './descriptor'
-export { assertSessionName, defineSession } from './descriptor'
+export { assertNameFor, assertSessionName, defineSession } from './descriptor'
 export type { ExpirySeconds } from './descriptor-expiry'
 export type { Duration } from './duration'
-export { decodeBase64url } from './encoding/base64url'
+export { decodeBase64url, isCanonicalBase64url } from './encoding/base64url'
 export type { EngineInternals, InvalidSessionEvent } from './engine/engine-internals'
 export type { OpenOptions } from './engine/request-sessions'
 export { RequestSessions } from './engine/request-sessions'

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { SessionOptions } from '../src'
 import {
+  assertNameFor,
   assertSessionName,
   checkDescriptor,
   createSessionEngine,
@@ -71,7 +72,7 @@ describe('defineSession names', () => {
     expect(error.message.length).toBeLessThan(400)
   })
 
-  it('refuses header sessions named after headers the engine or HTTP framing owns', () => {
+  it('refuses header sessions named after headers the engine or HTTP framing owns, at registration', () => {
     for (const name of [
       'cookie',
       'Set-Cookie',
@@ -80,16 +81,25 @@ describe('defineSession names', () => {
       'host',
       'content-length',
     ]) {
+      // Defining it is fine (a page that defines sessions does not carry the rule); registering it is not.
+      const descriptor = defineSession(name, { transport: 'header' })
       expect(
         isSessionError(
-          thrown(() => defineSession(name, { transport: 'header' })),
+          thrown(() => checkDescriptor(descriptor)),
+          'INVALID_NAME',
+        ),
+        name,
+      ).toBe(true)
+      expect(
+        isSessionError(
+          thrown(() => assertNameFor(name, 'header')),
           'INVALID_NAME',
         ),
         name,
       ).toBe(true)
     }
     // As a cookie name they are harmless.
-    expect(defineSession('origin').name).toBe('origin')
+    expect(checkDescriptor(defineSession('origin')).idle).toBe(7 * 24 * 3600)
   })
 })
 

@@ -14,6 +14,7 @@ describe('public surface', () => {
       {
         "@tessera/browser": [
           "createSessionClient",
+          "readSession",
         ],
         "@tessera/browser/react": [
           "SessionClientProvider",
@@ -49,15 +50,16 @@ describe('public surface', () => {
     expect(Object.keys(result.metafile.inputs).some((input) => input.includes('js-cookie'))).toBe(true)
   })
 
-  it('a page that only reads holds none of the writing, fetch or watching code in its first chunks', async () => {
+  /** The modules of the chunks a page built from `app` loads up front (esbuild, as the size script builds). */
+  async function initialInputs(app: string): Promise<string[]> {
     const { build } = await import('esbuild')
     const result = await build({
       stdin: {
         contents: `
-import { createSessionClient } from '@tessera/browser'
+import { createSessionClient, readSession } from '@tessera/browser'
 import { defineSession, jsonCodec } from '@tessera/core'
 const Cart = defineSession('cart', { visibility: 'client', codec: jsonCodec, publicKeys: { '0': '${'A'.repeat(43)}' } })
-void createSessionClient({ sessions: [Cart] }).get(Cart)`,
+${app}`,
         resolveDir: process.cwd(),
         loader: 'js',
       },
@@ -82,16 +84,29 @@ void createSessionClient({ sessions: [Cart] }).get(Cart)`,
       for (const edge of outputs[path]!.imports) if (edge.kind === 'import-statement') visit(edge.path)
     }
     visit(entry)
-    const inputs = [...initial].flatMap((path) => Object.keys(outputs[path]!.inputs))
+    return [...initial].flatMap((path) => Object.keys(outputs[path]!.inputs))
+  }
+  const lazy = [
+    /node_modules\/.*(js-cookie|tweetnacl|superjson)/,
+    /core\/src\/codec\/superjson-(encode|decode|format|format-decode|load)\.ts$/,
+    /browser\/src\/(session-writer|cookie-writer|session-fetch|change-watcher)\.ts$/,
+    /core\/src\/(check-descriptor|descriptor-expiry|duration|client-kit)\.ts$/,
+    /core\/src\/(transport\/cookie-writing|encoding\/base64url-encode|wire\/protect-none|wire\/protector)\.ts$/,
+    /core\/src\/engine\//,
+  ]
+
+  it('a page that only reads holds none of the writing, fetch or watching code in its first chunks', async () => {
+    const inputs = await initialInputs('void createSessionClient({ sessions: [Cart] }).get(Cart)')
     expect(inputs.some((input) => input.endsWith('session-reader.ts'))).toBe(true)
-    const lazy = [
-      /node_modules\/.*(js-cookie|tweetnacl|superjson)/,
-      /core\/src\/codec\/superjson-(encode|decode|format|format-decode|load)\.ts$/,
-      /browser\/src\/(session-writer|cookie-writer|session-fetch|change-watcher)\.ts$/,
-      /core\/src\/(check-descriptor|descriptor-expiry|duration|client-kit)\.ts$/,
-      /core\/src\/(transport\/cookie-writing|encoding\/base64url-encode|wire\/protect-none|wire\/protector)\.ts$/,
-      /core\/src\/engine\//,
-    ]
     expect(inputs.filter((input) => lazy.some((pattern) => pattern.test(input)))).toEqual([])
+  })
+
+  it('a page that reads with readSession holds none of the client either', async () => {
+    const inputs = await initialInputs('void readSession(Cart)')
+    expect(inputs.some((input) => input.endsWith('read-session.ts'))).toBe(true)
+    const client = /browser\/src\/(session-client|header-store)\.ts$/
+    expect(
+      inputs.filter((input) => client.test(input) || lazy.some((pattern) => pattern.test(input))),
+    ).toEqual([])
   })
 })

@@ -209,6 +209,13 @@ describe('misuse is a typed error', () => {
     )
   })
 
+  it('refuses a header session named after a header HTTP or tessera owns (INVALID_NAME)', () => {
+    const Sneaky = defineSession('set-cookie', { transport: 'header', storage: 'server' })
+    expect(() => createSessionClient({ sessions: [Sneaky] })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_NAME' }),
+    )
+  })
+
   it('refuses two sessions of one name', () => {
     const Twin = defineSession('prefs', { visibility: 'client', protection: 'none' })
     expect(() => createSessionClient({ sessions: [Prefs, Twin] })).toThrowError(

@@ -187,7 +187,7 @@ function createSealedProtector(options: ProtectorOptions): Protector {
       when(loadNacl(), (nacl) => when(keys(), (ring) => seal(nacl, ring, payload, claims))),
     open(token, now) {
       const split = splitToken(token, 'sealed')
-      if (!Array.isArray(split)) return refuse(split === 'malformed' ? 'MALFORMED' : 'WRONG_PROTECTION')
+      if (typeof split === 'string') return refuse(split)
       const [, , kid, boxText] = split as [string, string, string, string]
       const sealed = base64url.decode(boxText)
       if (kid === '' || !sealed || sealed.length < NONCE_BYTES + SECRETBOX_OVERHEAD)

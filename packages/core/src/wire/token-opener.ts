@@ -40,17 +40,22 @@ function decodePayload(body: string): string | null {
   return bytes && fromUtf8(bytes)
 }
 
-/** A token whose tag or signature verified: refused when expired, else its decoded payload and claims. */
+/**
+ * A token whose tag or signature verified (or a `none` token, which has none): refused when expired,
+ * else its decoded payload and claims.
+ */
 export function openVerified(
   parts: TokenParts,
   now: number,
   stale: boolean,
   decodeText: (body: string) => string | null = decodePayload,
+  kid: string | null = parts.kid,
 ): OpenResult {
   if (isExpired(parts, now)) return refuse('EXPIRED')
   const payload = decodeText(parts.body)
-  if (payload === null) return refuse('MALFORMED')
-  return { ok: true, payload, iat: parts.iat, exp: parts.exp, kid: parts.kid, stale }
+  return payload === null
+    ? refuse('MALFORMED')
+    : { ok: true, payload, iat: parts.iat, exp: parts.exp, kid, stale }
 }
 
 /** What the tag or signature covers: the token without its last part. */
@@ -64,11 +69,7 @@ export const signedPart = (token: string, parts: TokenParts) =>
  */
 export function openNone(token: string, now: number): OpenResult {
   const parts = parseToken(token, 'none')
-  if (typeof parts === 'string') return refuse(parts)
-  const payload = decodePayload(parts.body)
-  if (payload === null) return refuse('MALFORMED')
-  if (isExpired(parts, now)) return refuse('EXPIRED')
-  return { ok: true, payload, iat: parts.iat, exp: parts.exp, kid: null, stale: false }
+  return typeof parts === 'string' ? refuse(parts) : openVerified(parts, now, false, decodePayload, null)
 }
 
 /**

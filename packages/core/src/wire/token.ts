@@ -16,12 +16,6 @@ export const PROTECTION_LETTER = {
   sealed: 'x',
 } as const satisfies Record<Protection, string>
 
-/** Number of dot-separated parts of a token of each protection. */
-export const PROTECTION_PARTS = { none: 5, signed: 7, ed25519: 7, sealed: 4 } as const satisfies Record<
-  Protection,
-  number
->
-
 export const VERSION = 'v1'
 
 /** Tokens longer than this are refused before any work (cookies cannot exceed 4096 bytes anyway). */
@@ -33,29 +27,30 @@ export interface Claims {
   readonly exp: number
 }
 
-/** Any protection letter of {@link PROTECTION_LETTER}. */
-const LETTER = /^[nsex]$/
 const SECONDS = /^(?:0|[1-9][0-9]{0,11})$/
 
 /** Parses a decimal claim; null unless it is canonical (no sign, no leading zero, at most 12 digits). */
-export function parseSeconds(text: string): number | null {
-  return SECONDS.test(text) ? Number(text) : null
+export function parseSeconds(text: string | undefined): number | null {
+  return SECONDS.test(text!) ? Number(text) : null
 }
 
 /**
  * Splits a token into its parts when it is a v1 token of `protection`; otherwise says why not:
- * `'malformed'` for anything that is not a v1 token, `'wrong-protection'` for a v1 token of another
+ * `MALFORMED` for anything that is not a v1 token, `WRONG_PROTECTION` for a v1 token of another
  * protection (a downgrade attempt or a misconfiguration).
  */
 export function splitToken(
   token: string,
   protection: Protection,
-): string[] | 'malformed' | 'wrong-protection' {
-  if (token.length > MAX_TOKEN_LENGTH || !token.startsWith('v1.')) return 'malformed'
-  const parts = token.split('.')
-  const letter = parts[1]!
-  if (letter !== PROTECTION_LETTER[protection]) return LETTER.test(letter) ? 'wrong-protection' : 'malformed'
-  return parts.length === PROTECTION_PARTS[protection] ? parts : 'malformed'
+): string[] | 'MALFORMED' | 'WRONG_PROTECTION' {
+  const parts = token.length > MAX_TOKEN_LENGTH ? [] : token.split('.')
+  if (parts[0] !== VERSION) return 'MALFORMED'
+  if (parts[1] !== PROTECTION_LETTER[protection]) {
+    return /^[nsex]$/.test(parts[1]!) ? 'WRONG_PROTECTION' : 'MALFORMED'
+  }
+  // Parts: `none` 5, `signed` and `ed25519` 7, `sealed` 4.
+  const count = protection === 'sealed' ? 4 : protection === 'none' ? 5 : 7
+  return parts.length === count ? parts : 'MALFORMED'
 }
 
 /** The parts of a `none` (5 parts) or `signed`/`ed25519` (7 parts) token, checked for shape. */
@@ -81,24 +76,15 @@ export function parseToken(
   protection: 'none' | 'signed' | 'ed25519',
 ): TokenParts | 'MALFORMED' | 'WRONG_PROTECTION' {
   const parts = splitToken(token, protection)
-  if (!Array.isArray(parts)) return parts === 'malformed' ? 'MALFORMED' : 'WRONG_PROTECTION'
-  const seven = parts.length === 7
-  const at = seven ? 3 : 2
-  const kid = seven ? parts[2]! : ''
-  const iat = parseSeconds(parts[at]!)
-  const exp = parseSeconds(parts[at + 1]!)
-  const body = parts[at + 2]!
-  const tag = seven ? parts[6]! : ''
-  if (
-    iat === null ||
-    exp === null ||
-    (seven && kid === '') ||
-    !isBase64urlText(body) ||
-    !isBase64urlText(tag)
-  ) {
-    return 'MALFORMED'
-  }
-  return { kid, iat, exp, body, tag }
+  if (typeof parts === 'string') return parts
+  // A `none` token has no key id and no tag: the same fields, empty.
+  const [kid, iatText, expText, body, tag] =
+    protection === 'none' ? ['', ...parts.slice(2), ''] : parts.slice(2)
+  const iat = parseSeconds(iatText)
+  const exp = parseSeconds(expText)
+  return iat === null || exp === null || (protection !== 'none' && !kid) || !isBase64urlText(body! + tag)
+    ? 'MALFORMED'
+    : { kid: kid!, iat, exp, body: body!, tag: tag! }
 }
 
 /** True when the claims are past their expiry at `now` (unix seconds). */

@@ -233,11 +233,11 @@ describe('protectors', () => {
 describe('splitToken', () => {
   it('splits v1 tokens of the expected protection and says why it will not otherwise', () => {
     expect(splitToken('v1.n.1.2.e30', 'none')).toEqual(['v1', 'n', '1', '2', 'e30'])
-    expect(splitToken('v1.s.k.1.2.e30.tag', 'none')).toBe('wrong-protection')
-    expect(splitToken('v1.z.1.2.e30', 'none')).toBe('malformed')
-    expect(splitToken('v1.n.1.2', 'none')).toBe('malformed')
-    expect(splitToken('v0.n.1.2.e30', 'none')).toBe('malformed')
-    expect(splitToken(`v1.n.1.2.${'A'.repeat(MAX_TOKEN_LENGTH)}`, 'none')).toBe('malformed')
+    expect(splitToken('v1.s.k.1.2.e30.tag', 'none')).toBe('WRONG_PROTECTION')
+    expect(splitToken('v1.z.1.2.e30', 'none')).toBe('MALFORMED')
+    expect(splitToken('v1.n.1.2', 'none')).toBe('MALFORMED')
+    expect(splitToken('v0.n.1.2.e30', 'none')).toBe('MALFORMED')
+    expect(splitToken(`v1.n.1.2.${'A'.repeat(MAX_TOKEN_LENGTH)}`, 'none')).toBe('MALFORMED')
   })
 })
 
