@@ -84,7 +84,7 @@ const scenarios = [
     reader: 'client',
     value: PLAIN_VALUE,
     check: PLAIN_CHECK,
-    budget: { read: 4.9 * KB },
+    budget: { read: 4.8 * KB },
   },
   { id: 'b0', label: 'default codec, the session alone', json: false, alone: true, budget: {} },
   {

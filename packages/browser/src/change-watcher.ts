@@ -1,9 +1,10 @@
-import type { ClientEntry, ClientState } from './client-state'
+import type { ChangeNews, ClientEntry, ClientState } from './client-state'
 
 /*
- * Changes made elsewhere, loaded the first time a page subscribes, refreshes, or has news for other
- * tabs: the BroadcastChannel every tessera client of an origin talks on, storage events for header
- * tokens in localStorage, and cookie changes (CookieStore events, else a re-check on focus).
+ * Telling subscribers, and watching for changes made elsewhere; loaded the first time a page
+ * subscribes, refreshes, or has news for other tabs: the BroadcastChannel every tessera client of an
+ * origin talks on, storage events for header tokens in localStorage, and cookie changes (CookieStore
+ * events, else a re-check on focus).
  */
 
 /** The BroadcastChannel every tessera client of an origin talks on. */
@@ -30,6 +31,44 @@ function channelOf(state: ClientState): BroadcastChannel | null {
 /** Tells the other tabs that a session changed here. */
 export function announce(state: ClientState, entry: { readonly name: string }): void {
   channelOf(state)?.postMessage({ session: entry.name } satisfies ChangeMessage)
+}
+
+/** Tells the session's subscribers its value now: a readable session's value, else whether a token is held. */
+function notify(state: ClientState, entry: ClientEntry): void {
+  const value = entry.readable ? state.current(entry) : entry.store?.get(entry.name) !== undefined
+  for (const listener of [...entry.listeners]) {
+    try {
+      listener(value)
+    } catch (error) {
+      // One failing subscriber must not stop the others, nor the read or fetch that found the change.
+      queueMicrotask(() => {
+        throw error
+      })
+    }
+  }
+}
+
+/** Longest delay `setTimeout` honours (about 24.8 days); later expiries are seen by the next read. */
+const MAX_TIMER_MS = 0x7fffffff
+
+/** Tells a watched session's subscribers again when its value expires, so a hook re-renders to null on time. */
+function armExpiry(state: ClientState, entry: ClientEntry): void {
+  clearTimeout(entry.expiryTimer)
+  const delay = ((entry.exp ?? 0) - state.nowSeconds()) * 1000
+  if (entry.listeners.size > 0 && entry.exp && delay > 0 && delay <= MAX_TIMER_MS) {
+    entry.expiryTimer = setTimeout(() => notify(state, entry), delay)
+    // A client running under Node (tests, SSR) must not keep the process alive for a session's expiry.
+    ;(entry.expiryTimer as { unref?: () => void }).unref?.()
+  }
+}
+
+/** A session's visible value changed here: its subscribers and the other tabs hear it, as `news` says. */
+export function changed(state: ClientState, entry: ClientEntry, news: ChangeNews): void {
+  if (news.tell) {
+    armExpiry(state, entry)
+    notify(state, entry)
+  }
+  if (news.announce) announce(state, entry)
 }
 
 /** Pauses (ms) before each read while this page's view of a change catches up with the news of it. */
@@ -126,8 +165,9 @@ function startWatching(state: ClientState): void {
   for (const entry of state.entries) if (entry.settled) void state.read(entry)
 }
 
-/** Stops listening and closes the client's channel (a later change opens a new one). */
+/** Stops listening, disarms the expiry timers and closes the client's channel (a later change opens a new one). */
 export function stopWatching(state: ClientState): void {
+  for (const entry of state.entries) clearTimeout(entry.expiryTimer)
   stops.get(state)?.()
   stops.delete(state)
   channels.get(state)?.close()
@@ -136,6 +176,11 @@ export function stopWatching(state: ClientState): void {
 
 /** Watches while some session has a subscriber, and stops once none has (or the client closed). */
 export function syncWatching(state: ClientState): void {
-  if (state.entries.some((entry) => entry.listeners.size > 0)) startWatching(state)
-  else stopWatching(state)
+  if (state.entries.some((entry) => entry.listeners.size > 0)) {
+    startWatching(state)
+    // A session read before it had subscribers has its expiry timer armed now.
+    for (const entry of state.entries) armExpiry(state, entry)
+  } else {
+    stopWatching(state)
+  }
 }

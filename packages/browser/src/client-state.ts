@@ -32,8 +32,14 @@ export interface ClientEntry extends SessionReading {
   exp?: number
   /** The read in flight, so concurrent `get`s of one token share one verification. */
   reading?: { readonly raw: string | undefined; readonly promise: Promise<unknown> } | undefined
-  /** Notifies subscribers when the cached value expires. */
+  /** Tells subscribers when the cached value expires (armed by the watching part). */
   expiryTimer?: ReturnType<typeof setTimeout>
+}
+
+/** Who hears of a change: the session's subscribers, the other tabs. */
+export interface ChangeNews {
+  readonly tell: boolean
+  readonly announce: boolean
 }
 
 /**
@@ -55,16 +61,19 @@ export interface ClientState {
   nowSeconds(): number
   /** Core's helpers for writing and carrying sessions (`loadClientKit`), loaded on first need. */
   kit(): Promise<ClientKit>
-  /** Tells the entry's subscribers about its current value. */
-  notify(entry: ClientEntry): void
+  /** The value a subscriber or `peek` sees now (`currentValue`): null when none, or once expired. */
+  current(entry: ClientEntry): unknown
   /** The session's value for the token held now (`resolve` of session-reader). */
   read(entry: ClientEntry): Promise<unknown>
   /** The named cookie's value as this page sees it now (`cookieValue` of session-reader). */
   cookie(name: string): string | undefined
   /** Records a token and what it holds, telling subscribers and other tabs of a change (`commit` of session-reader). */
   commit(entry: ClientEntry, raw: string | undefined, read: ReadSession | null): void
-  /** Tells the other tabs that the session changed (loads the watching part). */
-  announce(entry: ClientEntry): void
+  /**
+   * The session's visible value changed: the watching part (loaded on first need) tells its
+   * subscribers (`tell`) and the other tabs (`announce`).
+   */
+  changed(entry: ClientEntry, news: ChangeNews): void
 }
 
 /** The value a read, a subscriber or `peek` sees now: null when there is none, or once it has expired. */

@@ -82,11 +82,14 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     lazy(() => Promise.all([load(), loadClientKit()]).then(([module]) => module))
   const writer = withKit(() => import('./session-writer'))
   const sender = withKit(() => import('./session-fetch'))
-  const watcher = lazy(() => import('./change-watcher'))
+  // Once loaded, the watching part is called at once: subscribers hear a change as it is read.
+  let watcherLoaded: typeof import('./change-watcher') | undefined
+  const watcher = lazy(() => import('./change-watcher').then((loaded) => (watcherLoaded = loaded)))
   let watching = false
   const watch = (then: (loaded: typeof import('./change-watcher')) => void) => {
     watching = true
-    void watcher().then(then)
+    if (watcherLoaded) then(watcherLoaded)
+    else void watcher().then(then)
   }
 
   const state: ClientState = {
@@ -97,25 +100,11 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     onInvalid: options.onInvalid,
     nowSeconds,
     kit: loadClientKit,
-    notify(entry) {
-      const value = entry.readable
-        ? currentValue(entry, nowSeconds())
-        : entry.store?.get(entry.name) !== undefined
-      for (const listener of [...entry.listeners]) {
-        try {
-          listener(value)
-        } catch (error) {
-          // One failing subscriber must not stop the others, nor the read or fetch that found the change.
-          queueMicrotask(() => {
-            throw error
-          })
-        }
-      }
-    },
+    current: (entry) => currentValue(entry, nowSeconds()),
     read: (entry) => resolve(state, entry),
     cookie: cookieValue,
     commit: (entry, raw, read) => commit(state, entry, raw, read),
-    announce: (entry) => watch((loaded) => loaded.announce(state, entry)),
+    changed: (entry, news) => watch((loaded) => loaded.changed(state, entry, news)),
   }
 
   /**
@@ -143,7 +132,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
 
   const client: SessionClient<AnySessionDescriptor> = {
     get: async (descriptor) => state.read(readable(descriptor)) as never,
-    peek: (descriptor) => currentValue(readable(descriptor), nowSeconds()) as never,
+    peek: (descriptor) => state.current(readable(descriptor)) as never,
     has(descriptor) {
       const entry = entryOf(descriptor)
       return entry.store?.get(entry.name) !== undefined
@@ -172,10 +161,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       await (await watcher()).refreshAll(state)
     },
     close() {
-      for (const entry of entries) {
-        entry.listeners.clear()
-        clearTimeout(entry.expiryTimer)
-      }
+      for (const entry of entries) entry.listeners.clear()
       if (watching) watch((loaded) => loaded.stopWatching(state))
     },
   }

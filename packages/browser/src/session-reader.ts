@@ -128,12 +128,9 @@ function readToken(entry: ClientEntry): string | undefined {
   return entry.store ? entry.store.get(entry.name) : cookieToken(entry.name, entry.cookie?.encoding)
 }
 
-/** Longest delay `setTimeout` honours (about 24.8 days); later expiries are seen by the next read. */
-const MAX_TIMER_MS = 0x7fffffff
-
 /**
- * Records what was read and tells subscribers when the visible value changed (other tabs too, when
- * it was known before), and when it expires.
+ * Records what was read. When the visible value changed, the watching part (loaded with the first
+ * subscriber, or now) tells the subscribers, and the other tabs when it was known before.
  */
 export function commit(
   state: ClientState,
@@ -152,18 +149,10 @@ export function commit(
   entry.value = read?.value
   entry.iat = read?.iat
   entry.exp = read?.exp
-  // Subscribers hear when the value expires, so a hook re-renders to null on time.
-  clearTimeout(entry.expiryTimer)
-  const delay = ((read?.exp ?? 0) - state.nowSeconds()) * 1000
-  if (read?.exp && delay > 0 && delay <= MAX_TIMER_MS) {
-    entry.expiryTimer = setTimeout(() => state.notify(entry), delay)
-    // A client running under Node (tests, SSR) must not keep the process alive for a session's expiry.
-    ;(entry.expiryTimer as { unref?: () => void }).unref?.()
-  }
-  if (!changed) return
-  state.notify(entry)
-  // The first look at a session is no news to other tabs; a change is.
-  if (known) state.announce(entry)
+  // Those subscribed now hear of the change (not one that subscribes while the watching part loads:
+  // it reads the value itself); other tabs hear of a change, not of the first look at a session.
+  const subscribed = entry.listeners.size > 0
+  if (changed && (known || subscribed)) state.changed(entry, { tell: subscribed, announce: !!known })
 }
 
 /**
