@@ -95,6 +95,7 @@ const scenarios = [
     value: RICH_VALUE,
     check: RICH_CHECK,
     budget: { read: 7 * KB },
+    target: { read: 7 * KB },
   },
 ]
 
@@ -314,7 +315,7 @@ for (const r of results) {
   const checks = [['tweetnacl not initial', !r.naclInitial]]
   if (budget.read !== undefined) checks.unshift([`read <= ${fmt(budget.read)}`, r.read.gz <= budget.read])
   const target = r.scenario.target?.read
-  if (target !== undefined) {
+  if (target !== undefined && target < budget.read) {
     misses.push(
       r.read.gz <= target
         ? `(${id}) met the brief's target of ${fmt(target)}`
@@ -337,9 +338,9 @@ for (const r of results) {
     {
       name: `${name}: read`,
       bytes: r.read.gz,
-      ...(budget.read === undefined
-        ? {}
-        : { limit: r.scenario.target?.read ?? budget.read, ceiling: budget.read }),
+      // limit: the brief's target, where it sets one; ceiling: where CI fails.
+      ...(target === undefined ? {} : { limit: target }),
+      ...(budget.read === undefined ? {} : { ceiling: budget.read }),
     },
     { name: `${name}: all it can load`, bytes: r.all.gz },
     { name: `${name}: tweetnacl fallback`, bytes: r.fallback },
