@@ -1,12 +1,16 @@
-/**
- * Unpadded base64url as a canonical encoder writes it: only the alphabet, a length that is not 1
- * modulo 4, and zero bits past the last byte (after 2 characters the last is one of `AQgw`, after 3
- * one of `AEIMQUYcgkosw048`), so every byte string has exactly one text.
- */
-const CANONICAL = /^(?:[\w-]{4})*(?:[\w-][AQgw]|[\w-]{2}[AEIMQUYcgkosw048])?$/
+/** The characters a canonical encoding can end with after 2 and after 3 characters (zero trailing bits). */
+const LAST = ['', '', 'AQgw', 'AEIMQUYcgkosw048']
 
-/** True when `text` is canonical unpadded base64url, the only form tessera decodes. */
-export const isCanonicalBase64url = (text: string): boolean => CANONICAL.test(text)
+/**
+ * True when `text` is unpadded base64url as a canonical encoder writes it, the only form tessera
+ * decodes: only the alphabet, a length that is not 1 modulo 4, and zero bits past the last byte, so
+ * every byte string has exactly one text. (One regular expression could say it all, but runs slower
+ * on the server's hot path than this.)
+ */
+export function isCanonicalBase64url(text: string): boolean {
+  const rest = text.length % 4
+  return /^[\w-]*$/.test(text) && (rest === 0 || LAST[rest]!.includes(text[text.length - 1]!))
+}
 
 /**
  * Decodes unpadded base64url. Returns null for anything else: padding, other alphabets, a length that
@@ -16,7 +20,7 @@ export const isCanonicalBase64url = (text: string): boolean => CANONICAL.test(te
  * @example decodeBase64url('-_8') // Uint8Array [0xfb, 0xff]; decodeBase64url('Zg==') // null
  */
 export function decodeBase64url(text: string): Uint8Array | null {
-  return CANONICAL.test(text)
+  return isCanonicalBase64url(text)
     ? Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (char) => char.charCodeAt(0))
     : null
 }
