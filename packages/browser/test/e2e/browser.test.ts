@@ -10,6 +10,8 @@ const hasChromium = chromiumPresent('the browser tests are')
 /** What the page put on `window.app` (see app/page.ts). */
 type App = {
   client: import('../../src').SessionClient<any>
+  /** readSession of the cart, with the server's public keys. */
+  readCart(): Promise<unknown>
   Cart: any
   Prefs: any
   Login: any
@@ -52,17 +54,18 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     await context.close()
   })
 
-  it('reads and verifies a signed client-visible cookie the server set', async () => {
+  it('reads and verifies a signed client-visible cookie the server set (client and readSession)', async () => {
     const cart = { items: [{ sku: 'A-1', qty: 2 }] }
     const read = await page.evaluate(async (value) => {
       const response = await app.client.fetch('/api/cart', { method: 'POST', body: JSON.stringify(value) })
       return {
         status: response.status,
         cart: await app.client.get(app.Cart),
+        alone: await app.readCart(),
         visible: document.cookie.includes('cart=v1.e.'),
       }
     }, cart)
-    expect(read).toEqual({ status: 204, cart, visible: true })
+    expect(read).toEqual({ status: 204, cart, alone: cart, visible: true })
     // Verified with WebCrypto's Ed25519: the tweetnacl fallback was never downloaded.
     expect(servers.assetsServed.some((path) => path.includes('nacl'))).toBe(false)
     // The fetch part was loaded on first use; the cookie writer (js-cookie) never was: nothing was written.
@@ -70,7 +73,7 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     expect(servers.assetsServed.some((path) => path.includes('cookie-writer'))).toBe(false)
   })
 
-  it('rejects a tampered cookie', async () => {
+  it('rejects a tampered cookie (client and readSession)', async () => {
     await page.evaluate(() =>
       app.client.fetch('/api/cart', { method: 'POST', body: '{"items":[{"sku":"A-1","qty":1}]}' }),
     )
@@ -82,9 +85,17 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     await context.addCookies([{ ...cookie!, value: parts.join('.') }])
     const read = await page.evaluate(async () => ({
       cart: await app.client.get(app.Cart),
+      alone: await app.readCart(),
       invalid: app.invalid,
     }))
-    expect(read).toEqual({ cart: null, invalid: [{ session: 'cart', reason: 'SIGNATURE_INVALID' }] })
+    expect(read).toEqual({
+      cart: null,
+      alone: null,
+      invalid: [
+        { session: 'cart', reason: 'SIGNATURE_INVALID' },
+        { session: 'cart', reason: 'SIGNATURE_INVALID' },
+      ],
+    })
   })
 
   it('carries a header session the server set on the next fetch, and drops it when the server clears it', async () => {

@@ -1,7 +1,8 @@
 // The page the end-to-end tests drive: it creates a session client from the server's public keys and
-// hands it to the tests on `window.app`, with a log of what its subscribers and `onInvalid` saw.
+// hands it to the tests on `window.app`, with a log of what its subscribers and `onInvalid` saw, and
+// reads the cart without the client too (readSession), logging to the same `invalid`.
 import type { InvalidSessionEvent } from '@tessera/core'
-import { createSessionClient } from '../../../src'
+import { createSessionClient, readSession } from '../../../src'
 import { Cart, Login, Prefs } from './sessions'
 
 interface Config {
@@ -17,7 +18,9 @@ async function start() {
     publicKeys: config.publicKeys,
     onInvalid: (event) => invalid.push(event),
   })
-  const app = { client, Cart, Prefs, Login, invalid, changes, ready: true }
+  const readCart = () =>
+    readSession(Cart, { publicKeys: config.publicKeys.cart, onInvalid: (event) => invalid.push(event) })
+  const app = { client, readCart, Cart, Prefs, Login, invalid, changes, ready: true }
   const record = (session: string) => (value: unknown) => changes.push({ session, value })
   app.client.subscribe(Cart, record('cart'))
   app.client.subscribe(Prefs, record('prefs'))
