@@ -17,10 +17,10 @@ export interface ReadSessionOptions {
   readonly now?: (() => number) | undefined
 }
 
-/** The last token read of each session, and its reading (shared by concurrent calls). */
+/** The last token read of each session, the keys it was read with, and its reading (shared by concurrent calls). */
 const lastRead = new WeakMap<
   AnySessionDescriptor,
-  { readonly raw: string; readonly keys: unknown; readonly read: Promise<ReadSession | null> }
+  { readonly raw: string; readonly keys: string; readonly read: Promise<ReadSession | null> }
 >()
 
 /**
@@ -51,10 +51,12 @@ export async function readSession<TDescriptor extends ReadableSession & { readon
   const now = () => Math.floor((options.now ?? Date.now)() / 1000)
   const raw = cookieToken(name, options.encoding)
   if (!raw) return null
+  // Keys compared by content: a literal passed anew on each call still finds the cached reading.
+  const keyText = JSON.stringify(keys)
   let last = lastRead.get(descriptor)
-  if (last?.raw !== raw || last.keys !== keys) {
+  if (last?.raw !== raw || last.keys !== keyText) {
     const read = openToken({ descriptor, name, keys }, raw, now(), options.onInvalid)
-    last = { raw, keys, read }
+    last = { raw, keys: keyText, read }
     lastRead.set(descriptor, last)
     // A reading that failed (a schema that threw) is not kept: the next call tries again.
     read.catch(() => lastRead.get(descriptor) === last && lastRead.delete(descriptor))
