@@ -4,6 +4,28 @@ import { isBase64urlText, isCanonicalBase64url } from '../../src/encoding/base64
 
 const ascii = (text: string) => new TextEncoder().encode(text)
 
+/**
+ * An oracle apart from the decoder under test: takes 6 bits per character of the alphabet and a byte
+ * per 8 bits, whatever the length, and ignores the bits left over.
+ */
+function lenientDecode(text: string): Uint8Array | null {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const bytes: number[] = []
+  let value = 0
+  let bits = 0
+  for (const char of text) {
+    const sextet = alphabet.indexOf(char)
+    if (sextet < 0) return null
+    value = ((value << 6) | sextet) & 0xffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      bytes.push((value >> bits) & 255)
+    }
+  }
+  return new Uint8Array(bytes)
+}
+
 describe('base64url', () => {
   it('encodes the RFC 4648 test vectors without padding', () => {
     const vectors: [string, string][] = [
@@ -71,7 +93,7 @@ describe('base64url', () => {
     for (const text of ['A', 'Zm9vY', 'Zm9vYmFyZ']) expect(decodeBase64url(text)).toBeNull()
   })
 
-  it('isCanonicalBase64url accepts exactly the texts that Node decodes and encodes back to themselves', () => {
+  it('isCanonicalBase64url accepts exactly the texts that decode leniently and encode back to themselves', () => {
     const characters = 'AQgwEIMUYcko048s-_zZ9+/=. é'
     let seed = 7
     const next = () => {
@@ -81,8 +103,9 @@ describe('base64url', () => {
     for (let i = 0; i < 20_000; i++) {
       let text = ''
       for (let length = next() % 10; length > 0; length--) text += characters[next() % characters.length]
-      // Node's decoder skips what it does not know; only a canonical text survives the round trip.
-      const canonical = Buffer.from(text, 'base64url').toString('base64url') === text
+      // Only a canonical text survives a lenient decode and the encoder's way back.
+      const bytes = lenientDecode(text)
+      const canonical = bytes !== null && encodeBase64url(bytes) === text
       expect(isCanonicalBase64url(text), JSON.stringify(text)).toBe(canonical)
       expect(decodeBase64url(text) !== null, JSON.stringify(text)).toBe(canonical)
     }
