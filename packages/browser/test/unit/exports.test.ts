@@ -4,6 +4,19 @@ import * as main from '../../src'
 import * as react from '../../src/react'
 import * as testing from '../../src/testing'
 
+/** esbuild as a browser app bundles: ESM with code splitting, in memory, with the chunk graph. */
+const BROWSER_BUILD: import('esbuild').BuildOptions & { metafile: true; write: false } = {
+  bundle: true,
+  write: false,
+  splitting: true,
+  format: 'esm',
+  outdir: 'out',
+  metafile: true,
+  platform: 'browser',
+  conditions: ['@tessera/source'],
+  logLevel: 'silent',
+}
+
 describe('public surface', () => {
   it('each entry exports exactly these names', () => {
     expect({
@@ -31,17 +44,9 @@ describe('public surface', () => {
   it('the main entry reaches neither React nor msw, even in its lazy parts', async () => {
     const { build } = await import('esbuild')
     const result = await build({
+      ...BROWSER_BUILD,
       entryPoints: [join(process.cwd(), 'src/index.ts')],
-      bundle: true,
-      write: false,
-      splitting: true,
-      format: 'esm',
-      outdir: 'out',
-      metafile: true,
-      platform: 'browser',
-      conditions: ['@tessera/source'],
       external: ['react', 'react-dom', 'msw'],
-      logLevel: 'silent',
     })
     const imported = Object.values(result.metafile.outputs).flatMap((output) =>
       output.imports.map((edge) => edge.path),
@@ -63,17 +68,9 @@ ${app}`,
         resolveDir: process.cwd(),
         loader: 'js',
       },
+      ...BROWSER_BUILD,
       alias: { '@tessera/browser': join(process.cwd(), 'src/index.ts') },
-      bundle: true,
-      write: false,
-      splitting: true,
-      format: 'esm',
-      outdir: 'out',
-      metafile: true,
       minify: true,
-      platform: 'browser',
-      conditions: ['@tessera/source'],
-      logLevel: 'silent',
     })
     const outputs = result.metafile.outputs
     const entry = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === '<stdin>')!

@@ -51,7 +51,6 @@ function checkKeyLength(bytes: Uint8Array, what: string): void {
   }
 }
 
-/** A Uint8Array view of a Buffer's bytes, without copying. */
 /**
  * Buffer's base64url, made as strict as core's decoder (Buffer's own would skip anything outside the
  * alphabet without a word): the same canonical check, so every byte string has one text and a
@@ -75,6 +74,7 @@ const nodeBase64url: Base64urlCodec = {
   },
 }
 
+/** A Uint8Array view of a Buffer's bytes, without copying. */
 const bytesOf = (buffer: Buffer): Uint8Array =>
   new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 
