@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Bundle budgets of @tessera/browser (BRIEF.md, "Measured, not claimed"). Bundles small apps with
-// esbuild the way a browser app ships (minified ESM, code splitting, browser platform), serves them
+// esbuild the way a browser app ships (minified ESM, code splitting, browser platform), from the
+// packages' builds as npm installs them (run `pnpm build` first; a build older than its sources is
+// refused), serves them
 // from 127.0.0.1 with a real signed session cookie, opens them in Chromium, and measures min+gzip
 // (level 9, 1 KB = 1000 B) of every file the page loads until its read is done and the network is idle:
 //   (a)  readSession + one client-visible Ed25519 session with jsonCodec, read once: the smallest
@@ -21,7 +23,7 @@
 // Usage: node scripts/size.mjs [--verbose] [--json]
 //   --verbose  every chunk with its largest inputs, and which chunks the read loaded
 //   --json     one JSON document on stdout instead of the table: { sizes: [{ name, bytes, limit }], apps, ok }
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { dirname, join, relative, sep } from 'node:path'
@@ -136,6 +138,22 @@ export async function issue(json, value) {
   return import(pathToFileURL(file).href)
 }
 
+/** Refuses to measure a package whose build is missing or older than one of its sources. */
+function assertBuilt(packageDir) {
+  const built = join(packageDir, 'dist', 'index.js')
+  const name = relative(join(root, '..', '..'), packageDir)
+  if (!existsSync(built)) throw new Error(`${name} is not built: run \`pnpm build\` first`)
+  const builtAt = statSync(built).mtimeMs
+  const sources = readdirSync(join(packageDir, 'src'), { recursive: true, withFileTypes: true })
+  const stale = sources.find(
+    (file) => file.isFile() && statSync(join(file.parentPath, file.name)).mtimeMs > builtAt,
+  )
+  if (stale)
+    throw new Error(
+      `${name}'s build is older than src/${relative(join(packageDir, 'src'), join(stale.parentPath, stale.name))}: run \`pnpm build\``,
+    )
+}
+
 /** Bundles one app into its own directory and reads the chunk graph from the metafile. */
 async function bundle(scenario, source) {
   const dir = join(work, scenario.id)
@@ -151,8 +169,8 @@ async function bundle(scenario, source) {
     splitting: true,
     platform: 'browser',
     target: 'es2022',
-    conditions: ['@tessera/source'],
-    alias: { '@tessera/browser': join(root, 'src/index.ts') },
+    // The packages as published: each package's exports lead to its build.
+    alias: { '@tessera/browser': join(root, 'dist/index.js') },
     absWorkingDir: root,
     outdir,
     metafile: true,
@@ -242,6 +260,7 @@ async function visit(browser, origin, id) {
 }
 
 async function measureAll() {
+  for (const dir of [root, join(root, '..', 'core')]) assertBuilt(dir)
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
   if (!existsSync(CHROMIUM)) {
