@@ -17,5 +17,5 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: true,
-  external: [/^@tessera\//, 'express', 'fastify', 'ioredis', 'pg', 'tweetnacl', 'superjson'],
+  external: [/^@tessera\//, 'express', 'fastify', 'ioredis', 'pg', 'superjson'],
 })

@@ -105,6 +105,9 @@ const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length
 const fmt = (bytes) => `${(bytes / KB).toFixed(2)} KB`
 const isPackage = (name) => (input) =>
   input.includes(`${sep}node_modules${sep}`) && input.includes(`${sep}${name}${sep}`)
+// tweetnacl as installed, or as core's build ships it (bundled into an ES module of its own).
+const isNacl = (input) =>
+  isPackage('tweetnacl')(input) || /core[\\/]dist[\\/]crypto[\\/]nacl\.js$/.test(input)
 const sum = (list, key) => list.reduce((total, item) => total + item[key], 0)
 
 /**
@@ -187,7 +190,7 @@ async function bundle(scenario, source) {
         name: relative(outdir, join(root, path)),
         min: contents.length,
         gz: gzip(contents),
-        tweetnacl: inputs.some(([input]) => isPackage('tweetnacl')(input)),
+        tweetnacl: inputs.some(([input]) => isNacl(input)),
         superjson: inputs.some(([input]) => isPackage('superjson')(input)),
         imports: meta.imports,
         // Lazy chunks have an entryPoint too (the module they were split at): only the app's counts.

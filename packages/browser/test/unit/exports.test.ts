@@ -87,7 +87,7 @@ ${app}`,
     /node_modules\/.*(js-cookie|tweetnacl|superjson)/,
     /core\/src\/codec\/superjson-(encode|decode|format|format-decode|load)\.ts$/,
     /browser\/src\/(session-writer|cookie-writer|session-fetch|change-watcher)\.ts$/,
-    /core\/src\/(check-descriptor|descriptor-expiry|duration|client-kit)\.ts$/,
+    /core\/src\/(check-descriptor|descriptor-expiry|duration|client-kit|crypto\/nacl)\.ts$/,
     /core\/src\/(transport\/cookie-writing|encoding\/base64url-encode|wire\/protect-none|wire\/protector)\.ts$/,
     /core\/src\/engine\//,
   ]

@@ -5,12 +5,12 @@ let loading: Promise<Nacl> | undefined
 
 /**
  * tweetnacl, imported on first need so that a bundle which never seals and verifies Ed25519 with
- * WebCrypto never downloads it.
+ * WebCrypto never downloads it. It comes through ./nacl, the module core's build bundles it into.
  */
 export function loadNacl(): Nacl | Promise<Nacl> {
   if (nacl) return nacl
-  loading ??= import('tweetnacl').then((module) => {
-    nacl = ((module as { default?: Nacl }).default ?? module) as Nacl
+  loading ??= import('./nacl').then((module) => {
+    nacl = module.default
     return nacl
   })
   return loading
