@@ -14,8 +14,8 @@
 //   (b)  the client with the default codec, reading a value that holds a Map and a Date (the rich
 //        path) <= 7 KB
 //   (c)  tweetnacl in no initial chunk, in any app
-// The page checks the value it read (a Map stays a Map, a Date a Date), so a bundle that reads wrong
-// fails instead of measuring small. tweetnacl is the Ed25519 fallback for browsers without WebCrypto
+// The harness checks the value the page read (a Map stays a Map, a Date a Date), so a bundle that
+// reads wrong fails instead of measuring small. tweetnacl is the Ed25519 fallback for browsers without WebCrypto
 // Ed25519: never loaded in Chromium, it is reported in its own column (and counted if it ever loads).
 // "all it can load" adds every lazy chunk the app could reach (writes, fetch, the real superjson), for
 // scale. Rows (a0) and (b0) bundle the same session without reading it: core's share.
@@ -43,32 +43,38 @@ const log = asJson ? () => undefined : (line = '') => console.log(line)
 // The values the apps read. (b)'s holds a Map and a Date, so decoding takes the rich path.
 const PLAIN_VALUE = '{ items: [{ sku: "A-1", qty: 2 }] }'
 const RICH_VALUE = '{ items: new Map([["A-1", 2]]), at: new Date(Date.UTC(2027, 0, 15)) }'
-// What the page checks after reading (a JSON round trip would turn a Map into {} and pass).
+// What the harness checks in the page after the read (a JSON round trip would turn a Map into {} and
+// pass). The check runs from Playwright, so the bundle holds only what an app needs to read.
 const PLAIN_CHECK = 'cart.items.length === 1 && cart.items[0].sku === "A-1" && cart.items[0].qty === 2'
 const RICH_CHECK =
   'cart.items instanceof Map && cart.items.get("A-1") === 2 && cart.at instanceof Date && cart.at.getTime() === Date.UTC(2027, 0, 15)'
+const ALONE_CHECK = 'cart.name === "cart"'
 
 const define = (json, publicKey) =>
   `const Cart = defineSession('cart', { visibility: 'client',${json ? ' codec: jsonCodec,' : ''} publicKeys: { '0': '${publicKey}' } })`
-/** An app that reads the session once, through a client or through readSession, and checks the value. */
-const app = (json, publicKey, check, reader) => `
+/** An app that reads the session once, through a client or through readSession, and hands the harness the read. */
+const app = (json, publicKey, reader) => `
 import { ${reader === 'client' ? 'createSessionClient' : 'readSession'} } from '@tessera/browser'
 import { defineSession${json ? ', jsonCodec' : ''} } from '@tessera/core'
 ${define(json, publicKey)}
-${reader === 'client' ? 'createSessionClient({ sessions: [Cart] }).get(Cart)' : 'readSession(Cart)'}.then(
-  (cart) => { document.body.dataset.result = cart !== null && (${check}) ? 'ok' : 'wrong value: ' + String(cart) },
-  (error) => { document.body.dataset.result = 'error: ' + error }
-)
+window.outcome = ${reader === 'client' ? 'createSessionClient({ sessions: [Cart] }).get(Cart)' : 'readSession(Cart)'}
 `
 // The same apps without the client: what defining the session costs on its own (core's share).
 const alone = (json, publicKey) => `
 import { defineSession${json ? ', jsonCodec' : ''} } from '@tessera/core'
 ${define(json, publicKey)}
-document.body.dataset.result = Cart.name === 'cart' ? 'ok' : 'wrong'
+window.outcome = Cart
 `
 
 const scenarios = [
-  { id: 'a0', label: 'json codec, the session alone', json: true, alone: true, budget: {} },
+  {
+    id: 'a0',
+    label: 'json codec, the session alone',
+    json: true,
+    alone: true,
+    check: ALONE_CHECK,
+    budget: {},
+  },
   {
     id: 'a',
     label: 'json codec, readSession reads one session',
@@ -88,7 +94,14 @@ const scenarios = [
     check: PLAIN_CHECK,
     budget: { read: 4.8 * KB },
   },
-  { id: 'b0', label: 'default codec, the session alone', json: false, alone: true, budget: {} },
+  {
+    id: 'b0',
+    label: 'default codec, the session alone',
+    json: false,
+    alone: true,
+    check: ALONE_CHECK,
+    budget: {},
+  },
   {
     id: 'b',
     label: 'default codec, the client reads a Map and a Date',
@@ -239,8 +252,11 @@ async function startServer(pages) {
   return { server, origin: `http://127.0.0.1:${server.address().port}` }
 }
 
-/** Opens an app in a fresh context and returns the chunk names it loaded and what the page reported. */
-async function visit(browser, origin, id) {
+/**
+ * Opens an app in a fresh context, waits for its read and checks the value in the page: returns the
+ * chunk names it loaded and 'ok', or what went wrong.
+ */
+async function visit(browser, origin, id, check) {
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
@@ -250,12 +266,13 @@ async function visit(browser, origin, id) {
       if (pathname.endsWith('.js')) loaded.add(pathname.slice(id.length + 2))
     })
     await page.goto(`${origin}/${id}/`)
-    await page.waitForFunction(() => document.body?.dataset.result !== undefined, undefined, {
-      timeout: 20_000,
-    })
+    await page.waitForFunction(() => 'outcome' in window, undefined, { timeout: 20_000 })
+    const result = await page.evaluate(`Promise.resolve(window.outcome).then(
+      (cart) => cart != null && (${check}) ? 'ok' : 'wrong value: ' + String(cart),
+      (error) => 'error: ' + error,
+    )`)
     // Whatever the app starts loading after its read (a preload) still counts.
     await page.waitForLoadState('networkidle', { timeout: 20_000 })
-    const result = await page.evaluate(() => document.body.dataset.result)
     return { loaded, result }
   } finally {
     await context.close()
@@ -277,7 +294,7 @@ async function measureAll() {
   for (const scenario of scenarios) {
     const source = scenario.alone
       ? alone(scenario.json, issuer.publicKey)
-      : app(scenario.json, issuer.publicKey, scenario.check, scenario.reader)
+      : app(scenario.json, issuer.publicKey, scenario.reader)
     const built = await bundle(scenario, source)
     bundles.set(scenario.id, built)
     const value = scenario.value && new Function(`return ${scenario.value}`)()
@@ -292,7 +309,7 @@ async function measureAll() {
     const results = []
     for (const scenario of scenarios) {
       const { chunks, initial } = bundles.get(scenario.id)
-      const { loaded, result } = await visit(browser, origin, scenario.id)
+      const { loaded, result } = await visit(browser, origin, scenario.id, scenario.check)
       const initialChunks = chunks.filter((chunk) => initial.has(chunk.path))
       // What the page loaded, initial chunks included (they load before the app runs).
       const read = chunks.filter((chunk) => initial.has(chunk.path) || loaded.has(chunk.name))
