@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import { spawnSync } from 'node:child_process'
 // Bundle budgets of @tessera/browser (BRIEF.md, "Measured, not claimed"). Bundles small apps with
 // esbuild the way a browser app ships (minified ESM, code splitting, browser platform) from the
-// packages' builds, as npm installs them (run `pnpm build` first; a build older than its sources is
-// refused), serves them from 127.0.0.1 with a real signed session cookie, opens them in Chromium, and
+// packages' builds, as npm installs them (built first where a build is missing or older than its
+// sources), serves them from 127.0.0.1 with a real signed session cookie, opens them in Chromium, and
 // measures min+gzip (level 9, 1 KB = 1000 B) of every file the page loads until its read is done and
 // the network is idle:
 //   (a)  readSession + one client-visible Ed25519 session with jsonCodec, read once: the smallest
@@ -167,20 +168,29 @@ export async function issue(json, value) {
   return import(pathToFileURL(file).href)
 }
 
-/** Refuses to measure a package whose build is missing or older than one of its sources. */
-function assertBuilt(packageDir) {
+/** Why a package's build cannot be measured as it is (missing, or older than a source), or null. */
+function staleness(packageDir) {
   const built = join(packageDir, 'dist', 'index.js')
-  const name = relative(join(root, '..', '..'), packageDir)
-  if (!existsSync(built)) throw new Error(`${name} is not built: run \`pnpm build\` first`)
+  if (!existsSync(built)) return 'it is not built'
   const builtAt = statSync(built).mtimeMs
   const sources = readdirSync(join(packageDir, 'src'), { recursive: true, withFileTypes: true })
   const stale = sources.find(
     (file) => file.isFile() && statSync(join(file.parentPath, file.name)).mtimeMs > builtAt,
   )
-  if (stale)
-    throw new Error(
-      `${name}'s build is older than src/${relative(join(packageDir, 'src'), join(stale.parentPath, stale.name))}: run \`pnpm build\``,
-    )
+  return stale ? `its build is older than ${relative(packageDir, join(stale.parentPath, stale.name))}` : null
+}
+
+/** Builds core, then this package, where the build is missing or older than its sources. */
+function ensureBuilt() {
+  for (const dir of [join(root, '..', 'core'), root]) {
+    const why = staleness(dir)
+    if (why === null) continue
+    const name = relative(join(root, '..', '..'), dir)
+    console.error(`building ${name}: ${why}`)
+    const run = spawnSync('npx', ['--no-install', 'tsup'], { cwd: dir, stdio: ['ignore', 2, 2] })
+    if (run.status !== 0 || staleness(dir) !== null)
+      throw new Error(`${name} did not build: run \`pnpm build\``)
+  }
 }
 
 /** Bundles one app into its own directory and reads the chunk graph from the metafile. */
@@ -304,7 +314,7 @@ async function visit(browser, origin, { id, check, withoutEd25519 }) {
 }
 
 async function measureAll() {
-  for (const dir of [root, join(root, '..', 'core')]) assertBuilt(dir)
+  ensureBuilt()
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
   if (!existsSync(CHROMIUM)) {
