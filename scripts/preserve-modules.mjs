@@ -5,14 +5,14 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 
-/** Every module under `src` (tests, declaration files and `exclude`d folders left out), for tsup's `entry`. */
-export function sourceModules(root, exclude = []) {
+/** Every module under `src` (tests and declaration files left out), for tsup's `entry`. */
+export function sourceModules(root) {
   const files = []
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) {
-        if (!exclude.includes(relative(join(root, 'src'), path))) walk(path)
+        walk(path)
       } else if (/\.tsx?$/.test(entry.name) && !/\.(d|test)\.tsx?$/.test(entry.name)) {
         files.push(relative(root, path))
       }

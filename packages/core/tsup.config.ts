@@ -16,10 +16,11 @@ export default defineConfig({
   splitting: false,
   esbuildPlugins: [preserveModules],
   esbuildOptions(options) {
+    // The neutral platform resolves no package entry by default; tweetnacl's is its `main`.
     options.mainFields = ['main']
-    // tweetnacl asks for Node's \`require\` only to seed its own random generator, which core never
+    // tweetnacl asks for Node's `require` only to seed its own random generator, which core never
     // uses (nonces and keys come from the runtime's crypto): without it, the module mentions no
-    // \`require\` that an app's bundler would answer with interop helpers of its own.
+    // `require` that an app's bundler would answer with interop helpers of its own.
     options.define = { ...options.define, require: 'undefined' }
   },
   external: ['superjson'],

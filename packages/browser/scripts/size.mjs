@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { spawnSync } from 'node:child_process'
 // Bundle budgets of @tessera/browser (BRIEF.md, "Measured, not claimed"). Bundles small apps with
 // esbuild the way a browser app ships (minified ESM, code splitting, browser platform) from the
 // packages' builds, as npm installs them (built first where a build is missing or older than its
@@ -25,6 +24,8 @@ import { spawnSync } from 'node:child_process'
 // Usage: node scripts/size.mjs [--verbose] [--json]
 //   --verbose  every chunk with its largest inputs, and which chunks the read loaded
 //   --json     one JSON document on stdout instead of the table: { sizes: [{ name, bytes, limit }], apps, ok }
+
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
