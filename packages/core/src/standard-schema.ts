@@ -1,3 +1,5 @@
+import { isPromiseLike } from './awaitable'
+
 /**
  * The Standard Schema interface (https://standardschema.dev), written out here so that tessera accepts
  * zod, valibot, arktype and any other conforming validator without depending on one.
@@ -44,11 +46,7 @@ export function validateWith<T>(
 ): SchemaOutcome<T> | Promise<SchemaOutcome<T>> {
   const result = schema['~standard'].validate(value)
   // Any thenable, not only this realm's Promise: reading `issues` off a pending promise would pass it.
-  return isThenable(result) ? Promise.resolve(result).then(toOutcome) : toOutcome(result)
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | null)?.then === 'function'
+  return isPromiseLike(result) ? Promise.resolve(result).then(toOutcome) : toOutcome(result)
 }
 
 function toOutcome<T>(result: StandardSchemaV1.Result<T>): SchemaOutcome<T> {

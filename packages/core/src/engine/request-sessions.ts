@@ -1,3 +1,4 @@
+import { isPromiseLike } from '../awaitable'
 import { transformRead, transformWrite } from '../codec/transformer'
 import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
@@ -10,7 +11,7 @@ import { storageCall, storeValue, ttlMillis } from './server-store'
 import type { SessionIO } from './session-io'
 import type { SessionState } from './session-state'
 import { forgetValue, newState } from './session-state'
-import { assertValue, decodeValue, encodeValue, isPromiseLike, validateValue } from './session-values'
+import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
 import { assertFits, readIncoming, writeOutgoing } from './transport'
 
 /** Options of one request's sessions (`engine.open(io, options)`). */

@@ -1,10 +1,8 @@
+import { isPromiseLike } from '../awaitable'
 import type { Awaitable } from '../codec/codec'
 import { SessionError } from '../errors'
 import { validateWith } from '../standard-schema'
 import type { Binding } from './binding'
-
-export const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 
 /** Refuses null and undefined: `set` creates or replaces, `clear` ends (Ktor's `set(null)` trap). */
 export function assertValue(

@@ -1,13 +1,10 @@
-import type { Awaitable } from '../codec/codec'
+import { when } from '../awaitable'
 import type { Protector } from '../wire/protector'
 import type { Claims } from '../wire/token'
 import type { OpenedToken, OpenResult } from '../wire/token-opener'
 
 /** How many tokens per session a cache remembers by default. */
 export const DEFAULT_TOKEN_CACHE = 512
-
-const isPromiseLike = <T>(value: Awaitable<T>): value is PromiseLike<T> =>
-  typeof (value as PromiseLike<T> | null)?.then === 'function'
 
 /**
  * Wraps an authenticating protector with a memory of the tokens it wrote or verified, so the token a
@@ -42,7 +39,7 @@ export function withTokenCache(protector: Protector, size: number): Protector {
         remember(written, { ok: true, payload, iat: claims.iat, exp: claims.exp, kid, stale: false })
         return written
       }
-      return isPromiseLike(token) ? Promise.resolve(token).then(keep) : keep(token)
+      return when(token, keep)
     },
     open(token: string, now: number) {
       const recalled = recall(token, now)
@@ -52,7 +49,7 @@ export function withTokenCache(protector: Protector, size: number): Protector {
         if (result.ok) remember(token, result)
         return result
       }
-      return isPromiseLike(opened) ? Promise.resolve(opened).then(keep) : keep(opened)
+      return when(opened, keep)
     },
   }
 }

@@ -1,3 +1,4 @@
+import { when } from '../awaitable'
 import type { Awaitable } from '../codec/codec'
 import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
@@ -46,22 +47,10 @@ interface Prepared<TKey> {
   readonly key: TKey
 }
 
-/**
- * Prepares the ring's keys once (HKDF and key import may be async) and afterwards hands them out
- * synchronously, so steady-state requests never wait on a promise for keys.
- */
 /** The ring's keys once prepared: the newest writes, any verifies. */
 interface ReadyRing<TKey> {
   readonly newest: Prepared<TKey>
   readonly byId: Map<string, Prepared<TKey>>
-}
-
-const isPromiseLike = <T>(value: Awaitable<T>): value is PromiseLike<T> =>
-  typeof (value as PromiseLike<T> | null)?.then === 'function'
-
-/** `then(value)`, at once when `value` is already there (no promise, no microtask), else when it settles. */
-function when<T, R>(value: Awaitable<T>, then: (ready: T) => Awaitable<R>): Awaitable<R> {
-  return isPromiseLike(value) ? Promise.resolve(value).then(then) : then(value)
 }
 
 /**
@@ -197,6 +186,14 @@ function createSealedProtector(options: ProtectorOptions): Protector {
   }
 }
 
+/**
+ * Creates the protector of one session: it writes v1 tokens and opens them, refusing (never
+ * throwing for) anything that is malformed, forged, for another session or expired.
+ *
+ * @example
+ * const p = createProtector({ protection: 'signed', name: 'cart', crypto: webCrypto, ring: createKeyRing({ secret }) })
+ * const token = await p.protect('{"json":1}', { iat: 0, exp: 0 })
+ */
 export function createProtector(options: ProtectorOptions): Protector {
   switch (options.protection) {
     case 'none':
