@@ -1,10 +1,13 @@
 import type { ClientKit } from '@tessera/core'
 import type { ClientState } from './client-state'
 import type { FetchLike } from './client-types'
+import { MAX_REDIRECTS, nextHop, REQUEST_BODY_HEADERS, replayableBody } from './redirect-hop'
 
 /*
  * Header sessions on fetch, loaded on the first `fetch` or `wrapFetch` call: the origins sessions go
- * to, the tokens attached, and new or cleared tokens captured from responses.
+ * to, the tokens attached, redirects kept inside those origins while a token travels, and new or
+ * cleared tokens captured from responses of those origins. docs/security.md ("Header sessions on
+ * fetch") says what each environment does.
  */
 
 const resolved = new WeakMap<ClientState, ReadonlySet<string>>()
@@ -34,11 +37,79 @@ function originsOf(state: ClientState, { SessionError }: ClientKit): ReadonlySet
   return origins
 }
 
-/** The origin a request goes to, resolved against the page; null when it has none (a relative URL off-page). */
-function targetOrigin(input: RequestInfo | URL): string | null {
-  const url = input instanceof URL ? input.href : typeof input === 'string' ? input : input.url
+/** What a request is sent to, and what to hand fetch so that it goes exactly there. */
+interface Target {
+  readonly url: URL
+  /** The Request given, or the string `String(input)` made of anything else (a `toString` runs once). */
+  readonly send: Request | string
+}
+
+/**
+ * What a request goes to, resolved as fetch resolves it: a Request of this realm by its `url`,
+ * anything else (a string, a URL of any realm, an object with `toString`) by `String(input)`, against
+ * the document's base URL (a `<base>` element counts) or the worker's location. Null, so no session
+ * header, when that fails, and for a Request of another realm, which fetch reads by its `url` and
+ * `String` would not.
+ */
+function targetOf(input: unknown): Target | null {
   try {
-    return new URL(url, globalThis.location?.href).origin
+    if (typeof Request === 'function' && input instanceof Request) {
+      return { url: new URL(input.url), send: input }
+    }
+    if (Object.prototype.toString.call(input) === '[object Request]') return null
+    const href = String(input)
+    return { url: new URL(href, globalThis.document?.baseURI ?? globalThis.location?.href), send: href }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * True in a browser page or worker: there fetch hides where a manual redirect leads (an opaque
+ * redirect) and honours `mode: 'same-origin'`. Elsewhere (Node, Deno, Bun, edge workers) the client
+ * sees `Location` and follows redirects itself.
+ */
+const inBrowser = () =>
+  typeof globalThis.document === 'object' ||
+  typeof (globalThis as { importScripts?: unknown }).importScripts === 'function'
+
+/** `given` with each header session's token added where the caller set none; null when it carries no session header. */
+function withTokens(state: ClientState, given: Headers): Headers | null {
+  const headers = new Headers(given)
+  let carries = false
+  for (const entry of state.entries) {
+    if (!entry.store) continue
+    if (!headers.has(entry.name)) {
+      const token = entry.store.get(entry.name)
+      if (token === undefined) continue
+      headers.set(entry.name, token)
+    }
+    carries = true
+  }
+  return carries ? headers : null
+}
+
+/** `credentials: 'include'` for a configured cross origin when cookie sessions are registered and the caller chose nothing. */
+function credentialsFor(
+  state: ClientState,
+  url: URL,
+  init: RequestInit | undefined,
+  request: Request | undefined,
+): RequestInit {
+  const chosen = init?.credentials !== undefined || (request?.credentials ?? 'same-origin') !== 'same-origin'
+  const cookies = state.entries.some((entry) => !entry.store)
+  return chosen || !cookies || url.origin === globalThis.location?.origin ? {} : { credentials: 'include' }
+}
+
+/**
+ * The URL a response came from: its own `url`; else, when it says it was not redirected, the URL it
+ * was asked of (a Response built by a test double or a wrapped fetch has no `url`); null when that
+ * cannot be known.
+ */
+function sourceOf(response: Response, asked: URL): URL | null {
+  if (!response.url) return response.redirected ? null : asked
+  try {
+    return new URL(response.url)
   } catch {
     return null
   }
@@ -47,11 +118,37 @@ function targetOrigin(input: RequestInfo | URL): string | null {
 /** What a response header may carry for a header session: a v1 token or the cleared marker. */
 const TOKEN = /^v1\.[A-Za-z0-9._-]+$/
 
+/** Takes new and cleared tokens from a response of an allowed origin; the reads that tell subscribers go to `changes`. */
+function captureTokens(state: ClientState, kit: ClientKit, response: Response, changes: Promise<unknown>[]) {
+  for (const entry of state.entries) {
+    if (!entry.store) continue
+    const value = response.headers.get(entry.name)
+    if (value === null || !(value === kit.HEADER_CLEARED || TOKEN.test(value))) continue
+    if (value === kit.HEADER_CLEARED) entry.store.delete(entry.name)
+    else if (value !== entry.store.get(entry.name)) entry.store.set(entry.name, value)
+    else continue
+    changes.push(state.read(entry))
+  }
+}
+
+/** Lets go of a response nobody will read (a redirect followed or refused), so its connection is freed. */
+const discard = (response: Response) => void response.body?.cancel().catch(() => undefined)
+
 /**
  * Sends a request through `fetchLike`. To a configured origin it attaches each header session's
  * token (a header the caller set wins), sends cookies across origins (`credentials: 'include'` unless
- * the caller chose), and afterwards captures new and cleared tokens and re-checks the cookies. To any
- * other origin the request goes out exactly as given.
+ * the caller chose), keeps the request inside the configured origins while it carries a session
+ * header (see below), and captures new and cleared tokens from responses that came from a configured
+ * origin; then it re-checks the cookies. To any other origin the request goes out exactly as given.
+ *
+ * A request carrying a session header never follows a redirect out of the configured origins:
+ * - the caller's own `redirect: 'manual'` or `'error'` is sent as asked;
+ * - in a browser, to the page's own origin: `mode: 'same-origin'` (unless the caller chose a mode),
+ *   so the browser follows same-origin redirects and fails a cross-origin one (a `TypeError`, as for
+ *   any network error) before sending anything there;
+ * - otherwise `redirect: 'manual'`, and the client follows redirects itself, hop by hop, as fetch
+ *   would: to a configured origin it follows with the session headers attached afresh; out of them it
+ *   rejects with `REDIRECT_BLOCKED`, as it does for an opaque redirect (a browser hides where it leads).
  */
 export async function sendWithSessions(
   state: ClientState,
@@ -59,51 +156,100 @@ export async function sendWithSessions(
   input: RequestInfo | URL,
   init?: RequestInit,
 ): Promise<Response> {
-  const origin = targetOrigin(input)
   const kit = await state.kit()
-  if (origin === null || !originsOf(state, kit).has(origin)) return fetchLike(input, init)
+  const origins = originsOf(state, kit)
+  const target = targetOf(input)
+  if (target === null || !origins.has(target.url.origin)) return fetchLike(input, init)
 
-  const request = typeof input === 'object' && 'headers' in input ? input : undefined
-  const headers = new Headers(init?.headers ?? request?.headers)
-  let carriesHeader = false
-  for (const entry of state.entries) {
-    if (!entry.store || headers.has(entry.name)) continue
-    const token = entry.store.get(entry.name)
-    if (token === undefined) continue
-    headers.set(entry.name, token)
-    carriesHeader = true
-  }
-  const crossOrigin = origin !== globalThis.location?.origin
-  const withCookies = state.entries.some((entry) => !entry.store)
-  let credentials = init?.credentials
-  if (
-    credentials === undefined &&
-    crossOrigin &&
-    withCookies &&
-    (request?.credentials ?? 'same-origin') === 'same-origin'
-  ) {
-    credentials = 'include'
-  }
-  const response = await fetchLike(input, {
-    ...init,
-    ...(carriesHeader ? { headers } : {}),
-    ...(credentials === undefined ? {} : { credentials }),
-  })
-
+  const request = typeof target.send === 'string' ? undefined : target.send
+  const given = new Headers(init?.headers ?? request?.headers)
+  const headers = withTokens(state, given)
+  const sent: RequestInit = { ...init, ...credentialsFor(state, target.url, init, request) }
   const changes: Promise<unknown>[] = []
-  for (const entry of state.entries) {
-    if (entry.store) {
-      const value = response.headers.get(entry.name)
-      if (value === null || !(value === kit.HEADER_CLEARED || TOKEN.test(value))) continue
-      if (value === kit.HEADER_CLEARED) entry.store.delete(entry.name)
-      else if (value !== entry.store.get(entry.name)) entry.store.set(entry.name, value)
-      else continue
-      changes.push(state.read(entry))
-    } else if (entry.readable && (entry.settled || entry.listeners.size > 0)) {
-      // Set-Cookie is invisible to scripts: compare the cookie string instead (cheap; verifies only on change).
-      changes.push(state.read(entry))
-    }
+  const blocked = (why: string) =>
+    new kit.SessionError('REDIRECT_BLOCKED', `header sessions: ${why}, so it was not followed`)
+  /** Captures from a response that came from a configured origin; refuses one that did not if it carried a session header. */
+  const receive = (response: Response, asked: URL, carried: boolean) => {
+    const source = sourceOf(response, asked)
+    if (source !== null && origins.has(source.origin)) return captureTokens(state, kit, response, changes)
+    if (!carried) return
+    discard(response)
+    throw blocked('a redirect the fetch function followed left the configured origins')
   }
-  await Promise.all(changes)
-  return response
+
+  try {
+    const redirect = init?.redirect ?? (request?.redirect === 'follow' ? undefined : request?.redirect)
+    const mode = init?.mode ?? (request?.mode === 'cors' ? undefined : request?.mode)
+    const sameOrigin =
+      inBrowser() &&
+      target.url.origin === globalThis.location?.origin &&
+      (mode === undefined || mode === 'same-origin')
+    if (headers === null || redirect === 'manual' || redirect === 'error' || sameOrigin) {
+      const response = await fetchLike(target.send, {
+        ...sent,
+        ...(headers && { headers }),
+        ...(headers && sameOrigin && { mode: 'same-origin' as const }),
+      })
+      receive(response, target.url, headers !== null)
+      return response
+    }
+
+    // Hop by hop: each redirect is vetted before anything is sent to where it leads.
+    const body = replayableBody(request, sent)
+    const kept: RequestInit = request
+      ? {
+          signal: request.signal,
+          credentials: request.credentials,
+          cache: request.cache,
+          mode: request.mode,
+          referrerPolicy: request.referrerPolicy,
+          keepalive: request.keepalive,
+        }
+      : {}
+    let url = target.url
+    let method = sent.method ?? request?.method ?? 'GET'
+    let response = await fetchLike(target.send, { ...sent, headers, redirect: 'manual' })
+    try {
+      for (let redirects = 0; ; redirects++) {
+        receive(response, url, true)
+        if (response.type === 'opaqueredirect') {
+          discard(response)
+          throw blocked('the browser hides where a redirect leads (an opaque redirect)')
+        }
+        const hop = nextHop(response, url, method)
+        if (hop === null) {
+          if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true })
+          return response
+        }
+        discard(response)
+        if (!origins.has(hop.url.origin)) throw blocked('a redirect leads out of the configured origins')
+        if (redirects === MAX_REDIRECTS) throw new TypeError('fetch failed: more than 20 redirects')
+        if (body.once && response.status !== 303) {
+          throw new TypeError('fetch failed: a redirect would send a streamed body again')
+        }
+        if (!hop.keepsBody) for (const name of REQUEST_BODY_HEADERS) given.delete(name)
+        if (hop.url.origin !== url.origin) given.delete('authorization')
+        response = await fetchLike(hop.url.href, {
+          ...kept,
+          ...sent,
+          method: hop.method,
+          headers: withTokens(state, given) ?? given,
+          body: hop.keepsBody ? await body.again() : null,
+          redirect: 'manual',
+        })
+        url = hop.url
+        method = hop.method
+      }
+    } finally {
+      body.release()
+    }
+  } finally {
+    for (const entry of state.entries) {
+      // Set-Cookie is invisible to scripts: compare the cookie string instead (cheap; verifies only on change).
+      if (!entry.store && entry.readable && (entry.settled || entry.listeners.size > 0)) {
+        changes.push(state.read(entry))
+      }
+    }
+    await Promise.all(changes)
+  }
 }

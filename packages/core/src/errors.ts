@@ -29,6 +29,11 @@ export const SessionErrorCode = {
   UNSUPPORTED: 'UNSUPPORTED',
   /** An operation does not apply to this kind of session (regenerate on a header-less session...). */
   INVALID_OPERATION: 'INVALID_OPERATION',
+  /**
+   * The browser client did not follow a redirect of a request that carries a header session: it led
+   * outside the client's `origins`, or the browser hid where it led (an opaque redirect).
+   */
+  REDIRECT_BLOCKED: 'REDIRECT_BLOCKED',
 } as const
 
 export type SessionErrorCode = (typeof SessionErrorCode)[keyof typeof SessionErrorCode]

@@ -11,6 +11,8 @@ import { isSessionError } from '@tessera/core'
  *   `TOO_LARGE` is among them: the server tried to write a cookie over the browser limit, which
  *   says nothing about the size of the request (413 would blame the client).
  *   `INVALID_VALUE` too: the server handed `set` a value that fails the session's own schema.
+ *   And `REDIRECT_BLOCKED`: the server's own session client (`client.fetch`) was redirected away
+ *   from its `origins` by an upstream.
  *
  * @example
  * sessionErrorStatus.STORAGE_UNAVAILABLE // 503
@@ -29,6 +31,7 @@ export const sessionErrorStatus: Readonly<Record<SessionErrorCode, number>> = Ob
   CONFLICT: 409,
   UNSUPPORTED: 500,
   INVALID_OPERATION: 500,
+  REDIRECT_BLOCKED: 500,
 })
 
 /** What an adapter sends for a session error: a status and a JSON body that names no session, id or value. */
