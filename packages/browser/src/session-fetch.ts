@@ -184,11 +184,12 @@ export async function sendWithSessions(
       inBrowser() &&
       target.url.origin === globalThis.location?.origin &&
       (mode === undefined || mode === 'same-origin')
-    if (headers === null || redirect === 'manual' || redirect === 'error' || sameOrigin) {
+    const asAsked = headers === null || redirect === 'manual' || redirect === 'error'
+    if (asAsked || sameOrigin) {
       const response = await fetchLike(target.send, {
         ...sent,
         ...(headers && { headers }),
-        ...(headers && sameOrigin && { mode: 'same-origin' as const }),
+        ...(!asAsked && { mode: 'same-origin' as const }),
       })
       receive(response, target.url, headers !== null)
       return response

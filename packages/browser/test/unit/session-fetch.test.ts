@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import { HEADER_CLEARED } from '@tessera/core'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
@@ -222,5 +223,177 @@ describe('wrapFetch', () => {
       { url: `${THIRD_PARTY}/two`, login: null },
       { url: '/api/three', login: TOKEN_2 },
     ])
+  })
+})
+
+describe('header sessions on fetch: the target is resolved as fetch resolves it', () => {
+  /** A fetch double that records where each call goes and with which session header and options. */
+  const recorder = (answer: (url: string) => Response = () => new Response('{}')) => {
+    const calls: { input: string; login: string | null; mode?: RequestMode; redirect?: RequestRedirect }[] =
+      []
+    const double = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input)
+      calls.push({
+        input: url,
+        login: new Headers(init?.headers).get('login'),
+        mode: init?.mode,
+        redirect: init?.redirect,
+      })
+      return answer(url)
+    }
+    return { calls, double }
+  }
+
+  afterEach(() => {
+    for (const base of document.querySelectorAll('base')) base.remove()
+  })
+
+  it('an object with toString goes by its string: no header when it points elsewhere', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const { calls, double } = recorder()
+    const send = createSessionClient({ sessions: [Login] }).wrapFetch(double)
+    await send({ toString: () => `${THIRD_PARTY}/steal` } as unknown as URL)
+    await send({ toString: () => `${ORIGIN}/api/me` } as unknown as URL)
+    expect(calls).toMatchObject([
+      { input: `${THIRD_PARTY}/steal`, login: null },
+      { input: `${ORIGIN}/api/me`, login: TOKEN_1 },
+    ])
+  })
+
+  it('a URL-like object of another realm goes by its string too', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const foreign = runInNewContext(
+      'class URL { constructor(href) { this.href = href } toString() { return this.href } }; new URL(href)',
+      { href: `${THIRD_PARTY}/steal` },
+    ) as URL
+    await createSessionClient({ sessions: [Login] }).fetch(foreign)
+    expect(last()).toMatchObject({ url: `${THIRD_PARTY}/steal`, login: null })
+  })
+
+  it('a toString is called once, and fetch is handed the string that was checked', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    let calls = 0
+    const shifty = { toString: () => (calls++ === 0 ? `${ORIGIN}/api/me` : `${THIRD_PARTY}/steal`) }
+    const { calls: sent, double } = recorder()
+    await createSessionClient({ sessions: [Login] }).wrapFetch(double)(shifty as unknown as URL)
+    expect(sent).toMatchObject([{ input: `${ORIGIN}/api/me`, login: TOKEN_1 }])
+  })
+
+  it('a Request-like object that is not a Request of this realm gets no header', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const { calls, double } = recorder()
+    const lookalike = { [Symbol.toStringTag]: 'Request', url: `${ORIGIN}/api/me`, headers: new Headers() }
+    await createSessionClient({ sessions: [Login] }).wrapFetch(double)(lookalike as unknown as Request)
+    expect(calls).toMatchObject([{ login: null }])
+  })
+
+  it('a relative URL resolves against the document base URL, as fetch does', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const base = document.createElement('base')
+    base.href = `${THIRD_PARTY}/`
+    document.head.append(base)
+    expect(document.baseURI).toBe(`${THIRD_PARTY}/`)
+    const { calls, double } = recorder()
+    await createSessionClient({ sessions: [Login] }).wrapFetch(double)('pixel')
+    expect(calls).toMatchObject([{ input: 'pixel', login: null }])
+  })
+})
+
+describe('header sessions on fetch: redirects and where a response came from', () => {
+  const redirectTo = (location: string, status = 302) => new Response(null, { status, headers: { location } })
+  /** A response as a fetch that followed a redirect reports it (a test double cannot build one). */
+  const arrived = (response: Response, url: string | null) => {
+    Object.defineProperty(response, 'redirected', { value: true })
+    if (url !== null) Object.defineProperty(response, 'url', { value: url })
+    return response
+  }
+
+  it("in the page, a request to its own origin goes with mode 'same-origin' (the browser then refuses a cross-origin redirect)", async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const inits: (RequestInit | undefined)[] = []
+    const sessions = createSessionClient({ sessions: [Login] })
+    const send = sessions.wrapFetch(async (_input, init) => {
+      inits.push(init)
+      return new Response('{}')
+    })
+    await send('/api/me')
+    await send('/api/me', { mode: 'cors' })
+    await send('/api/me', { redirect: 'error' })
+    expect(inits.map((init) => [init?.mode, init?.redirect])).toEqual([
+      ['same-origin', undefined],
+      ['cors', 'manual'],
+      [undefined, 'error'],
+    ])
+  })
+
+  it('to another allowed origin it goes with redirect: manual; a redirect out of the origins is refused', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const calls: { url: string; login: string | null; redirect?: RequestRedirect }[] = []
+    const sessions = createSessionClient({ sessions: [Login], origins: [ORIGIN, API] })
+    const send = sessions.wrapFetch(async (input, init) => {
+      const url = String(input)
+      calls.push({ url, login: new Headers(init?.headers).get('login'), redirect: init?.redirect })
+      if (url.endsWith('/away')) return redirectTo(`${THIRD_PARTY}/steal`)
+      if (url.endsWith('/moved')) return redirectTo(`${API}/here`, 308)
+      return new Response('{}')
+    })
+    const error = await send(`${API}/away`).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ name: 'SessionError', code: 'REDIRECT_BLOCKED' })
+    expect(String((error as Error).message)).not.toContain(THIRD_PARTY)
+    const response = await send(`${API}/moved`)
+    expect(response.redirected).toBe(true)
+    expect(calls).toEqual([
+      { url: `${API}/away`, login: TOKEN_1, redirect: 'manual' },
+      { url: `${API}/moved`, login: TOKEN_1, redirect: 'manual' },
+      { url: `${API}/here`, login: TOKEN_1, redirect: 'manual' },
+    ])
+  })
+
+  it('an opaque redirect (the browser hides where it leads) is refused with REDIRECT_BLOCKED', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const opaque = () => {
+      const response = new Response(null, { status: 200 })
+      Object.defineProperty(response, 'type', { value: 'opaqueredirect' })
+      return response
+    }
+    const sessions = createSessionClient({ sessions: [Login], origins: [ORIGIN, API] })
+    await expect(sessions.wrapFetch(async () => opaque())(`${API}/away`)).rejects.toMatchObject({
+      code: 'REDIRECT_BLOCKED',
+    })
+    // The caller's own redirect: 'manual' gets it back as it is.
+    const response = await sessions.wrapFetch(async () => opaque())(`${API}/away`, { redirect: 'manual' })
+    expect(response.type).toBe('opaqueredirect')
+  })
+
+  it('takes no token from a response that came from a third party after a redirect', async () => {
+    const sessions = createSessionClient({ sessions: [Login] })
+    const send = sessions.wrapFetch(async () =>
+      arrived(new Response('{}', { headers: { login: TOKEN_2 } }), `${THIRD_PARTY}/landing`),
+    )
+    await send('/api/login', { method: 'POST' })
+    expect(sessions.has(Login)).toBe(false)
+  })
+
+  it('takes no token, nor the cleared marker, when a response was redirected and has no URL', async () => {
+    const sessions = createSessionClient({ sessions: [Login] })
+    await sessions.wrapFetch(async () => arrived(new Response('{}', { headers: { login: TOKEN_2 } }), null))(
+      '/api/login',
+    )
+    expect(sessions.has(Login)).toBe(false)
+    sessionStorage.setItem('tessera:login', TOKEN_1)
+    const holding = createSessionClient({ sessions: [Login] })
+    const cleared = holding.wrapFetch(async () =>
+      arrived(new Response('{}', { headers: { login: HEADER_CLEARED } }), null),
+    )
+    await expect(cleared('/api/logout')).rejects.toMatchObject({ code: 'REDIRECT_BLOCKED' })
+    expect(holding.has(Login)).toBe(true)
+  })
+
+  it('takes a token from a response of an allowed origin reached by a redirect', async () => {
+    const sessions = createSessionClient({ sessions: [Login], origins: [ORIGIN, API] })
+    await sessions.wrapFetch(async () =>
+      arrived(new Response('{}', { headers: { login: TOKEN_2 } }), `${API}/welcome`),
+    )('/api/login')
+    expect(sessions.has(Login)).toBe(true)
   })
 })
