@@ -10,6 +10,8 @@ const hasChromium = chromiumPresent('the browser tests are')
 /** What the page put on `window.app` (see app/page.ts). */
 type App = {
   client: import('../../src').SessionClient<any>
+  /** Another client of the same sessions (and the same sessionStorage) for other `origins`. */
+  clientFor(origins: string[]): import('../../src').SessionClient<any>
   /** readSession of the cart, with the server's public keys. */
   readCart(): Promise<unknown>
   Cart: any
@@ -42,6 +44,8 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     await servers?.close()
   })
   beforeEach(async () => {
+    servers.thirdPartySeen.length = 0
+    servers.apiSeen.length = 0
     context = await browser.newContext()
     page = await openPage()
   })
@@ -155,5 +159,118 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     expect(seen.cart).toEqual({ items: [{ sku: 'B-2', qty: 3 }] })
     expect(seen.changes).toContainEqual({ session: 'prefs', value: { theme: 'light' } })
     expect(seen.changes).toContainEqual({ session: 'cart', value: { items: [{ sku: 'B-2', qty: 3 }] } })
+  })
+
+  describe('header sessions and redirects', () => {
+    /** Signs in through the page's client; the token it now holds. */
+    const signIn = () =>
+      page.evaluate(async () => {
+        await app.client.fetch('/api/login', { method: 'POST', body: JSON.stringify({ userId: 'u-9' }) })
+        return sessionStorage.getItem('tessera:login')
+      })
+
+    it("a redirect from the page's own origin to another fails before the header leaves (mode 'same-origin')", async () => {
+      const token = await signIn()
+      expect(token).toMatch(/^v1\.s\./)
+      const outcome = await page.evaluate(() =>
+        app.client.fetch('/api/redirect-away').then(
+          (response) => `resolved with ${response.status}`,
+          (error: Error) => error.name,
+        ),
+      )
+      // Not a preflight, not a request: the third party heard nothing.
+      expect(servers.thirdPartySeen).toEqual([])
+      expect(outcome).toBe('TypeError')
+      expect(await page.evaluate(() => sessionStorage.getItem('tessera:login'))).toBe(token)
+    })
+
+    it('a same-origin redirect (POST, then 303) is followed with the session', async () => {
+      await signIn()
+      const after = await page.evaluate(async () => {
+        const response = await app.client.fetch('/api/redirect-home', { method: 'POST' })
+        return {
+          redirected: response.redirected,
+          path: new URL(response.url).pathname,
+          body: await response.json(),
+        }
+      })
+      expect(after).toEqual({
+        redirected: true,
+        path: '/api/me',
+        body: { login: { userId: 'u-9' }, prefs: null },
+      })
+    })
+
+    it('a redirect of an allowed cross-origin API is refused with REDIRECT_BLOCKED (the browser hides where it leads)', async () => {
+      const token = await signIn()
+      const outcomes = await page.evaluate(async (api) => {
+        const client = app.clientFor([location.origin, api])
+        const attempt = (path: string) =>
+          client.fetch(`${api}${path}`).then(
+            async (response) => ({ status: response.status, body: await response.json() }),
+            (error: { name: string; code: string; message: string }) => ({
+              name: error.name,
+              code: error.code,
+              message: error.message,
+            }),
+          )
+        return {
+          away: await attempt('/away'),
+          moved: await attempt('/moved'),
+          plain: await attempt('/plain'),
+        }
+      }, servers.api)
+      expect(servers.thirdPartySeen).toEqual([])
+      const blocked = { name: 'SessionError', code: 'REDIRECT_BLOCKED' }
+      expect(outcomes).toMatchObject({
+        away: blocked,
+        moved: blocked,
+        plain: { status: 200, body: { api: true } },
+      })
+      expect(outcomes.away.message).not.toContain(servers.thirdParty)
+      expect(outcomes.away.message).not.toContain(token)
+      // Even a redirect inside the API is not followed: the browser does not say where it leads.
+      expect(servers.apiSeen.filter((seen) => seen.method === 'GET')).toEqual([
+        expect.objectContaining({ path: '/away', login: token }),
+        expect.objectContaining({ path: '/moved', login: token }),
+        expect.objectContaining({ path: '/plain', login: token }),
+      ])
+      expect(await page.evaluate(() => sessionStorage.getItem('tessera:login'))).toBe(token)
+    })
+
+    it('takes no token from the third party a redirect led to', async () => {
+      const result = await page.evaluate(async () => {
+        const response = await app.client.fetch('/api/redirect-away')
+        return {
+          exposed: response.headers.get('login'),
+          stored: sessionStorage.getItem('tessera:login'),
+          has: app.client.has(app.Login),
+        }
+      })
+      // The browser shows the page the third party's token; the client does not take it.
+      expect(result).toEqual({ exposed: expect.stringMatching(/^v1\./), stored: null, has: false })
+      expect(servers.thirdPartySeen).toEqual([
+        expect.objectContaining({ path: '/landing', login: undefined }),
+      ])
+    })
+
+    it("an iframe's URL and a relative URL under a <base> go where the browser sends them: no header to a third party", async () => {
+      await signIn()
+      await page.evaluate(async (thirdParty) => {
+        const frame = document.createElement('iframe')
+        document.body.append(frame)
+        const FrameURL = (frame.contentWindow as unknown as { URL: typeof URL }).URL
+        await app.client.fetch(new FrameURL(`${thirdParty}/from-frame`))
+        const base = document.createElement('base')
+        base.href = `${thirdParty}/`
+        document.head.append(base)
+        await app.client.fetch('from-base')
+        base.remove()
+      }, servers.thirdParty)
+      expect(servers.thirdPartySeen.map(({ method, path, login }) => ({ method, path, login }))).toEqual([
+        { method: 'GET', path: '/from-frame', login: undefined },
+        { method: 'GET', path: '/from-base', login: undefined },
+      ])
+    })
   })
 })

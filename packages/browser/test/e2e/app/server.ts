@@ -15,15 +15,24 @@ const HTML =
 
 /** What a server on another origin saw: the session header and cookies it was (not) given. */
 export interface Seen {
+  readonly method: string
   readonly path: string
   readonly login: string | undefined
   readonly cookie: string | undefined
+  /** The headers a CORS preflight asked for. */
+  readonly requestHeaders: string | undefined
 }
 
 export interface TestServers {
+  /** The page's origin: http://127.0.0.1:<port>. */
   readonly origin: string
+  /** A hostile origin, http://localhost:<port>: it answers any CORS preflight and returns a `login` token. */
   readonly thirdParty: string
+  /** Every request the third party received, preflights included. */
   readonly thirdPartySeen: Seen[]
+  /** A cross-origin API a client may list in its `origins`, http://127.0.0.1:<another port>. */
+  readonly api: string
+  readonly apiSeen: Seen[]
   /** Every asset path the page requested, in order. */
   readonly assetsServed: string[]
   close(): Promise<void>
@@ -63,11 +72,36 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
     .end(text)
 }
 
-function listen(server: Server): Promise<string> {
+/** Listens on 127.0.0.1 and resolves to the port. */
+function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
   })
+}
+
+function seenOf(req: IncomingMessage): Seen {
+  const one = (name: string) => {
+    const value = req.headers[name]
+    return typeof value === 'string' ? value : undefined
+  }
+  return {
+    method: req.method ?? '',
+    path: req.url ?? '',
+    login: one('login'),
+    cookie: one('cookie'),
+    requestHeaders: one('access-control-request-headers'),
+  }
+}
+
+/** CORS headers that let `req`'s origin read the response, with credentials and the `login` header. */
+function corsFor(req: IncomingMessage): Record<string, string> {
+  return {
+    'access-control-allow-origin': req.headers.origin ?? '*',
+    'access-control-allow-credentials': 'true',
+    'access-control-allow-headers': 'login, content-type',
+    'access-control-expose-headers': 'login',
+  }
 }
 
 const close = (server: Server) =>
@@ -77,13 +111,17 @@ const close = (server: Server) =>
   })
 
 /**
- * Starts the app server (page, assets, session API on @tessera/node's node:http adapter) and a
- * server on a second origin that records what reaches it, both on 127.0.0.1.
+ * Starts the app server (page, assets, session API on @tessera/node's node:http adapter), a
+ * cross-origin API and a hostile third party that record what reaches them, all on 127.0.0.1 (the
+ * third party is addressed as localhost, another site).
  */
 export async function startServers(): Promise<TestServers> {
   const assets = await bundlePage()
   const assetsServed: string[] = []
   const thirdPartySeen: Seen[] = []
+  const apiSeen: Seen[] = []
+  // Known once the servers listen; the redirects below point there.
+  let thirdPartyOrigin = ''
   const sessions = createSessions({
     secret: SECRET,
     sessions: [cookie(Cart), cookie(Prefs), header(Login)],
@@ -112,42 +150,48 @@ export async function startServers(): Promise<TestServers> {
       } else if (route === 'POST /api/logout') {
         await req.sessions.clear(Login)
         send(res, 204)
+      } else if (route === 'GET /api/redirect-away') {
+        // An open redirect, or an ordinary one to a CDN: it leads to another origin.
+        res.writeHead(302, { location: `${thirdPartyOrigin}/landing` }).end()
+      } else if (route === 'POST /api/redirect-home') {
+        res.writeHead(303, { location: '/api/me' }).end()
       } else {
         send(res, 404, { error: 'not found' })
       }
     }),
   )
   const thirdParty = createServer((req, res) => {
-    const origin = req.headers.origin ?? '*'
-    const cors = {
-      'access-control-allow-origin': origin,
-      'access-control-allow-credentials': 'true',
-      'access-control-allow-headers': 'login, content-type',
-      'access-control-expose-headers': 'login',
-    }
+    thirdPartySeen.push(seenOf(req))
+    // An attacker answers every preflight yes, for any origin (a redirected request's is "null").
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, cors).end()
+      res.writeHead(204, corsFor(req)).end()
       return
     }
-    const login = req.headers.login
-    thirdPartySeen.push({
-      path: req.url ?? '',
-      login: typeof login === 'string' ? login : undefined,
-      cookie: req.headers.cookie,
-    })
     // A hostile answer: a token the client must not take from an origin it was not configured for.
     res
-      .writeHead(200, { ...cors, login: 'v1.s.0.1.2.aWQ.dGFn', 'content-type': 'application/json' })
+      .writeHead(200, { ...corsFor(req), login: 'v1.s.0.1.2.aWQ.dGFn', 'content-type': 'application/json' })
       .end('{}')
   })
-  const [origin, thirdPartyOrigin] = await Promise.all([listen(app), listen(thirdParty)])
+  const api = createServer((req, res) => {
+    apiSeen.push(seenOf(req))
+    const cors = corsFor(req)
+    if (req.method === 'OPTIONS') res.writeHead(204, cors).end()
+    else if (req.url === '/away')
+      res.writeHead(302, { ...cors, location: `${thirdPartyOrigin}/landing` }).end()
+    else if (req.url === '/moved') res.writeHead(307, { ...cors, location: '/here' }).end()
+    else res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end('{"api":true}')
+  })
+  const [appPort, thirdPartyPort, apiPort] = await Promise.all([listen(app), listen(thirdParty), listen(api)])
+  thirdPartyOrigin = `http://localhost:${thirdPartyPort}`
   return {
-    origin,
+    origin: `http://127.0.0.1:${appPort}`,
     thirdParty: thirdPartyOrigin,
     thirdPartySeen,
+    api: `http://127.0.0.1:${apiPort}`,
+    apiSeen,
     assetsServed,
     close: async () => {
-      await Promise.all([close(app), close(thirdParty)])
+      await Promise.all([close(app), close(thirdParty), close(api)])
     },
   }
 }
