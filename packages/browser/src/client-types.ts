@@ -133,8 +133,10 @@ export interface SessionClientOptions<
   /** The sessions this client reads, writes or carries; each name once. */
   readonly sessions: TEntries
   /**
-   * The origins header sessions are sent to (and cookies are sent to with `credentials: 'include'`).
-   * Requests to any other origin go out untouched. Resolved on the first `fetch`, which rejects with
+   * The origins header sessions are sent to (and cookies are sent to with `credentials: 'include'`),
+   * and the only ones whose responses may set or clear a header session's token. A request to any
+   * other origin goes out untouched, and a request carrying a header session never follows a redirect
+   * out of them (see {@link SessionClient.fetch}). Resolved on the first `fetch`, which rejects with
    * `INVALID_OPTION` for anything but an absolute URL.
    * @default [location.origin]
    */
@@ -211,9 +213,24 @@ export interface SessionClient<TRegistered extends AnySessionDescriptor = AnySes
     descriptor: TDescriptor,
     listener: SessionListener<TDescriptor>,
   ): () => void
-  /** `fetch` with header sessions attached for the configured origins and new tokens captured. */
+  /**
+   * `fetch` with header sessions attached for the configured origins, never to a third party, and new
+   * tokens captured from responses of those origins only. The target is resolved as fetch resolves
+   * it; what does not resolve gets no header. A request carrying a header session never follows a
+   * redirect out of the origins: in a browser, one to the page's own origin goes with
+   * `mode: 'same-origin'` (a cross-origin redirect fails with fetch's `TypeError` before anything is
+   * sent there) and one to another origin with `redirect: 'manual'` (any redirect rejects with
+   * `SessionError` `REDIRECT_BLOCKED`); in Node, Deno, Bun and edge workers the client follows
+   * redirects hop by hop inside the origins and rejects with `REDIRECT_BLOCKED` before leaving them.
+   * The caller's own `redirect: 'manual'` or `'error'` is kept. docs/security.md has the details.
+   */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
-  /** Wraps any `fetch`-compatible function (ky, ofetch, a test double) the same way as {@link fetch}. */
+  /**
+   * Wraps any `fetch`-compatible function (ky, ofetch, a test double) the same way as {@link fetch}.
+   * The function must pass `redirect` and `mode` on to fetch: one that follows redirects regardless
+   * sends the header where they lead (the client then rejects with `REDIRECT_BLOCKED` and captures
+   * nothing, but too late for the header).
+   */
   wrapFetch<TFetch extends FetchLike>(fetchLike: TFetch): TFetch
   /** Re-reads every session that has a subscriber or a cached value, and notifies changes. */
   refresh(): Promise<void>

@@ -134,6 +134,84 @@ function captureTokens(state: ClientState, kit: ClientKit, response: Response, c
 /** Lets go of a response nobody will read (a redirect followed or refused), so its connection is freed. */
 const discard = (response: Response) => void response.body?.cancel().catch(() => undefined)
 
+/** What one call shares with the hops it follows. */
+interface Sending {
+  readonly state: ClientState
+  readonly fetchLike: FetchLike
+  readonly origins: ReadonlySet<string>
+  /** Captures from a response of a configured origin; refuses one from elsewhere that a session header went to. */
+  receive(response: Response, asked: URL, carried: boolean): void
+  /** The `REDIRECT_BLOCKED` error, saying why and quoting neither token nor location. */
+  blocked(why: string): Error
+}
+
+/**
+ * Sends a request that carries a session header with `redirect: 'manual'` and follows its redirects
+ * the way fetch would, one hop at a time, each vetted before anything is sent where it leads: a hop
+ * to a configured origin goes with the session headers attached afresh (a token the redirect itself
+ * set included); a hop out of them, or an opaque redirect, is `REDIRECT_BLOCKED`.
+ */
+async function sendHopByHop(
+  { state, fetchLike, origins, receive, blocked }: Sending,
+  target: Target,
+  sent: RequestInit,
+  given: Headers,
+): Promise<Response> {
+  const request = typeof target.send === 'string' ? undefined : target.send
+  const body = replayableBody(request, sent)
+  const kept: RequestInit = request
+    ? {
+        signal: request.signal,
+        credentials: request.credentials,
+        cache: request.cache,
+        mode: request.mode,
+        referrerPolicy: request.referrerPolicy,
+        keepalive: request.keepalive,
+      }
+    : {}
+  let url = target.url
+  let method = sent.method ?? request?.method ?? 'GET'
+  let response = await fetchLike(target.send, {
+    ...sent,
+    headers: withTokens(state, given) ?? given,
+    redirect: 'manual',
+  })
+  try {
+    for (let redirects = 0; ; redirects++) {
+      receive(response, url, true)
+      if (response.type === 'opaqueredirect') {
+        discard(response)
+        throw blocked('the browser hides where a redirect leads (an opaque redirect)')
+      }
+      const hop = nextHop(response, url, method)
+      if (hop === null) {
+        if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true })
+        return response
+      }
+      discard(response)
+      if (!origins.has(hop.url.origin)) throw blocked('a redirect leads out of the configured origins')
+      if (redirects === MAX_REDIRECTS) throw new TypeError('fetch failed: more than 20 redirects')
+      if (body.once && response.status !== 303) {
+        throw new TypeError('fetch failed: a redirect would send a streamed body again')
+      }
+      if (!hop.keepsBody) for (const name of REQUEST_BODY_HEADERS) given.delete(name)
+      if (hop.url.origin !== url.origin) given.delete('authorization')
+      response = await fetchLike(hop.url.href, {
+        ...kept,
+        ...sent,
+        method: hop.method,
+        headers: withTokens(state, given) ?? given,
+        body: hop.keepsBody ? await body.again() : null,
+        redirect: 'manual',
+      })
+      url = hop.url
+      method = hop.method
+    }
+  } finally {
+    body.release()
+  }
+}
+
 /**
  * Sends a request through `fetchLike`. To a configured origin it attaches each header session's
  * token (a header the caller set wins), sends cookies across origins (`credentials: 'include'` unless
@@ -146,9 +224,7 @@ const discard = (response: Response) => void response.body?.cancel().catch(() =>
  * - in a browser, to the page's own origin: `mode: 'same-origin'` (unless the caller chose a mode),
  *   so the browser follows same-origin redirects and fails a cross-origin one (a `TypeError`, as for
  *   any network error) before sending anything there;
- * - otherwise `redirect: 'manual'`, and the client follows redirects itself, hop by hop, as fetch
- *   would: to a configured origin it follows with the session headers attached afresh; out of them it
- *   rejects with `REDIRECT_BLOCKED`, as it does for an opaque redirect (a browser hides where it leads).
+ * - otherwise the client follows redirects itself ({@link sendHopByHop}).
  */
 export async function sendWithSessions(
   state: ClientState,
@@ -168,7 +244,6 @@ export async function sendWithSessions(
   const changes: Promise<unknown>[] = []
   const blocked = (why: string) =>
     new kit.SessionError('REDIRECT_BLOCKED', `header sessions: ${why}, so it was not followed`)
-  /** Captures from a response that came from a configured origin; refuses one that did not if it carried a session header. */
   const receive = (response: Response, asked: URL, carried: boolean) => {
     const source = sourceOf(response, asked)
     if (source !== null && origins.has(source.origin)) return captureTokens(state, kit, response, changes)
@@ -180,70 +255,21 @@ export async function sendWithSessions(
   try {
     const redirect = init?.redirect ?? (request?.redirect === 'follow' ? undefined : request?.redirect)
     const mode = init?.mode ?? (request?.mode === 'cors' ? undefined : request?.mode)
+    const asAsked = headers === null || redirect === 'manual' || redirect === 'error'
     const sameOrigin =
       inBrowser() &&
       target.url.origin === globalThis.location?.origin &&
       (mode === undefined || mode === 'same-origin')
-    const asAsked = headers === null || redirect === 'manual' || redirect === 'error'
-    if (asAsked || sameOrigin) {
-      const response = await fetchLike(target.send, {
-        ...sent,
-        ...(headers && { headers }),
-        ...(!asAsked && { mode: 'same-origin' as const }),
-      })
-      receive(response, target.url, headers !== null)
-      return response
+    if (!asAsked && !sameOrigin) {
+      return await sendHopByHop({ state, fetchLike, origins, receive, blocked }, target, sent, given)
     }
-
-    // Hop by hop: each redirect is vetted before anything is sent to where it leads.
-    const body = replayableBody(request, sent)
-    const kept: RequestInit = request
-      ? {
-          signal: request.signal,
-          credentials: request.credentials,
-          cache: request.cache,
-          mode: request.mode,
-          referrerPolicy: request.referrerPolicy,
-          keepalive: request.keepalive,
-        }
-      : {}
-    let url = target.url
-    let method = sent.method ?? request?.method ?? 'GET'
-    let response = await fetchLike(target.send, { ...sent, headers, redirect: 'manual' })
-    try {
-      for (let redirects = 0; ; redirects++) {
-        receive(response, url, true)
-        if (response.type === 'opaqueredirect') {
-          discard(response)
-          throw blocked('the browser hides where a redirect leads (an opaque redirect)')
-        }
-        const hop = nextHop(response, url, method)
-        if (hop === null) {
-          if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true })
-          return response
-        }
-        discard(response)
-        if (!origins.has(hop.url.origin)) throw blocked('a redirect leads out of the configured origins')
-        if (redirects === MAX_REDIRECTS) throw new TypeError('fetch failed: more than 20 redirects')
-        if (body.once && response.status !== 303) {
-          throw new TypeError('fetch failed: a redirect would send a streamed body again')
-        }
-        if (!hop.keepsBody) for (const name of REQUEST_BODY_HEADERS) given.delete(name)
-        if (hop.url.origin !== url.origin) given.delete('authorization')
-        response = await fetchLike(hop.url.href, {
-          ...kept,
-          ...sent,
-          method: hop.method,
-          headers: withTokens(state, given) ?? given,
-          body: hop.keepsBody ? await body.again() : null,
-          redirect: 'manual',
-        })
-        url = hop.url
-        method = hop.method
-      }
-    } finally {
-      body.release()
-    }
+    const response = await fetchLike(target.send, {
+      ...sent,
+      ...(headers && { headers }),
+      ...(!asAsked && { mode: 'same-origin' as const }),
+    })
+    receive(response, target.url, headers !== null)
+    return response
   } finally {
     for (const entry of state.entries) {
       // Set-Cookie is invisible to scripts: compare the cookie string instead (cheap; verifies only on change).
