@@ -227,8 +227,9 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
         moved: blocked,
         plain: { status: 200, body: { api: true } },
       })
-      expect(outcomes.away.message).not.toContain(servers.thirdParty)
-      expect(outcomes.away.message).not.toContain(token)
+      const { message } = outcomes.away as { message: string }
+      expect(message).not.toContain(servers.thirdParty)
+      expect(message).not.toContain(token)
       // Even a redirect inside the API is not followed: the browser does not say where it leads.
       expect(servers.apiSeen.filter((seen) => seen.method === 'GET')).toEqual([
         expect.objectContaining({ path: '/away', login: token }),

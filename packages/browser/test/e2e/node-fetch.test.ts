@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { runInNewContext } from 'node:vm'
 import { defineSession, HEADER_CLEARED, isSessionError } from '@tessera/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { FetchLike } from '../../src'
 import { createSessionClient } from '../../src'
 
 const Login = defineSession<{ userId: string }>()('login', { transport: 'header', storage: 'server' })
@@ -173,7 +174,9 @@ describe("Node's fetch: a redirect out of the allowed origins", () => {
     app.routes.set('/away', redirect(302, `${other.url}/landing`))
     other.routes.set('/landing', () => ({ status: 200, headers: { login: EVIL } }))
     const { client, token } = clientWith([app.url], HELD)
-    const careless = client.wrapFetch((input, init) => fetch(input, { ...init, redirect: 'follow' }))
+    const careless = client.wrapFetch<FetchLike>((input, init) =>
+      fetch(input, { ...init, redirect: 'follow' }),
+    )
     await expect(careless(`${app.url}/away`)).rejects.toMatchObject({ code: 'REDIRECT_BLOCKED' })
     expect(token()).toBe(HELD)
     // The limit, shown on purpose: the fetch function followed the redirect, so the header went along.

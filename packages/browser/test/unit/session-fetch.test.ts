@@ -3,7 +3,7 @@ import { HEADER_CLEARED } from '@tessera/core'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { HeaderStore } from '../../src'
+import type { FetchLike, HeaderStore } from '../../src'
 import { createSessionClient } from '../../src'
 import { API, Badge, Login, ORIGIN, Prefs, publicKeys, signed, THIRD_PARTY } from './fixtures'
 
@@ -312,7 +312,7 @@ describe('header sessions on fetch: redirects and where a response came from', (
     sessionStorage.setItem('tessera:login', TOKEN_1)
     const inits: (RequestInit | undefined)[] = []
     const sessions = createSessionClient({ sessions: [Login] })
-    const send = sessions.wrapFetch(async (_input, init) => {
+    const send = sessions.wrapFetch<FetchLike>(async (_input, init) => {
       inits.push(init)
       return new Response('{}')
     })
@@ -330,7 +330,7 @@ describe('header sessions on fetch: redirects and where a response came from', (
     sessionStorage.setItem('tessera:login', TOKEN_1)
     const calls: { url: string; login: string | null; redirect?: RequestRedirect }[] = []
     const sessions = createSessionClient({ sessions: [Login], origins: [ORIGIN, API] })
-    const send = sessions.wrapFetch(async (input, init) => {
+    const send = sessions.wrapFetch<FetchLike>(async (input, init) => {
       const url = String(input)
       calls.push({ url, login: new Headers(init?.headers).get('login'), redirect: init?.redirect })
       if (url.endsWith('/away')) return redirectTo(`${THIRD_PARTY}/steal`)
@@ -357,17 +357,19 @@ describe('header sessions on fetch: redirects and where a response came from', (
       return response
     }
     const sessions = createSessionClient({ sessions: [Login], origins: [ORIGIN, API] })
-    await expect(sessions.wrapFetch(async () => opaque())(`${API}/away`)).rejects.toMatchObject({
+    await expect(sessions.wrapFetch<FetchLike>(async () => opaque())(`${API}/away`)).rejects.toMatchObject({
       code: 'REDIRECT_BLOCKED',
     })
     // The caller's own redirect: 'manual' gets it back as it is.
-    const response = await sessions.wrapFetch(async () => opaque())(`${API}/away`, { redirect: 'manual' })
+    const response = await sessions.wrapFetch<FetchLike>(async () => opaque())(`${API}/away`, {
+      redirect: 'manual',
+    })
     expect(response.type).toBe('opaqueredirect')
   })
 
   it('takes no token from a response that came from a third party after a redirect', async () => {
     const sessions = createSessionClient({ sessions: [Login] })
-    const send = sessions.wrapFetch(async () =>
+    const send = sessions.wrapFetch<FetchLike>(async () =>
       arrived(new Response('{}', { headers: { login: TOKEN_2 } }), `${THIRD_PARTY}/landing`),
     )
     await send('/api/login', { method: 'POST' })
@@ -376,13 +378,13 @@ describe('header sessions on fetch: redirects and where a response came from', (
 
   it('takes no token, nor the cleared marker, when a response was redirected and has no URL', async () => {
     const sessions = createSessionClient({ sessions: [Login] })
-    await sessions.wrapFetch(async () => arrived(new Response('{}', { headers: { login: TOKEN_2 } }), null))(
-      '/api/login',
-    )
+    await sessions.wrapFetch<FetchLike>(async () =>
+      arrived(new Response('{}', { headers: { login: TOKEN_2 } }), null),
+    )('/api/login')
     expect(sessions.has(Login)).toBe(false)
     sessionStorage.setItem('tessera:login', TOKEN_1)
     const holding = createSessionClient({ sessions: [Login] })
-    const cleared = holding.wrapFetch(async () =>
+    const cleared = holding.wrapFetch<FetchLike>(async () =>
       arrived(new Response('{}', { headers: { login: HEADER_CLEARED } }), null),
     )
     await expect(cleared('/api/logout')).rejects.toMatchObject({ code: 'REDIRECT_BLOCKED' })
@@ -391,7 +393,7 @@ describe('header sessions on fetch: redirects and where a response came from', (
 
   it('takes a token from a response of an allowed origin reached by a redirect', async () => {
     const sessions = createSessionClient({ sessions: [Login], origins: [ORIGIN, API] })
-    await sessions.wrapFetch(async () =>
+    await sessions.wrapFetch<FetchLike>(async () =>
       arrived(new Response('{}', { headers: { login: TOKEN_2 } }), `${API}/welcome`),
     )('/api/login')
     expect(sessions.has(Login)).toBe(true)
