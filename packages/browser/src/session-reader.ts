@@ -110,7 +110,7 @@ export async function openToken(
   }
   if (!opened.ok) return invalid(opened.reason)
   try {
-    value = await codec.decode(opened.payload)
+    value = await codec.decode(opened.payload, { untrusted: protection === 'none' })
   } catch {
     return invalid('DECODE_FAILED')
   }

@@ -32,7 +32,7 @@ async function encode(kit: ClientKit, entry: ClientEntry, value: unknown): Promi
     } else checked = result.value
   }
   try {
-    return [checked, await descriptor.codec.encode(checked)]
+    return [checked, await descriptor.codec.encode(checked, { untrusted: true })]
   } catch (cause) {
     // The cause keeps the error's kind only: its message could quote the value.
     return fail(

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import superjson from 'superjson'
 import type { Protection } from '../src'
 import { createKeyRing, createProtector, deriveKey, encodeBase64url, superjsonCodec, webCrypto } from '../src'
+import { withSealingNonce } from '../src/wire/sealing-nonce'
 
 const file = new URL('../test/vectors.json', import.meta.url)
 const keys = [
@@ -187,13 +188,17 @@ async function build() {
     const payload = await superjsonCodec.encode(value)
     const claims = spec.claims ?? { iat, exp }
     const nonce = nonces[spec.nonce ?? 0]!
-    const writer = createProtector({
-      protection: spec.protection,
-      name: spec.session,
-      crypto: webCrypto,
-      ring: spec.signWith ? oldRing : fullRing,
-      nonce: () => nonce,
-    })
+    const writer = createProtector(
+      withSealingNonce(
+        {
+          protection: spec.protection,
+          name: spec.session,
+          crypto: webCrypto,
+          ring: spec.signWith ? oldRing : fullRing,
+        },
+        () => nonce,
+      ),
+    )
     const written = await writer.protect(payload, claims)
     const token = spec.mangle ? spec.mangle(written) : written
     const openSession = spec.openAs?.session ?? spec.session

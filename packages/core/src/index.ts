@@ -1,5 +1,5 @@
 export { checkDescriptor } from './check-descriptor'
-export type { Awaitable, SessionCodec } from './codec/codec'
+export type { Awaitable, CodecContext, SessionCodec } from './codec/codec'
 export { jsonCodec } from './codec/json-codec'
 export { superjsonCodec } from './codec/superjson-codec'
 export type { SessionTransformer } from './codec/transformer'

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import type { RequestSessions } from '../src'
+import type { ProtectorOptions, RequestSessions, SessionEngineOptions } from '../src'
 import { cookie, createSessionEngine, defineSession, header } from '../src'
 
 const Cart = defineSession<{ items: string[] }>()('cart')
@@ -62,5 +62,10 @@ describe('engine types', () => {
     })
     expectTypeOf(engine.open).returns.toEqualTypeOf<RequestSessions>()
     expectTypeOf(engine.invalidateOwner).returns.resolves.toBeNumber()
+  })
+
+  it('offers no sealing nonce option: fixed nonces are not for applications', () => {
+    expectTypeOf<SessionEngineOptions>().not.toHaveProperty('nonce')
+    expectTypeOf<ProtectorOptions>().not.toHaveProperty('nonce')
   })
 })

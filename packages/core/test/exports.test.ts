@@ -75,6 +75,7 @@ describe('@tessera/core exports', () => {
         "Base64urlCodec",
         "Claims",
         "ClientKit",
+        "CodecContext",
         "CookieAttributeOptions",
         "CookieAttributes",
         "CookieEncoding",

@@ -6,6 +6,7 @@ import superjson from 'superjson'
 import { describe, expect, it } from 'vitest'
 import type { OpenResult, Protection } from '../src'
 import { createKeyRing, createProtector, deriveKey, encodeBase64url, superjsonCodec, webCrypto } from '../src'
+import { withSealingNonce } from '../src/wire/sealing-nonce'
 import file from './vectors.json'
 
 interface Vector {
@@ -95,13 +96,13 @@ describe('v1 vectors with webCrypto', () => {
       it('protects write.payload into write.token byte for byte', async () => {
         const { write } = vector
         const nonce = write.nonce === null ? undefined : fromHex(write.nonce)
-        const protector = createProtector({
+        const options = {
           protection: write.protection,
           name: write.session,
           crypto: webCrypto,
           ring: writerRing(write.key),
-          nonce: nonce && (() => nonce),
-        })
+        }
+        const protector = createProtector(nonce ? withSealingNonce(options, () => nonce) : options)
         expect(await protector.protect(write.payload, { iat: write.iat, exp: write.exp })).toBe(write.token)
       })
 

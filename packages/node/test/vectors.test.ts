@@ -4,6 +4,8 @@ import { createKeyRing, createProtector, deriveKey, encodeBase64url, webCrypto }
 import fc from 'fast-check'
 import nacl from 'tweetnacl'
 import { describe, expect, it } from 'vitest'
+// Fixed sealing nonces are for test vectors only: core's index does not export them.
+import { withSealingNonce } from '../../core/src/wire/sealing-nonce'
 import { nodeCrypto } from '../src/crypto/node-crypto'
 
 interface Vector {
@@ -63,13 +65,13 @@ describe('node crypto reproduces the v1 vectors', () => {
     it(`writes ${vector.id} byte for byte`, async () => {
       const { write } = vector
       const nonce = write.nonce === null ? undefined : fromHex(write.nonce)
-      const writer = createProtector({
+      const options = {
         protection: write.protection,
         name: write.session,
         crypto: nodeCrypto,
         ring: ringFor(write.key),
-        nonce: nonce && (() => nonce),
-      })
+      }
+      const writer = createProtector(nonce ? withSealingNonce(options, () => nonce) : options)
       expect(await writer.protect(write.payload, { iat: write.iat, exp: write.exp })).toBe(write.token)
     })
 
@@ -130,6 +132,23 @@ describe('node Ed25519 against tweetnacl', () => {
     flipped[10]! ^= 1
     expect(await verify('hello', flipped)).toBe(false)
     expect(await verify('hello', signature.subarray(0, 63))).toBe(false)
+  })
+
+  it('refuses a signature whose S is not below the group order (S + L), which tweetnacl alone accepts', async () => {
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n
+    const pair = nacl.sign.keyPair.fromSeed(seedOf('k2/ed25519/cart'))
+    const signature = nacl.sign.detached(utf8('hello'), pair.secretKey)
+    let s = 0n
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(signature[32 + i]!)
+    s += L
+    const malleated = signature.slice()
+    for (let i = 0; i < 32; i++, s >>= 8n) malleated[32 + i] = Number(s & 255n)
+    expect(nacl.sign.detached.verify(utf8('hello'), malleated, pair.publicKey)).toBe(true)
+    const verify = await nodeCrypto.ed25519Verifier(pair.publicKey)
+    expect(await verify('hello', signature)).toBe(true)
+    expect(await verify('hello', malleated)).toBe(false)
+    // Core's portable verifier, on WebCrypto here, refuses it as well.
+    expect(await (await webCrypto.ed25519Verifier(pair.publicKey))('hello', malleated)).toBe(false)
   })
 
   it('refuses seeds and public keys that are not 32 bytes', () => {

@@ -4,6 +4,8 @@ import { parseJson } from './safe-json'
 /**
  * Plain JSON. Smallest and fastest; Date becomes a string, Map/Set become `{}`, undefined properties
  * vanish and BigInt cannot be encoded. Prefer the default codec unless the value is JSON by design.
+ * JSON text always decodes into a tree (no shared or cyclic parts), so the codec context changes
+ * nothing here: an untrusted payload is parsed like any other.
  *
  * @example defineSession<{ theme: 'dark' | 'light' }>()('prefs', { codec: jsonCodec })
  */

@@ -41,7 +41,11 @@ export const DEFAULT_KEY_ID = '0'
 
 /**
  * Checks and normalises key options. Secrets shorter than 32 bytes, malformed or repeated key ids
- * and empty rings are a `SessionError('INVALID_KEY')`; the message never contains a secret.
+ * and empty rings are a `SessionError('INVALID_KEY')`; the message never contains a secret. A
+ * `Uint8Array` secret is copied: changing or zeroing the caller's array afterwards changes no key.
+ *
+ * @example
+ * const ring = createKeyRing({ keys: [{ id: '2026-06', secret: newSecret }, { id: '2026-01', secret: oldSecret }] })
  */
 export function createKeyRing(options: KeyOptions): KeyRing {
   const given: readonly SessionKey[] =
@@ -54,8 +58,11 @@ export function createKeyRing(options: KeyOptions): KeyRing {
     }
     if (seen.has(id)) throw new SessionError('INVALID_KEY', `key id "${id}" appears twice in the ring`)
     seen.add(id)
-    const bytes = typeof secret === 'string' ? utf8(secret) : secret
-    if (!(bytes instanceof Uint8Array) || bytes.length < MIN_SECRET_BYTES) {
+    // Bytes are copied (not sliced: a Buffer's slice is a view): the caller may change or zero its
+    // array later, and the keys must not follow.
+    const bytes =
+      typeof secret === 'string' ? utf8(secret) : secret instanceof Uint8Array ? new Uint8Array(secret) : null
+    if (bytes === null || bytes.length < MIN_SECRET_BYTES) {
       throw new SessionError(
         'INVALID_KEY',
         `the secret of key "${id}" must be at least ${MIN_SECRET_BYTES} bytes (generate one with crypto.getRandomValues)`,

@@ -9,6 +9,7 @@ import { randomId, SESSION_ID } from '../identity'
 import { memoryStorage } from '../storage/memory-storage'
 import type { SessionStorage } from '../storage/session-storage'
 import { createProtector } from '../wire/protector'
+import { sealingNonceOf, withSealingNonce } from '../wire/sealing-nonce'
 import type { Binding } from './binding'
 import { createBinding } from './binding'
 import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
@@ -32,8 +33,6 @@ export interface SessionEngineOptions {
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
   /** Clock in unix milliseconds, for tests. @default Date.now */
   readonly now?: (() => number) | undefined
-  /** Nonces for sealing, for reproducing test vectors only. @default random */
-  readonly nonce?: (() => Uint8Array) | undefined
 }
 
 /** The registry of sessions and their server-side machinery; one per app (or per route scope). */
@@ -115,14 +114,11 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
         },
       )
     }
+    const protectorOptions = { protection: descriptor.protection, name: descriptor.name, crypto, ring }
+    // Sealing nonces are random; tests alone fix them, through ../wire/sealing-nonce.
+    const nonce = sealingNonceOf(options)
     const protector = withTokenCache(
-      createProtector({
-        protection: descriptor.protection,
-        name: descriptor.name,
-        crypto,
-        ring,
-        nonce: options.nonce,
-      }),
+      createProtector(nonce ? withSealingNonce(protectorOptions, nonce) : protectorOptions),
       tokenCache,
     )
     const binding = createBinding(index, config, { protector, expiry, defaultStorage })

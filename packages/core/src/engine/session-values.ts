@@ -1,5 +1,5 @@
 import { isPromiseLike } from '../awaitable'
-import type { Awaitable } from '../codec/codec'
+import type { Awaitable, CodecContext } from '../codec/codec'
 import { SessionError } from '../errors'
 import { validateWith } from '../standard-schema'
 import type { Binding } from './binding'
@@ -29,9 +29,20 @@ export async function validateValue(binding: Binding, value: unknown): Promise<u
   )
 }
 
+const UNTRUSTED: CodecContext = Object.freeze({ untrusted: true })
+const TRUSTED: CodecContext = Object.freeze({ untrusted: false })
+
+/**
+ * What the codec is told about the session's text: untrusted for a browser-owned session (`none`,
+ * client-stored), whose payload no key checks; a server-stored session's text comes from its storage.
+ */
+const contextOf = (binding: Binding): CodecContext =>
+  binding.descriptor.protection === 'none' && binding.storage === undefined ? UNTRUSTED : TRUSTED
+
 /**
  * Encodes with the session's codec; `ENCODE_FAILED` (naming the codec, never the value) when it
- * cannot. Synchronous when the codec is (the default codec after its first use): no promise per request.
+ * cannot, or when the codec would refuse to decode the text of a browser-owned session. Synchronous
+ * when the codec is (the default codec after its first use): no promise per request.
  */
 export function encodeValue(binding: Binding, value: unknown): Awaitable<string> {
   const refuse = (cause: unknown) => {
@@ -42,17 +53,20 @@ export function encodeValue(binding: Binding, value: unknown): Awaitable<string>
     )
   }
   try {
-    const text = binding.codec.encode(value)
+    const text = binding.codec.encode(value, contextOf(binding))
     return isPromiseLike(text) ? Promise.resolve(text).then(undefined, refuse) : text
   } catch (cause) {
     return refuse(cause)
   }
 }
 
-/** Decodes with the session's codec; undefined when the text does not decode. Synchronous when the codec is. */
+/**
+ * Decodes with the session's codec; undefined when the text does not decode, or (a browser-owned
+ * session's) breaks the codec's limits for untrusted text. Synchronous when the codec is.
+ */
 export function decodeValue(binding: Binding, text: string): Awaitable<unknown> {
   try {
-    const decoded = binding.codec.decode(text)
+    const decoded = binding.codec.decode(text, contextOf(binding))
     return isPromiseLike(decoded) ? Promise.resolve(decoded).then(undefined, () => undefined) : decoded
   } catch {
     return undefined

@@ -15,6 +15,22 @@ export const MAX_COOKIE_BYTES = 4096
 /** Anything but visible ASCII and space, and the `;` `,` that would end or add an attribute. */
 const UNSAFE_ATTRIBUTE = /[^\u0020-\u007e]|[;,]/
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/**
+ * The attributes tessera writes itself, lowercase. An extension may not restate one: it would slip
+ * past the prefix rules (a `Domain` on a `__Host-` cookie) and write the attribute twice, which
+ * browsers resolve by dropping one or the whole cookie.
+ */
+const OWNED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'domain',
+  'path',
+  'expires',
+  'max-age',
+  'secure',
+  'httponly',
+  'samesite',
+  'partitioned',
+  'priority',
+])
 
 /** Encodes a token for a cookie value. */
 export function encodeCookieValue(token: string, encoding: CookieEncoding): string {
@@ -34,6 +50,11 @@ export interface CookieAttributeOptions {
   readonly sameSite?: SameSite | false | undefined
   readonly partitioned?: boolean | undefined
   readonly priority?: 'low' | 'medium' | 'high' | undefined
+  /**
+   * Further attributes, `name=value` or a bare `name` (`true`). Names are tokens; `Domain`, `Path`,
+   * `Expires`, `Max-Age`, `Secure`, `HttpOnly`, `SameSite`, `Partitioned` and `Priority` (in any
+   * case) are refused: they have options of their own, checked against the prefix rules.
+   */
   readonly extensions?: Readonly<Record<string, string | true>> | undefined
 }
 
@@ -52,7 +73,8 @@ const capitalize = (value: string) => value[0]!.toUpperCase() + value.slice(1)
  * Validates attributes against injection and the cookie prefix rules and renders them. Throws
  * `SessionError('INVALID_OPTION')` for a value that would split the header or add an attribute, for
  * `__Secure-`/`__Host-` names (in any case) without Secure (or, for `__Host-`, with a Domain or a Path
- * other than `/`), for SameSite=None or Partitioned without Secure, and for an unknown SameSite or Priority.
+ * other than `/`), for SameSite=None or Partitioned without Secure, for an unknown SameSite or
+ * Priority, and for an extension that restates one of these attributes (or Expires, Max-Age, HttpOnly).
  *
  * @example cookieAttributes('cart', { sameSite: 'strict' }).tail // '; Path=/; HttpOnly; SameSite=Strict'
  */
@@ -89,6 +111,9 @@ export function cookieAttributes(name: string, options: CookieAttributeOptions):
   for (const [key, value] of Object.entries(options.extensions ?? {})) {
     if (!TOKEN.test(key) || (value !== true && unsafe(value))) {
       fail(`extension "${key.slice(0, 40)}" needs a token name, and a value without controls, ";" or ","`)
+    }
+    if (OWNED_ATTRIBUTES.has(key.toLowerCase())) {
+      fail(`extension "${key}" restates an attribute tessera writes; use its option instead`)
     }
     tail += value === true ? `; ${key}` : `; ${key}=${value}`
   }

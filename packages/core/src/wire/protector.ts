@@ -11,6 +11,7 @@ import { encodeBase64url } from '../encoding/base64url-encode'
 import { fromUtf8, utf8 } from '../encoding/utf8'
 import { SessionError } from '../errors'
 import { protectNone } from './protect-none'
+import { sealingNonceOf } from './sealing-nonce'
 import type { Claims, Protection, TokenParts } from './token'
 import { isExpired, parseSeconds, parseToken, splitToken, VERSION } from './token'
 import type { OpenResult } from './token-opener'
@@ -34,8 +35,6 @@ export interface ProtectorOptions {
   readonly crypto: SessionCrypto
   /** Required for every protection but `none`. */
   readonly ring?: KeyRing | undefined
-  /** Source of 24-byte nonces for sealing; random by default. Tests fix it to reproduce vectors. */
-  readonly nonce?: (() => Uint8Array) | undefined
 }
 
 const NONCE_BYTES = 24
@@ -142,7 +141,8 @@ function createEd25519Protector(options: ProtectorOptions): Protector {
 
 function createSealedProtector(options: ProtectorOptions): Protector {
   const keys = preparedRing(options, (key) => key)
-  const nonce = options.nonce ?? (() => options.crypto.randomBytes(NONCE_BYTES))
+  // Random nonces; fixed ones only through ./sealing-nonce, which no public entry exports.
+  const nonce = sealingNonceOf(options) ?? (() => options.crypto.randomBytes(NONCE_BYTES))
   const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
 
   const seal = (nacl: Nacl, { newest }: ReadyRing<Uint8Array>, payload: string, { iat, exp }: Claims) => {

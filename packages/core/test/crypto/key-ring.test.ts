@@ -1,13 +1,16 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { KeyOptions } from '../../src'
 import {
   createKeyRing,
+  createSessionEngine,
   DEFAULT_KEY_ID,
+  defineSession,
   deriveKey,
   isSessionError,
   MIN_SECRET_BYTES,
   webCrypto,
 } from '../../src'
+import { FakeBrowser } from '../helpers/fake-io'
 
 const SECRET = 'correct horse battery staple, 32+ bytes long'
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
@@ -89,6 +92,52 @@ describe('createKeyRing', () => {
     expect(error.message).not.toContain(SECRET)
     refusal({ keys: [] })
     refusal({} as never)
+  })
+})
+
+describe('byte secrets are copied when the engine is created', () => {
+  const Cart = defineSession<{ items: string[] }>()('cart', { protection: 'signed' })
+  const ringOf: Record<string, (secret: Uint8Array) => KeyOptions> = {
+    secret: (secret) => ({ secret }),
+    keys: (secret) => ({ keys: [{ id: 'k1', secret }] }),
+  }
+  for (const [option, ring] of Object.entries(ringOf)) {
+    it(`${option}: zeroing the array after createSessionEngine lets nobody forge, and the keys stay`, async () => {
+      const bytes = () => Uint8Array.from({ length: 32 }, (_, i) => i + 1)
+      const given = bytes()
+      const onInvalid = vi.fn()
+      const server = new FakeBrowser(createSessionEngine({ ...ring(given), sessions: [Cart], onInvalid }))
+      // The caller wipes its copy of the secret, or reuses the buffer, before the first request.
+      given.fill(0)
+
+      // A forger who knows the array is zero now signs with an all-zero secret of the same length.
+      const forger = new FakeBrowser(createSessionEngine({ ...ring(new Uint8Array(32)), sessions: [Cart] }))
+      await forger.request((sessions) => sessions.set(Cart, { items: ['forged'] }))
+      server.cookies.set('cart', forger.cookies.get('cart')!)
+      const { result: forged } = await server.request((sessions) => sessions.get(Cart))
+      expect(forged).toBeNull()
+      expect(onInvalid).toHaveBeenCalledWith({ session: 'cart', reason: 'SIGNATURE_INVALID' })
+
+      // The engine still signs with the secret it was given: an engine holding the same bytes reads it.
+      await server.request((sessions) => sessions.set(Cart, { items: ['real'] }))
+      const twin = new FakeBrowser(createSessionEngine({ ...ring(bytes()), sessions: [Cart] }))
+      twin.cookies.set('cart', server.cookies.get('cart')!)
+      expect((await twin.request((sessions) => sessions.get(Cart))).result).toEqual({ items: ['real'] })
+    })
+  }
+
+  it('createKeyRing keeps its own copy of each byte secret, also of an array whose slice is a view', () => {
+    /** Like Node's Buffer, whose `slice` shares memory with the original. */
+    class ViewSlice extends Uint8Array {
+      override slice(start?: number, end?: number) {
+        return this.subarray(start, end)
+      }
+    }
+    for (const given of [new Uint8Array(32).fill(9), new ViewSlice(32).fill(9)]) {
+      const ring = createKeyRing({ secret: given })
+      given.fill(0)
+      expect([...ring.keys[0]!.secret]).toEqual(new Array(32).fill(9))
+    }
   })
 })
 

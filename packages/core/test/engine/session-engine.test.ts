@@ -4,11 +4,13 @@ import {
   createSessionEngine,
   decodeBase64url,
   defineSession,
+  encodeBase64url,
   header,
   isSessionError,
   webCrypto,
 } from '../../src'
-import { FakeBrowser, fakeIO, SECRET } from '../helpers/fake-io'
+import { withSealingNonce } from '../../src/wire/sealing-nonce'
+import { cookiePair, FakeBrowser, fakeIO, SECRET } from '../helpers/fake-io'
 
 function creationError(fn: () => unknown): unknown {
   try {
@@ -156,5 +158,38 @@ describe('per-request onInvalid', () => {
     expect(await other.get(Tagged)).toBeNull()
     expect(mine).toEqual(['SIGNATURE_INVALID'])
     expect(order).toEqual(['engine:SIGNATURE_INVALID', 'request:SIGNATURE_INVALID', 'engine:MALFORMED'])
+  })
+})
+
+describe('sealing nonces', () => {
+  const Vault = defineSession<{ pin: string }>()('vault', { protection: 'sealed' })
+  /** Two requests at the same second sealing the same value: only the nonce can tell the tokens apart. */
+  async function twoTokens(options: Parameters<typeof createSessionEngine>[0]): Promise<[string, string]> {
+    const engine = createSessionEngine(options)
+    const tokens: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const io = fakeIO()
+      const sessions = engine.open(io.io)
+      await sessions.set(Vault, { pin: '1234' })
+      sessions.commit()
+      tokens.push(cookiePair(io.setCookies()[0]!).value)
+    }
+    return tokens as [string, string]
+  }
+  const base = { secret: SECRET, sessions: [Vault], now: () => 1_800_000_000_000 }
+
+  it('are random whatever the options say: a constant `nonce` (no longer an option) is ignored', async () => {
+    const constant = new Uint8Array(24).fill(7)
+    const [first, second] = await twoTokens({ ...base, nonce: () => constant } as never)
+    // One nonce twice under one key would share a keystream: the boxes must differ.
+    expect(first).not.toBe(second)
+    expect(first.split('.')[3]!.startsWith(encodeBase64url(constant).slice(0, 30))).toBe(false)
+  })
+
+  it('can be fixed only through the internal module, for tests and vectors', async () => {
+    const constant = new Uint8Array(24).fill(7)
+    const [first, second] = await twoTokens(withSealingNonce(base, () => constant))
+    expect(first).toBe(second)
+    expect(first.split('.')[3]!.startsWith(encodeBase64url(constant).slice(0, 30))).toBe(true)
   })
 })

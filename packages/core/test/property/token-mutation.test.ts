@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Protection, Protector } from '../../src'
 import { createKeyRing, createProtector, decodeBase64url, encodeBase64url, webCrypto } from '../../src'
+import { withSealingNonce } from '../../src/wire/sealing-nonce'
 
 const RUNS = 10_000
 const NOW = 1_800_000_000
@@ -131,14 +132,12 @@ describe('mutated tokens never open (property)', () => {
             i === 0 ? n++ & 255 : b,
           )
       })()
-      const protector: Protector = createProtector({
-        protection,
-        name: 'cart',
-        crypto: webCrypto,
-        ring,
-        nonce,
-      })
-      const writerOld = createProtector({ protection, name: 'cart', crypto: webCrypto, ring: oldRing, nonce })
+      const protector: Protector = createProtector(
+        withSealingNonce({ protection, name: 'cart', crypto: webCrypto, ring }, nonce),
+      )
+      const writerOld = createProtector(
+        withSealingNonce({ protection, name: 'cart', crypto: webCrypto, ring: oldRing }, nonce),
+      )
       const pool = [
         ...(await Promise.all(payloads.map((payload) => protector.protect(payload, claims)))),
         await writerOld.protect(payloads[0]!, claims),

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { CookieAttributeOptions } from '../../src'
 import {
+  cookie,
   cookieAttributes,
+  createSessionEngine,
   decodeCookieValue,
+  defineSession,
   encodeCookieValue,
   isSessionError,
   readCookie,
@@ -167,6 +170,53 @@ describe('cookieAttributes', () => {
   it('refuses extension names that are not tokens', () => {
     for (const name of ['', 'a b', 'a;b', 'a=b', 'a\r\n']) refused('cart', { extensions: { [name]: true } })
     refused('cart', { extensions: { Note: 42 as never } })
+  })
+
+  it('refuses extensions that restate an attribute tessera writes, in any case, at registration', () => {
+    const owned = [
+      'Domain',
+      'Path',
+      'Expires',
+      'Max-Age',
+      'Secure',
+      'HttpOnly',
+      'SameSite',
+      'Partitioned',
+      'Priority',
+    ]
+    const Host = defineSession('__Host-cart', { protection: 'signed' })
+    const Cart = defineSession('cart', { protection: 'signed' })
+    for (const name of owned) {
+      for (const spelled of [name, name.toLowerCase(), name.toUpperCase()]) {
+        for (const value of ['x', true] as const) {
+          const extensions = { [spelled]: value }
+          const error = (() => {
+            try {
+              createSessionEngine({ secret: 'x'.repeat(32), sessions: [cookie(Cart, { extensions })] })
+            } catch (caught) {
+              return caught
+            }
+          })()
+          expect(isSessionError(error, 'INVALID_OPTION'), `${spelled}=${value}`).toBe(true)
+          refused('cart', { extensions })
+        }
+      }
+    }
+    // The bypasses this closes: a Domain on a __Host- cookie, SameSite=None without Secure, a second Path.
+    const bypasses: [typeof Host, CookieAttributeOptions][] = [
+      [Host, { secure: true, extensions: { Domain: 'evil.example' } }],
+      [Cart, { extensions: { SameSite: 'None' } }],
+      [Host, { secure: true, extensions: { path: '/admin' } }],
+    ]
+    for (const [descriptor, options] of bypasses) {
+      expect(() =>
+        createSessionEngine({ secret: 'x'.repeat(32), sessions: [cookie(descriptor, options)] }),
+      ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+    }
+    // Names that merely contain one of them are other attributes, and pass.
+    expect(cookieAttributes('cart', { extensions: { 'X-Domain': 'a', Pathway: true } }).tail).toBe(
+      '; Path=/; HttpOnly; SameSite=Lax; X-Domain=a; Pathway',
+    )
   })
 
   it('refuses values outside the allowed sets for sameSite and priority', () => {

@@ -13,6 +13,7 @@ import {
   splitToken,
   webCrypto,
 } from '../../src'
+import { withSealingNonce } from '../../src/wire/sealing-nonce'
 
 const ring = createKeyRing({
   keys: [
@@ -175,14 +176,29 @@ describe('protectors', () => {
     expect(await p.protect('x', claims)).not.toBe(await p.protect('x', claims))
   })
 
-  it('refuses a fixed nonce that is not 24 bytes', async () => {
+  it('takes no nonce from its options: a constant `nonce` is ignored, and sealing stays random', async () => {
+    const constant = () => new Uint8Array(24).fill(3)
     const p = createProtector({
       protection: 'sealed',
       name: 'cart',
       crypto: webCrypto,
       ring,
-      nonce: () => new Uint8Array(12),
-    })
+      nonce: constant,
+    } as never)
+    expect(await p.protect('x', claims)).not.toBe(await p.protect('x', claims))
+    const fixed = createProtector(
+      withSealingNonce({ protection: 'sealed', name: 'cart', crypto: webCrypto, ring }, constant),
+    )
+    expect(await fixed.protect('x', claims)).toBe(await fixed.protect('x', claims))
+  })
+
+  it('refuses a fixed nonce that is not 24 bytes', async () => {
+    const p = createProtector(
+      withSealingNonce(
+        { protection: 'sealed', name: 'cart', crypto: webCrypto, ring },
+        () => new Uint8Array(12),
+      ),
+    )
     await expect(p.protect('x', claims)).rejects.toMatchObject({ code: 'INVALID_OPTION' })
   })
 
