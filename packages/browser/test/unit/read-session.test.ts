@@ -203,6 +203,27 @@ describe('misuse is a typed error', () => {
     expect(isSessionError(error, 'NOT_REGISTERED')).toBe(true)
   })
 
+  it('refuses another descriptor of a registered name, as the engine does: NOT_REGISTERED (#13, 16)', async () => {
+    // Its own codec and no schema: served as Prefs, it would be read and written by Prefs's rules.
+    const Twin = defineSession<{ theme: string }>()('prefs', { visibility: 'client', protection: 'none' })
+    const sessions = createSessionClient({ sessions: [Prefs] })
+    for (const call of [
+      () => sessions.get(Twin as never),
+      () => sessions.set(Twin as never, { theme: 'dark' } as never),
+      () => sessions.clear(Twin as never),
+    ]) {
+      const error = await call().catch((caught: unknown) => caught)
+      expect(isSessionError(error, 'NOT_REGISTERED')).toBe(true)
+      expect((error as Error).message).toContain('through another descriptor')
+    }
+    expect(() => sessions.peek(Twin as never)).toThrowError(
+      expect.objectContaining({ code: 'NOT_REGISTERED' }),
+    )
+    expect(document.cookie).not.toContain('prefs=')
+    await sessions.set(Prefs, { theme: 'dark' })
+    expect(await sessions.get(Prefs)).toEqual({ theme: 'dark' })
+  })
+
   it('refuses an Ed25519 session without public keys when created', () => {
     expect(() => createSessionClient({ sessions: [Cart] })).toThrowError(
       expect.objectContaining({ code: 'INVALID_KEY', session: 'cart' }),

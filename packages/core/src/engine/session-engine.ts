@@ -43,7 +43,7 @@ export interface SessionEngine {
    * `options.onInvalid` hears this request's refusals only (the engine's hook hears all).
    */
   open(io: SessionIO, options?: OpenOptions): RequestSessions
-  /** True when the descriptor is registered. */
+  /** True when this very descriptor is registered (another descriptor of the same name is not). */
   has(descriptor: AnySessionDescriptor): boolean
   /** Ed25519 public keys of every browser-verifiable session, by session name then key id. */
   publicKeys(): Promise<Record<string, Record<string, string>>>
@@ -59,6 +59,22 @@ export interface SessionEngine {
 
 const toConfig = (entry: SessionConfig | AnySessionDescriptor): SessionConfig =>
   'descriptor' in entry ? entry : { descriptor: entry, options: {} }
+
+/**
+ * A descriptor the engine was not given. A session is its descriptor, not its name: another
+ * descriptor of a registered name (its own schema, protection or expiry) is refused too, rather than
+ * served with the registered one's rules.
+ */
+function notRegistered(descriptor: AnySessionDescriptor, nameTaken: boolean): SessionError {
+  const name = descriptor?.name
+  return new SessionError(
+    'NOT_REGISTERED',
+    nameTaken
+      ? `session "${name}": this descriptor is not the one registered under that name; pass the registered descriptor`
+      : `session "${name}" is not registered with this engine`,
+    { session: name },
+  )
+}
 
 /**
  * Creates the portable session engine. `@tessera/node`'s `createSessions` is this engine with
@@ -136,16 +152,8 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   const internals: EngineInternals = {
     bindings,
     binding(descriptor) {
-      const binding = byDescriptor.get(descriptor) ?? byName.get(descriptor?.name)
-      if (!binding) {
-        throw new SessionError(
-          'NOT_REGISTERED',
-          `session "${descriptor?.name}" is not registered with this engine`,
-          {
-            session: descriptor?.name,
-          },
-        )
-      }
+      const binding = byDescriptor.get(descriptor)
+      if (!binding) throw notRegistered(descriptor, byName.has(descriptor?.name))
       return binding
     },
     nowSeconds: () => Math.floor(now() / 1000),
@@ -166,7 +174,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
 
   return {
     open: (io, openOptions) => new RequestSessions(internals, io, openOptions),
-    has: (descriptor) => byDescriptor.has(descriptor) || byName.has(descriptor?.name),
+    has: (descriptor) => byDescriptor.has(descriptor),
     async publicKeys() {
       const entries = await Promise.all(
         bindings
