@@ -18,6 +18,7 @@ import { assertOwner, storageError } from './server-store'
 import type { SessionConfig } from './session-config'
 import type { SessionIO } from './session-io'
 import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
+import { assertChunkNamesFree } from './transport'
 
 export interface SessionEngineOptions {
   /** The master secret, at least 32 bytes; its key id is `"0"`. Give this or `keys`. */
@@ -147,6 +148,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     byName.set(descriptor.name, binding)
     return binding
   })
+  assertChunkNamesFree(bindings)
 
   const now = options.now ?? Date.now
   const internals: EngineInternals = {

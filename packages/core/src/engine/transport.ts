@@ -25,6 +25,28 @@ const CHUNK_MARKER = /^([2-9]|[1-9][0-9])~/
 /** Room left in each chunk cookie for the name, the index and the marker. */
 const chunkCapacity = (name: string) => MAX_COOKIE_BYTES - name.length - 8
 
+/** The cookie that carries chunk `index` (1 and up) of a chunked session. */
+const chunkName = (name: string, index: number) => `${name}.${index}`
+
+/**
+ * Refuses (`DUPLICATE`) a cookie session named like a chunk of a chunked one (`cart.1` beside `cart`
+ * with chunking): each would overwrite and clear the other's cookie.
+ */
+export function assertChunkNamesFree(bindings: readonly Binding[]): void {
+  const cookieNames = new Set(bindings.filter((binding) => binding.cookie).map((binding) => binding.name))
+  for (const { name, cookie } of bindings) {
+    for (let i = 1; i < (cookie?.maxChunks ?? 1); i++) {
+      const chunk = chunkName(name, i)
+      if (!cookieNames.has(chunk)) continue
+      throw new SessionError(
+        'DUPLICATE',
+        `cookie "${chunk}" has the name of chunk ${i} of the chunked cookie "${name}"; rename one, or lower its chunking.maxChunks`,
+        { session: chunk },
+      )
+    }
+  }
+}
+
 /** The incoming token; undefined when the request carries none; 'missing-chunk' when a chunk is lost. */
 export function readIncoming(binding: Binding, io: SessionIO): IncomingToken | 'missing-chunk' | undefined {
   const cookie = binding.cookie
@@ -41,11 +63,12 @@ export function readIncoming(binding: Binding, io: SessionIO): IncomingToken | '
   let chunks = 1
   const marker = cookie.maxChunks > 1 ? CHUNK_MARKER.exec(raw) : null
   if (marker) {
+    // A count over the bound is not a token of this session: refused, and only its own cookie cleared.
+    if (Number(marker[1]) > cookie.maxChunks) return { token: '', chunks: 1 }
     chunks = Number(marker[1])
-    if (chunks > cookie.maxChunks) return { token: '', chunks }
     value = raw.slice(marker[0].length)
     for (let i = 1; i < chunks; i++) {
-      const part = readCookie(header, `${binding.name}.${i}`)
+      const part = readCookie(header, chunkName(binding.name, i))
       if (!part) return 'missing-chunk'
       value += part
     }
@@ -99,13 +122,14 @@ export function writeOutgoing(binding: Binding, state: SessionState, io: Session
     const value = encodeCookieValue(state.pending!, cookie.encoding)
     const parts = splitValue(binding.name, value)
     for (let i = 0; i < parts.length; i++) {
-      const name = i === 0 ? binding.name : `${binding.name}.${i}`
+      const name = i === 0 ? binding.name : chunkName(binding.name, i)
       const part = i === 0 && parts.length > 1 ? `${parts.length}~${parts[0]}` : parts[i]!
       io.appendHeader('set-cookie', serializeCookie(name, part, cookie.attributes, { maxAge, now, secure }))
     }
     written = parts.length
   }
-  for (let i = Math.max(written, 1); i < state.incomingChunks; i++) clear(`${binding.name}.${i}`)
+  const leftover = Math.min(state.incomingChunks, cookie.maxChunks)
+  for (let i = Math.max(written, 1); i < leftover; i++) clear(chunkName(binding.name, i))
 }
 
 function splitValue(name: string, value: string): string[] {
