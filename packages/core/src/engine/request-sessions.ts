@@ -12,13 +12,16 @@ import type { SessionIO } from './session-io'
 import type { SessionState } from './session-state'
 import { forgetValue, newState } from './session-state'
 import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
-import { assertFits, readIncoming, writeOutgoing } from './transport'
+import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './transport'
 
 /** Options of one request's sessions (`engine.open(io, options)`). */
 export interface OpenOptions {
   /** Told, for this request only, why an incoming session read as absent; after the engine's own hook. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
 }
+
+/** An incoming token that opened: its payload (after transformers) and claims. */
+type OpenedIncoming = Claims & { payload: string; stale: boolean }
 
 /** Value type of a descriptor, or what an `update` function may return (null ends the session). */
 type Value<TDescriptor> = SessionValue<TDescriptor>
@@ -88,7 +91,7 @@ export class RequestSessions {
     } else if (!state.loaded) {
       const incoming = readIncoming(binding, this.#io)
       state.incoming = incoming !== undefined
-      state.incomingChunks = incoming === undefined || incoming === 'missing-chunk' ? 1 : incoming.chunks
+      state.incomingChunks = incomingChunks(incoming)
     }
     state.loaded = true
     forgetValue(state)
@@ -212,29 +215,40 @@ export class RequestSessions {
     return state.loading
   }
 
-  /** Opens the incoming token: its payload (after transformers) and claims; undefined when absent or invalid. */
-  async #openIncoming(
-    binding: Binding,
-    state: SessionState,
-  ): Promise<(Claims & { payload: string; stale: boolean }) | undefined> {
+  /**
+   * Opens the incoming token: its payload (after transformers) and claims; undefined when absent or
+   * invalid. Of several cookies of the session's name, the first that opens is the session.
+   */
+  async #openIncoming(binding: Binding, state: SessionState): Promise<OpenedIncoming | undefined> {
     const incoming = readIncoming(binding, this.#io)
     if (incoming === undefined) return undefined
     state.incoming = true
-    if (incoming === 'missing-chunk') {
-      state.incomingChunks = 1
-      return this.#invalid(binding, state, InvalidReason.CHUNK_MISSING)
+    state.several = incoming.several
+    // The first reason a token was refused: the one reported when none opens.
+    let refused: InvalidReason | undefined
+    for (const token of incoming.tokens) {
+      if (token === 'missing-chunk') {
+        refused ??= InvalidReason.CHUNK_MISSING
+        continue
+      }
+      const opened = await binding.protector.open(token.token, this.#engine.nowSeconds())
+      if (!opened.ok) {
+        refused ??= opened.reason
+        continue
+      }
+      const payload =
+        binding.transformers.length === 0
+          ? opened.payload
+          : await transformRead(binding.transformers, opened.payload)
+      if (payload === null || (binding.storage && !SESSION_ID.test(payload))) {
+        refused ??= payload === null ? InvalidReason.TRANSFORM_FAILED : InvalidReason.MALFORMED
+        continue
+      }
+      state.incomingChunks = token.chunks
+      return { payload, iat: opened.iat, exp: opened.exp, stale: opened.stale }
     }
-    state.incomingChunks = incoming.chunks
-    const opened = await binding.protector.open(incoming.token, this.#engine.nowSeconds())
-    if (!opened.ok) return this.#invalid(binding, state, opened.reason)
-    const payload =
-      binding.transformers.length === 0
-        ? opened.payload
-        : await transformRead(binding.transformers, opened.payload)
-    if (payload === null) return this.#invalid(binding, state, InvalidReason.TRANSFORM_FAILED)
-    if (binding.storage && !SESSION_ID.test(payload))
-      return this.#invalid(binding, state, InvalidReason.MALFORMED)
-    return { payload, iat: opened.iat, exp: opened.exp, stale: opened.stale }
+    state.incomingChunks = incomingChunks(incoming)
+    return this.#invalid(binding, state, refused!)
   }
 
   async #load(binding: Binding, state: SessionState): Promise<void> {
@@ -265,11 +279,14 @@ export class RequestSessions {
     if (opened.stale || this.#rollingDue(binding, opened)) await this.#renew(binding, state, text)
   }
 
-  /** An invalid incoming session: reported, absent, and its cookie or header cleared. */
+  /**
+   * An invalid incoming session: reported, absent, and its cookie or header cleared, unless several
+   * cookies of its names came (the deletion might hit the user's own cookie, not a tossed one).
+   */
   #invalid(binding: Binding, state: SessionState, reason: InvalidReason): undefined {
     state.loaded = true
     forgetValue(state)
-    if (!this.#committed) state.pending = null
+    if (!this.#committed && !state.several) state.pending = null
     const event = { session: binding.name, reason }
     this.#engine.onInvalid?.(event)
     this.#onInvalid?.(event)
