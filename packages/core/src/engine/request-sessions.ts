@@ -12,6 +12,7 @@ import type { SessionIO } from './session-io'
 import type { SessionState } from './session-state'
 import { forgetValue, newState } from './session-state'
 import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
+import { readEntry, writeEntry } from './stored-entry'
 import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './transport'
 
 /** Options of one request's sessions (`engine.open(io, options)`). */
@@ -256,10 +257,15 @@ export class RequestSessions {
     state.loaded = true
     if (!opened) return
     let text = opened.payload
+    let iat = opened.iat
     if (binding.storage) {
       const record = await storageCall(binding, () => binding.storage!.read(opened.payload))
       if (!record) return this.#invalid(binding, state, InvalidReason.NOT_FOUND)
-      text = record.data
+      // The session's start comes from the storage: a `none` token's claims are the client's.
+      const entry = readEntry(binding, record.data, opened, this.#engine.nowSeconds())
+      if (typeof entry === 'string') return this.#invalid(binding, state, entry)
+      text = entry.text
+      iat = entry.iat
       state.id = opened.payload
       state.version = record.version
     }
@@ -274,9 +280,11 @@ export class RequestSessions {
     }
     state.value = value
     state.text = text
-    state.iat = opened.iat
+    state.iat = iat
     state.exp = opened.exp
-    if (opened.stale || this.#rollingDue(binding, opened)) await this.#renew(binding, state, text)
+    if (opened.stale || this.#rollingDue(binding, { iat, exp: opened.exp })) {
+      await this.#renew(binding, state, text)
+    }
   }
 
   /**
@@ -311,7 +319,8 @@ export class RequestSessions {
       const id = state.id!
       const claims = this.#claims(binding, state.iat)
       const ttl = ttlMillis(claims, this.#engine.nowSeconds())
-      const version = await binding.storage.write(id, text, { ttl, expectedVersion: state.version })
+      const data = writeEntry({ iat: claims.iat, text })
+      const version = await binding.storage.write(id, data, { ttl, expectedVersion: state.version })
       // Another request changed or ended the session meanwhile: its write (and token) stands, not ours.
       if (version === null) return
       state.version = version
