@@ -98,6 +98,26 @@ describe('get: client-visible cookie sessions', () => {
     expect(onInvalid).toHaveBeenCalledWith({ session: 'cart', reason: 'SCHEMA_FAILED' })
   })
 
+  it('reads an authentic value its schema throws on as absent (SCHEMA_FAILED), never a rejected get (#13, 13)', async () => {
+    const onInvalid = vi.fn()
+    const Fragile = defineSession('cart', {
+      visibility: 'client',
+      schema: {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: async (value: unknown): Promise<never> => {
+            throw new RangeError(`cannot handle ${JSON.stringify(value)}`)
+          },
+        },
+      },
+    })
+    setCookie(`cart=${await signed('cart', cart)}; Path=/`)
+    const sessions = createSessionClient({ sessions: [Fragile], publicKeys: keys, onInvalid })
+    expect(await sessions.get(Fragile)).toBeNull()
+    expect(onInvalid).toHaveBeenCalledWith({ session: 'cart', reason: 'SCHEMA_FAILED' })
+  })
+
   it('refuses garbage (MALFORMED) and never puts the token in what it reports', async () => {
     const onInvalid = vi.fn()
     setCookie('cart=not-a-token; Path=/')

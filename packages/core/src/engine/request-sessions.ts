@@ -3,7 +3,6 @@ import { transformRead, transformWrite } from '../codec/transformer'
 import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
 import { SESSION_ID } from '../identity'
-import { validateWith } from '../standard-schema'
 import type { Claims } from '../wire/token'
 import type { Binding } from './binding'
 import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
@@ -11,7 +10,7 @@ import { storageCall, storeValue, ttlMillis } from './server-store'
 import type { SessionIO } from './session-io'
 import type { SessionState } from './session-state'
 import { forgetValue, newState } from './session-state'
-import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
+import { assertValue, checkRead, decodeValue, encodeValue, validateValue } from './session-values'
 import { readEntry, writeEntry } from './stored-entry'
 import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './transport'
 
@@ -45,8 +44,9 @@ export class RequestSessions {
   }
 
   /**
-   * The session's value, or null when it is absent, expired, tampered with, fails its schema or its
-   * stored entry is gone. Never throws for a bad token; throws `STORAGE_UNAVAILABLE` when a storage fails.
+   * The session's value, or null when it is absent, expired, tampered with, fails its schema (or the
+   * schema throws on it) or its stored entry is gone. Never throws for a bad token; throws
+   * `STORAGE_UNAVAILABLE` when a storage fails.
    */
   async get<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
@@ -58,8 +58,9 @@ export class RequestSessions {
   }
 
   /**
-   * Creates or replaces the session. The value is checked against the schema (`INVALID_VALUE`), encoded,
-   * protected and, for server-stored sessions, written to the storage with compare-and-set.
+   * Creates or replaces the session. The value is checked against the schema (`INVALID_VALUE` when it
+   * fails, or throws: then only the name of what it threw is kept as `cause`), encoded, protected and,
+   * for server-stored sessions, written to the storage with compare-and-set.
    */
   async set<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
@@ -274,7 +275,7 @@ export class RequestSessions {
     if (value === undefined || value === null)
       return this.#invalid(binding, state, InvalidReason.DECODE_FAILED)
     if (binding.descriptor.schema) {
-      const outcome = await validateWith(binding.descriptor.schema, value)
+      const outcome = await checkRead(binding.descriptor.schema, value)
       if (!outcome.ok) return this.#invalid(binding, state, InvalidReason.SCHEMA_FAILED)
       value = outcome.value
     }
