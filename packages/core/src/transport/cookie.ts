@@ -17,8 +17,9 @@ export type CookieEncoding = 'raw' | 'uri' | 'base64url'
 const COOKIE_VALUE = /^[!#-+\--:<-[\]-~]*$/
 
 /**
- * Finds one cookie in a Cookie header without splitting the whole header. The first cookie of that
- * name wins (browsers send the most specific path first). Surrounding double quotes are removed.
+ * Finds one cookie in a Cookie header without splitting the whole header: the first of that name
+ * (browsers send the most specific path first; the server's engine tries each, see
+ * {@link readCookies}). Surrounding double quotes are removed.
  */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined
