@@ -179,7 +179,9 @@ export type SessionListener<TDescriptor> = TDescriptor extends ReadableSession
   : (present: boolean) => void
 
 /**
- * Typed sessions in the browser. Create it with {@link createSessionClient}.
+ * Typed sessions in the browser. Create it with {@link createSessionClient}. Each method takes a
+ * descriptor the client was given: another descriptor, even one of a registered name, throws
+ * `SessionError('NOT_REGISTERED')`, as the server's engine does.
  *
  * @example
  * const client: SessionClient<typeof Cart | typeof Login> = createSessionClient({ sessions: [Cart, Login] })

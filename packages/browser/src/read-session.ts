@@ -58,7 +58,7 @@ export async function readSession<TDescriptor extends ReadableSession & { readon
     const read = openToken({ descriptor, name, keys }, raw, now(), options.onInvalid)
     last = { raw, keys: keyText, read }
     lastRead.set(descriptor, last)
-    // A reading that failed (a schema that threw) is not kept: the next call tries again.
+    // A reading that failed (an onInvalid hook that threw) is not kept: the next call tries again.
     read.catch(() => lastRead.get(descriptor) === last && lastRead.delete(descriptor))
   }
   return currentValue(await last.read, now()) as SessionValue<TDescriptor> | null

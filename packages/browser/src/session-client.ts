@@ -45,6 +45,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
   }
   const stores = new Map<unknown, HeaderStore>()
   const byName = new Map<string, ClientEntry>()
+  const byDescriptor = new Map<AnySessionDescriptor, ClientEntry>()
   const entries = options.sessions.map((item): ClientEntry => {
     const descriptor: AnySessionDescriptor = 'descriptor' in item ? item.descriptor : item
     const entryOptions = ('descriptor' in item ? item.options : undefined) as ClientSessionOptions | undefined
@@ -73,6 +74,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       raw: store?.get(name),
     }
     byName.set(name, entry)
+    byDescriptor.set(descriptor, entry)
     return entry
   })
 
@@ -108,16 +110,22 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
   }
 
   /**
-   * The entry of a registered session (by name: names are unique, and a copy of a descriptor is the
-   * same session), refused (`INVALID_OPERATION`) when `allowed` says no.
+   * The entry of a registered session, refused (`INVALID_OPERATION`) when `allowed` says no. A session
+   * is its descriptor, as on the server: another descriptor of a registered name (its own schema,
+   * say) is `NOT_REGISTERED`, never read or written with the registered one's rules.
    */
   const entryOf = (
     descriptor: AnySessionDescriptor,
     allowed: (entry: ClientEntry) => unknown = () => true,
     refusal = '',
   ): ClientEntry => {
-    const entry = byName.get(descriptor?.name)
-    if (!entry) return fail('NOT_REGISTERED', descriptor?.name, 'is not registered with this client')
+    const entry = byDescriptor.get(descriptor)
+    if (!entry) {
+      const problem = byName.has(descriptor?.name)
+        ? 'is registered with this client through another descriptor; pass the registered one'
+        : 'is not registered with this client'
+      return fail('NOT_REGISTERED', descriptor?.name, problem)
+    }
     if (!allowed(entry)) fail('INVALID_OPERATION', entry.name, refusal)
     return entry
   }

@@ -5,6 +5,7 @@ import type {
   InvalidSessionEvent,
   OpenResult,
   Protector,
+  StandardSchemaV1,
 } from '@tessera/core'
 import {
   createEd25519Opener,
@@ -87,7 +88,7 @@ function ed25519Opener(reading: SessionReading): Pick<Protector, 'open'> {
 
 /**
  * Opens, decodes and validates a token at `now` (unix seconds); null (and `onInvalid` told why) for
- * anything but a valid session.
+ * anything but a valid session, a schema that throws on the value included (`SCHEMA_FAILED`).
  */
 export async function openToken(
   reading: SessionReading,
@@ -115,8 +116,14 @@ export async function openToken(
     return invalid('DECODE_FAILED')
   }
   if (schema) {
-    // Standard Schema: sync or async, any thenable.
-    const result = await schema['~standard'].validate(value)
+    let result: StandardSchemaV1.Result<unknown>
+    try {
+      // Standard Schema: sync or async, any thenable.
+      result = await schema['~standard'].validate(value)
+    } catch {
+      // A schema that throws on a hostile value refuses it, as the server's engine reads it.
+      return invalid('SCHEMA_FAILED')
+    }
     if (result.issues) return invalid('SCHEMA_FAILED')
     value = result.value
   }

@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { cookie, createSessions } from '../src'
+import { cookie, createSessions, isSessionError, SessionError } from '../src'
 import { fastifySessions, requireSession } from '../src/fastify'
 import { cookieNamed, get } from './adapters/client'
 import { fastifyServer, start } from './adapters/fastify-server'
@@ -69,11 +69,21 @@ describe('fastify 5: encapsulation', () => {
   it('leaves other errors and the app error handler alone, and guards with requireSession', async () => {
     const app = Fastify()
     await app.register(fastifySessions(outer))
+    const seen: unknown[] = []
     app.setErrorHandler((error, _request, reply) => {
+      seen.push(error)
+      // Session errors go on to Fastify's default handler (reply.send of an error does that).
+      if (isSessionError(error) && error.code === 'INVALID_VALUE') return reply.send(error)
       reply.status(reply.statusCode === 503 ? 503 : 418).send({ result: (error as Error).message })
     })
     app.get('/boom', async () => {
       throw new Error('app failure')
+    })
+    app.get('/session-boom', async () => {
+      throw new SessionError('CONFLICT', 'session "cart": conflict', { session: 'cart' })
+    })
+    app.get('/handed-on', async (request) => {
+      await request.sessions.set(Cart, null as never)
     })
     app.get('/guarded', { preHandler: requireSession(Cart) }, async () => ({ result: 'in' }))
     const server = await start(app)
@@ -81,6 +91,16 @@ describe('fastify 5: encapsulation', () => {
       const boom = await get(server.url, '/boom')
       expect(boom.status).toBe(418)
       expect(boom.result).toBe('app failure')
+      // The app's handler gets a session error, with the table's status set, and answers as it likes.
+      const sessionBoom = await get(server.url, '/session-boom')
+      expect(sessionBoom.status).toBe(418)
+      expect(sessionBoom.result).toBe('session "cart": conflict')
+      expect(isSessionError(seen[1], 'CONFLICT')).toBe(true)
+      // Handed on to Fastify's default handler, it is answered as the other adapters answer it.
+      const handedOn = await get(server.url, '/handed-on')
+      expect(handedOn.status).toBe(500)
+      expect(handedOn.text).toBe('{"error":"SESSION_ERROR"}')
+      expect(isSessionError(seen[2], 'INVALID_VALUE')).toBe(true)
       expect((await get(server.url, '/guarded')).status).toBe(401)
     } finally {
       await server.close()

@@ -4,6 +4,7 @@ import type {
   InvalidSessionEvent,
   OpenResult,
   Protector,
+  RequestSessions,
   SessionCrypto,
   SessionEngine,
   SessionEngineOptions,
@@ -43,6 +44,26 @@ export interface PlaygroundEngine {
 }
 
 const SESSIONS_BY_KIND = { Cart, Login, Prefs, Vault } as const
+
+/** The short-lived twin of each session, by name. */
+const SHORT_LIVED = new Map<string, AnySessionDescriptor>(Object.values(ShortLived).map((d) => [d.name, d]))
+
+/**
+ * The sessions of a short-lived request, as the API's handlers call them: with the usual descriptors
+ * (`Cart`, `Login`…). The short engine registers only the twins, and an engine serves the descriptor
+ * it was given, never another one of the same name, so each call is handed the twin.
+ */
+function asShortLived(sessions: RequestSessions): RequestSessions {
+  const twin = (descriptor: unknown) =>
+    (descriptor && SHORT_LIVED.get((descriptor as AnySessionDescriptor).name)) ?? descriptor
+  return new Proxy(sessions, {
+    get(target, key) {
+      const member: unknown = Reflect.get(target, key, target)
+      if (typeof member !== 'function') return member
+      return (descriptor: unknown, ...rest: unknown[]) => member.call(target, twin(descriptor), ...rest)
+    },
+  })
+}
 
 /**
  * Cart, Login, Prefs and Vault with their server options; the same list for both lifetimes. The
@@ -104,18 +125,19 @@ export function createPlaygroundEngine(options: PlaygroundEngineOptions): Playgr
 
   const engine: SessionEngine = {
     open(io: SessionIO) {
-      const chosen = io.requestHeader(LIFETIME_HEADER) === 'short' ? short : main
       const target = io.requestHeader(TAMPER_HEADER)
       const tampered = target !== undefined && Object.hasOwn(SESSIONS, target)
-      if (!tampered) return chosen.open(io)
-      const read = tamperedHeaders((name) => io.requestHeader(name), SESSIONS[target as SessionName])
-      return chosen.open({
-        requestHeader: read,
-        appendHeader: (name, value) => io.appendHeader(name, value),
-        setHeader: (name, value) => io.setHeader(name, value),
-        headersSent: () => io.headersSent(),
-        isSecure: () => io.isSecure(),
-      })
+      const requestIO: SessionIO = tampered
+        ? {
+            requestHeader: tamperedHeaders((name) => io.requestHeader(name), SESSIONS[target as SessionName]),
+            appendHeader: (name, value) => io.appendHeader(name, value),
+            setHeader: (name, value) => io.setHeader(name, value),
+            headersSent: () => io.headersSent(),
+            isSecure: () => io.isSecure(),
+          }
+        : io
+      if (io.requestHeader(LIFETIME_HEADER) !== 'short') return main.open(requestIO)
+      return asShortLived(short.open(requestIO))
     },
     has: (descriptor) => main.has(descriptor),
     publicKeys: () => main.publicKeys(),

@@ -102,6 +102,24 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
     })
   })
 
+  it('a cookie tossed for a longer path, sent first, neither replaces nor signs out the real one (#13, 5)', async () => {
+    const cart = { items: [{ sku: 'A-1', qty: 1 }] }
+    const read = await page.evaluate(async (value) => {
+      await app.client.fetch('/api/cart', { method: 'POST', body: JSON.stringify(value) })
+      await fetch('/api/toss', { method: 'POST' })
+      return (await fetch('/api/shop/cart')).json()
+    }, cart)
+    expect(read).toEqual({ carts: 2, tossedFirst: true, cart })
+    const carts = (await context.cookies()).filter((each) => each.name === 'cart')
+    expect(carts.map((each) => [each.path, each.value.startsWith('v1.e.')])).toEqual(
+      expect.arrayContaining([
+        ['/', true],
+        ['/api/shop', false],
+      ]),
+    )
+    expect(carts).toHaveLength(2)
+  })
+
   it('carries a header session the server set on the next fetch, and drops it when the server clears it', async () => {
     const flow = await page.evaluate(async () => {
       const me = async () => (await app.client.fetch('/api/me')).json()

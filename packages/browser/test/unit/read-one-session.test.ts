@@ -101,9 +101,9 @@ describe('readSession caches the verified value until the cookie changes', () =>
     expect(await readSession(KeyedCart, { now: () => now })).toBeNull()
   })
 
-  it('does not keep a reading that failed: the next call tries again', async () => {
-    let fail = true
-    const Flaky = defineSession('flaky', {
+  it('reads a value its schema throws on as absent (SCHEMA_FAILED), as the server does (#13, 13)', async () => {
+    const onInvalid = vi.fn()
+    const Fragile = defineSession('fragile', {
       visibility: 'client',
       protection: 'none',
       codec: jsonCodec,
@@ -111,17 +111,27 @@ describe('readSession caches the verified value until the cookie changes', () =>
         '~standard': {
           version: 1,
           vendor: 'test',
-          validate: (value: unknown) => {
-            if (fail) throw new Error('schema down')
-            return { value }
+          validate: (value: unknown): never => {
+            throw new RangeError(`cannot handle ${JSON.stringify(value)}`)
           },
         },
       },
     })
-    setCookie('flaky=v1.n.1800000000.0.eyJ0aGVtZSI6ImRhcmsifQ; Path=/')
-    expect(await refusal(() => readSession(Flaky))).toEqual(new Error('schema down'))
+    setCookie('fragile=v1.n.1800000000.0.eyJ0aGVtZSI6ImRhcmsifQ; Path=/')
+    expect(await readSession(Fragile, { onInvalid })).toBeNull()
+    expect(onInvalid).toHaveBeenCalledWith({ session: 'fragile', reason: 'SCHEMA_FAILED' })
+  })
+
+  it('does not keep a reading that failed: the next call tries again', async () => {
+    let fail = true
+    const onInvalid = () => {
+      if (fail) throw new Error('hook down')
+    }
+    const Flaky = defineSession('flaky', { visibility: 'client', protection: 'none', codec: jsonCodec })
+    setCookie('flaky=v1.n.1800000000.0.bm90IGpzb24; Path=/')
+    expect(await refusal(() => readSession(Flaky, { onInvalid }))).toEqual(new Error('hook down'))
     fail = false
-    expect(await readSession(Flaky)).toEqual({ theme: 'dark' })
+    expect(await readSession(Flaky, { onInvalid })).toBeNull()
   })
 })
 

@@ -98,6 +98,26 @@ describe('get: client-visible cookie sessions', () => {
     expect(onInvalid).toHaveBeenCalledWith({ session: 'cart', reason: 'SCHEMA_FAILED' })
   })
 
+  it('reads an authentic value its schema throws on as absent (SCHEMA_FAILED), never a rejected get (#13, 13)', async () => {
+    const onInvalid = vi.fn()
+    const Fragile = defineSession('cart', {
+      visibility: 'client',
+      schema: {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: async (value: unknown): Promise<never> => {
+            throw new RangeError(`cannot handle ${JSON.stringify(value)}`)
+          },
+        },
+      },
+    })
+    setCookie(`cart=${await signed('cart', cart)}; Path=/`)
+    const sessions = createSessionClient({ sessions: [Fragile], publicKeys: keys, onInvalid })
+    expect(await sessions.get(Fragile)).toBeNull()
+    expect(onInvalid).toHaveBeenCalledWith({ session: 'cart', reason: 'SCHEMA_FAILED' })
+  })
+
   it('refuses garbage (MALFORMED) and never puts the token in what it reports', async () => {
     const onInvalid = vi.fn()
     setCookie('cart=not-a-token; Path=/')
@@ -201,6 +221,27 @@ describe('misuse is a typed error', () => {
       .get(Other)
       .catch((caught: unknown) => caught)
     expect(isSessionError(error, 'NOT_REGISTERED')).toBe(true)
+  })
+
+  it('refuses another descriptor of a registered name, as the engine does: NOT_REGISTERED (#13, 16)', async () => {
+    // Its own codec and no schema: served as Prefs, it would be read and written by Prefs's rules.
+    const Twin = defineSession<{ theme: string }>()('prefs', { visibility: 'client', protection: 'none' })
+    const sessions = createSessionClient({ sessions: [Prefs] })
+    for (const call of [
+      () => sessions.get(Twin as never),
+      () => sessions.set(Twin as never, { theme: 'dark' } as never),
+      () => sessions.clear(Twin as never),
+    ]) {
+      const error = await call().catch((caught: unknown) => caught)
+      expect(isSessionError(error, 'NOT_REGISTERED')).toBe(true)
+      expect((error as Error).message).toContain('through another descriptor')
+    }
+    expect(() => sessions.peek(Twin as never)).toThrowError(
+      expect.objectContaining({ code: 'NOT_REGISTERED' }),
+    )
+    expect(document.cookie).not.toContain('prefs=')
+    await sessions.set(Prefs, { theme: 'dark' })
+    expect(await sessions.get(Prefs)).toEqual({ theme: 'dark' })
   })
 
   it('refuses an Ed25519 session without public keys when created', () => {

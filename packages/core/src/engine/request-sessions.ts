@@ -3,7 +3,6 @@ import { transformRead, transformWrite } from '../codec/transformer'
 import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
 import { SESSION_ID } from '../identity'
-import { validateWith } from '../standard-schema'
 import type { Claims } from '../wire/token'
 import type { Binding } from './binding'
 import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
@@ -11,14 +10,18 @@ import { storageCall, storeValue, ttlMillis } from './server-store'
 import type { SessionIO } from './session-io'
 import type { SessionState } from './session-state'
 import { forgetValue, newState } from './session-state'
-import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
-import { assertFits, readIncoming, writeOutgoing } from './transport'
+import { assertValue, checkRead, decodeValue, encodeValue, validateValue } from './session-values'
+import { readEntry, writeEntry } from './stored-entry'
+import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './transport'
 
 /** Options of one request's sessions (`engine.open(io, options)`). */
 export interface OpenOptions {
   /** Told, for this request only, why an incoming session read as absent; after the engine's own hook. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
 }
+
+/** An incoming token that opened: its payload (after transformers) and claims. */
+type OpenedIncoming = Claims & { payload: string; stale: boolean }
 
 /** Value type of a descriptor, or what an `update` function may return (null ends the session). */
 type Value<TDescriptor> = SessionValue<TDescriptor>
@@ -41,8 +44,9 @@ export class RequestSessions {
   }
 
   /**
-   * The session's value, or null when it is absent, expired, tampered with, fails its schema or its
-   * stored entry is gone. Never throws for a bad token; throws `STORAGE_UNAVAILABLE` when a storage fails.
+   * The session's value, or null when it is absent, expired, tampered with, fails its schema (or the
+   * schema throws on it) or its stored entry is gone. Never throws for a bad token; throws
+   * `STORAGE_UNAVAILABLE` when a storage fails.
    */
   async get<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
@@ -54,8 +58,9 @@ export class RequestSessions {
   }
 
   /**
-   * Creates or replaces the session. The value is checked against the schema (`INVALID_VALUE`), encoded,
-   * protected and, for server-stored sessions, written to the storage with compare-and-set.
+   * Creates or replaces the session. The value is checked against the schema (`INVALID_VALUE` when it
+   * fails, or throws: then only the name of what it threw is kept as `cause`), encoded, protected and,
+   * for server-stored sessions, written to the storage with compare-and-set.
    */
   async set<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
@@ -88,7 +93,7 @@ export class RequestSessions {
     } else if (!state.loaded) {
       const incoming = readIncoming(binding, this.#io)
       state.incoming = incoming !== undefined
-      state.incomingChunks = incoming === undefined || incoming === 'missing-chunk' ? 1 : incoming.chunks
+      state.incomingChunks = incomingChunks(incoming)
     }
     state.loaded = true
     forgetValue(state)
@@ -212,29 +217,40 @@ export class RequestSessions {
     return state.loading
   }
 
-  /** Opens the incoming token: its payload (after transformers) and claims; undefined when absent or invalid. */
-  async #openIncoming(
-    binding: Binding,
-    state: SessionState,
-  ): Promise<(Claims & { payload: string; stale: boolean }) | undefined> {
+  /**
+   * Opens the incoming token: its payload (after transformers) and claims; undefined when absent or
+   * invalid. Of several cookies of the session's name, the first that opens is the session.
+   */
+  async #openIncoming(binding: Binding, state: SessionState): Promise<OpenedIncoming | undefined> {
     const incoming = readIncoming(binding, this.#io)
     if (incoming === undefined) return undefined
     state.incoming = true
-    if (incoming === 'missing-chunk') {
-      state.incomingChunks = 1
-      return this.#invalid(binding, state, InvalidReason.CHUNK_MISSING)
+    state.several = incoming.several
+    // The first reason a token was refused: the one reported when none opens.
+    let refused: InvalidReason | undefined
+    for (const token of incoming.tokens) {
+      if (token === 'missing-chunk') {
+        refused ??= InvalidReason.CHUNK_MISSING
+        continue
+      }
+      const opened = await binding.protector.open(token.token, this.#engine.nowSeconds())
+      if (!opened.ok) {
+        refused ??= opened.reason
+        continue
+      }
+      const payload =
+        binding.transformers.length === 0
+          ? opened.payload
+          : await transformRead(binding.transformers, opened.payload)
+      if (payload === null || (binding.storage && !SESSION_ID.test(payload))) {
+        refused ??= payload === null ? InvalidReason.TRANSFORM_FAILED : InvalidReason.MALFORMED
+        continue
+      }
+      state.incomingChunks = token.chunks
+      return { payload, iat: opened.iat, exp: opened.exp, stale: opened.stale }
     }
-    state.incomingChunks = incoming.chunks
-    const opened = await binding.protector.open(incoming.token, this.#engine.nowSeconds())
-    if (!opened.ok) return this.#invalid(binding, state, opened.reason)
-    const payload =
-      binding.transformers.length === 0
-        ? opened.payload
-        : await transformRead(binding.transformers, opened.payload)
-    if (payload === null) return this.#invalid(binding, state, InvalidReason.TRANSFORM_FAILED)
-    if (binding.storage && !SESSION_ID.test(payload))
-      return this.#invalid(binding, state, InvalidReason.MALFORMED)
-    return { payload, iat: opened.iat, exp: opened.exp, stale: opened.stale }
+    state.incomingChunks = incomingChunks(incoming)
+    return this.#invalid(binding, state, refused!)
   }
 
   async #load(binding: Binding, state: SessionState): Promise<void> {
@@ -242,10 +258,15 @@ export class RequestSessions {
     state.loaded = true
     if (!opened) return
     let text = opened.payload
+    let iat = opened.iat
     if (binding.storage) {
       const record = await storageCall(binding, () => binding.storage!.read(opened.payload))
       if (!record) return this.#invalid(binding, state, InvalidReason.NOT_FOUND)
-      text = record.data
+      // The session's start comes from the storage: a `none` token's claims are the client's.
+      const entry = readEntry(binding, record.data, opened, this.#engine.nowSeconds())
+      if (typeof entry === 'string') return this.#invalid(binding, state, entry)
+      text = entry.text
+      iat = entry.iat
       state.id = opened.payload
       state.version = record.version
     }
@@ -254,22 +275,27 @@ export class RequestSessions {
     if (value === undefined || value === null)
       return this.#invalid(binding, state, InvalidReason.DECODE_FAILED)
     if (binding.descriptor.schema) {
-      const outcome = await validateWith(binding.descriptor.schema, value)
+      const outcome = await checkRead(binding.descriptor.schema, value)
       if (!outcome.ok) return this.#invalid(binding, state, InvalidReason.SCHEMA_FAILED)
       value = outcome.value
     }
     state.value = value
     state.text = text
-    state.iat = opened.iat
+    state.iat = iat
     state.exp = opened.exp
-    if (opened.stale || this.#rollingDue(binding, opened)) await this.#renew(binding, state, text)
+    if (opened.stale || this.#rollingDue(binding, { iat, exp: opened.exp })) {
+      await this.#renew(binding, state, text)
+    }
   }
 
-  /** An invalid incoming session: reported, absent, and its cookie or header cleared. */
+  /**
+   * An invalid incoming session: reported, absent, and its cookie or header cleared, unless several
+   * cookies of its names came (the deletion might hit the user's own cookie, not a tossed one).
+   */
   #invalid(binding: Binding, state: SessionState, reason: InvalidReason): undefined {
     state.loaded = true
     forgetValue(state)
-    if (!this.#committed) state.pending = null
+    if (!this.#committed && !state.several) state.pending = null
     const event = { session: binding.name, reason }
     this.#engine.onInvalid?.(event)
     this.#onInvalid?.(event)
@@ -294,7 +320,8 @@ export class RequestSessions {
       const id = state.id!
       const claims = this.#claims(binding, state.iat)
       const ttl = ttlMillis(claims, this.#engine.nowSeconds())
-      const version = await binding.storage.write(id, text, { ttl, expectedVersion: state.version })
+      const data = writeEntry({ iat: claims.iat, text })
+      const version = await binding.storage.write(id, data, { ttl, expectedVersion: state.version })
       // Another request changed or ended the session meanwhile: its write (and token) stands, not ours.
       if (version === null) return
       state.version = version

@@ -2,6 +2,7 @@ import { isSessionError, SessionError } from '../errors'
 import type { Claims } from '../wire/token'
 import type { Binding } from './binding'
 import { assertValue, decodeValue, encodeValue, validateValue } from './session-values'
+import { entryText, writeEntry } from './stored-entry'
 
 /** A failure of the storage, with a message that carries no id and no value. */
 export function storageError(session: string, cause: unknown): SessionError {
@@ -97,8 +98,9 @@ export async function storeValue(
   for (let attempt = 1; ; attempt++) {
     // Outside storageCall: a bad owner is the app's error (INVALID_VALUE), not the storage's.
     const owner = ownerOf(binding, value)
+    const data = writeEntry({ iat: write.claims.iat, text })
     const version = await storageCall(binding, () =>
-      storage.write(write.id, text, { ttl: ttlMillis(write.claims, write.now), expectedVersion, owner }),
+      storage.write(write.id, data, { ttl: ttlMillis(write.claims, write.now), expectedVersion, owner }),
     )
     if (version !== null) return { version, value, text }
     if (!binding.merge || attempt >= binding.maxRetries) {
@@ -109,7 +111,8 @@ export async function storeValue(
     }
     const theirs = await storageCall(binding, () => storage.read(write.id))
     if (!theirs) throw conflict(binding, 'the session ended while this request was changing it')
-    const theirValue = await decodeValue(binding, theirs.data)
+    const theirText = entryText(theirs.data)
+    const theirValue = theirText === undefined ? undefined : await decodeValue(binding, theirText)
     const merged = binding.merge(write.value, theirValue === undefined ? null : theirValue)
     assertValue(binding, merged, 'merge returned no value')
     value = await validateValue(binding, merged)

@@ -74,7 +74,8 @@ export interface CookieSessionOptions<T = unknown> extends TransportOptions<T>, 
   /**
    * Splits a token too large for one cookie (4096 bytes) across `name`, `name.1`, … instead of
    * refusing it with `TOO_LARGE`; a missing chunk reads as absent. `true` allows 3 cookies (keep the
-   * whole Cookie header under servers' 16 KB header limits).
+   * whole Cookie header under servers' 16 KB header limits). The chunk names (`name.1` up to
+   * `name.<maxChunks-1>`) are the session's: another cookie session of such a name is `DUPLICATE`.
    * @default false
    */
   readonly chunking?: boolean | { readonly maxChunks: number } | undefined

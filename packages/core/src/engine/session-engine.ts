@@ -19,6 +19,7 @@ import { assertOwner, storageError } from './server-store'
 import type { SessionConfig } from './session-config'
 import type { SessionIO } from './session-io'
 import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
+import { assertChunkNamesFree } from './transport'
 
 export interface SessionEngineOptions {
   /** The master secret, at least 32 bytes; its key id is `"0"`. Give this or `keys`. */
@@ -42,7 +43,7 @@ export interface SessionEngine {
    * `options.onInvalid` hears this request's refusals only (the engine's hook hears all).
    */
   open(io: SessionIO, options?: OpenOptions): RequestSessions
-  /** True when the descriptor is registered. */
+  /** True when this very descriptor is registered (another descriptor of the same name is not). */
   has(descriptor: AnySessionDescriptor): boolean
   /** Ed25519 public keys of every browser-verifiable session, by session name then key id. */
   publicKeys(): Promise<Record<string, Record<string, string>>>
@@ -58,6 +59,22 @@ export interface SessionEngine {
 
 const toConfig = (entry: SessionConfig | AnySessionDescriptor): SessionConfig =>
   'descriptor' in entry ? entry : { descriptor: entry, options: {} }
+
+/**
+ * A descriptor the engine was not given. A session is its descriptor, not its name: another
+ * descriptor of a registered name (its own schema, protection or expiry) is refused too, rather than
+ * served with the registered one's rules.
+ */
+function notRegistered(descriptor: AnySessionDescriptor, nameTaken: boolean): SessionError {
+  const name = descriptor?.name
+  return new SessionError(
+    'NOT_REGISTERED',
+    nameTaken
+      ? `session "${name}": this descriptor is not the one registered under that name; pass the registered descriptor`
+      : `session "${name}" is not registered with this engine`,
+    { session: name },
+  )
+}
 
 /**
  * Creates the portable session engine. `@tessera/node`'s `createSessions` is this engine with
@@ -127,21 +144,14 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     byName.set(descriptor.name, binding)
     return binding
   })
+  assertChunkNamesFree(bindings)
 
   const now = options.now ?? Date.now
   const internals: EngineInternals = {
     bindings,
     binding(descriptor) {
-      const binding = byDescriptor.get(descriptor) ?? byName.get(descriptor?.name)
-      if (!binding) {
-        throw new SessionError(
-          'NOT_REGISTERED',
-          `session "${descriptor?.name}" is not registered with this engine`,
-          {
-            session: descriptor?.name,
-          },
-        )
-      }
+      const binding = byDescriptor.get(descriptor)
+      if (!binding) throw notRegistered(descriptor, byName.has(descriptor?.name))
       return binding
     },
     nowSeconds: () => Math.floor(now() / 1000),
@@ -162,7 +172,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
 
   return {
     open: (io, openOptions) => new RequestSessions(internals, io, openOptions),
-    has: (descriptor) => byDescriptor.has(descriptor) || byName.has(descriptor?.name),
+    has: (descriptor) => byDescriptor.has(descriptor),
     async publicKeys() {
       const entries = await Promise.all(
         bindings

@@ -6,6 +6,8 @@ export interface SessionState {
   incoming: boolean
   /** Cookie chunks the request carried (1 for an unchunked cookie), so leftovers can be cleared. */
   incomingChunks: number
+  /** Several cookies of the session's names came (cookie tossing): an invalid one is not cleared. */
+  several: boolean
   value: unknown
   /** Codec text of `value` as read or last written, for skipping equal writes. */
   text: string | undefined
@@ -26,6 +28,7 @@ export function newState(): SessionState {
     loaded: false,
     incoming: false,
     incomingChunks: 0,
+    several: false,
     value: null,
     text: undefined,
     iat: undefined,

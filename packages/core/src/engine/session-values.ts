@@ -1,6 +1,7 @@
 import { isPromiseLike } from '../awaitable'
 import type { Awaitable, CodecContext } from '../codec/codec'
 import { SessionError } from '../errors'
+import type { SchemaOutcome, StandardSchemaV1 } from '../standard-schema'
 import { validateWith } from '../standard-schema'
 import type { Binding } from './binding'
 
@@ -15,11 +16,23 @@ export function assertValue(
   }
 }
 
-/** Runs the descriptor's schema on a value about to be written; `INVALID_VALUE` when it fails. */
+/**
+ * Runs the descriptor's schema on a value about to be written; `INVALID_VALUE` when it fails, and when
+ * it throws: the value is the app's, so is the error, which keeps only the name of what the schema
+ * threw as `cause` (its message may quote the value).
+ */
 export async function validateValue(binding: Binding, value: unknown): Promise<unknown> {
   const schema = binding.descriptor.schema
   if (!schema) return value
-  const outcome = await validateWith(schema, value)
+  let outcome: SchemaOutcome<unknown>
+  try {
+    outcome = await validateWith(schema, value)
+  } catch (cause) {
+    throw new SessionError('INVALID_VALUE', `session "${binding.name}": the schema threw on the value`, {
+      cause: new Error(cause instanceof Error ? cause.name : 'error'),
+      session: binding.name,
+    })
+  }
   if (outcome.ok) return outcome.value
   const count = outcome.issues.length
   throw new SessionError(
@@ -38,6 +51,21 @@ const TRUSTED: CodecContext = Object.freeze({ untrusted: false })
  */
 const contextOf = (binding: Binding): CodecContext =>
   binding.descriptor.protection === 'none' && binding.storage === undefined ? UNTRUSTED : TRUSTED
+
+/**
+ * Runs a schema on a value read from a request. A schema that throws on it fails it, as one that
+ * refuses it does: a hostile value is bad input (the session reads as absent), never a 500.
+ */
+export async function checkRead(
+  schema: StandardSchemaV1<unknown, unknown>,
+  value: unknown,
+): Promise<SchemaOutcome<unknown>> {
+  try {
+    return await validateWith(schema, value)
+  } catch {
+    return { ok: false, issues: [] }
+  }
+}
 
 /**
  * Encodes with the session's codec; `ENCODE_FAILED` (naming the codec, never the value) when it

@@ -1,5 +1,5 @@
 import { SessionError } from '../errors'
-import { decodeCookieValue, readCookie, serializeCookie } from '../transport/cookie'
+import { decodeCookieValue, readCookies, serializeCookie } from '../transport/cookie'
 import { encodeCookieValue, MAX_COOKIE_BYTES } from '../transport/cookie-writing'
 import type { Binding } from './binding'
 import type { SessionIO } from './session-io'
@@ -11,13 +11,6 @@ import type { SessionState } from './session-state'
  * `name` holding `<count>~<first part>` followed by cookies `name.1` … `name.<count-1>`.
  */
 
-/** A token as the request carried it. `token` is '' when the cookie could not be decoded. */
-export interface IncomingToken {
-  readonly token: string
-  /** How many cookies carried it (1 unless chunked; 0 for headers). */
-  readonly chunks: number
-}
-
 /** Ktor's default cookie lifetime, used when a token never expires. */
 const DEFAULT_MAX_AGE = 7 * 86_400
 const CHUNK_MARKER = /^([2-9]|[1-9][0-9])~/
@@ -25,32 +18,97 @@ const CHUNK_MARKER = /^([2-9]|[1-9][0-9])~/
 /** Room left in each chunk cookie for the name, the index and the marker. */
 const chunkCapacity = (name: string) => MAX_COOKIE_BYTES - name.length - 8
 
-/** The incoming token; undefined when the request carries none; 'missing-chunk' when a chunk is lost. */
-export function readIncoming(binding: Binding, io: SessionIO): IncomingToken | 'missing-chunk' | undefined {
+/** The cookie that carries chunk `index` (1 and up) of a chunked session. */
+const chunkName = (name: string, index: number) => `${name}.${index}`
+
+/**
+ * Refuses (`DUPLICATE`) a cookie session named like a chunk of a chunked one (`cart.1` beside `cart`
+ * with chunking): each would overwrite and clear the other's cookie.
+ */
+export function assertChunkNamesFree(bindings: readonly Binding[]): void {
+  const cookieNames = new Set(bindings.filter((binding) => binding.cookie).map((binding) => binding.name))
+  for (const { name, cookie } of bindings) {
+    for (let i = 1; i < (cookie?.maxChunks ?? 1); i++) {
+      const chunk = chunkName(name, i)
+      if (!cookieNames.has(chunk)) continue
+      throw new SessionError(
+        'DUPLICATE',
+        `cookie "${chunk}" has the name of chunk ${i} of the chunked cookie "${name}"; rename one, or lower its chunking.maxChunks`,
+        { session: chunk },
+      )
+    }
+  }
+}
+
+/** A token as the request carried it, or 'missing-chunk' for a chunked one that lost a cookie. */
+export type IncomingToken =
+  | {
+      /** '' when the cookie could not be decoded. */
+      readonly token: string
+      /** How many cookies carried it (1 unless chunked; 0 for headers). */
+      readonly chunks: number
+    }
+  | 'missing-chunk'
+
+/** What the request carried for a session. */
+export interface Incoming {
+  /** Its tokens in the order sent: one, or for a cookie one per cookie of the session's name. */
+  readonly tokens: readonly IncomingToken[]
+  /**
+   * More than one cookie of one of the session's names came (another path, a parent domain: cookie
+   * tossing). A deletion would reach only the cookie of the configured path and domain, maybe the
+   * user's own rather than the tossed one, so the engine then clears nothing by itself.
+   */
+  readonly several: boolean
+}
+
+/**
+ * The tokens a request carries for a session; undefined when it carries none. Each cookie of the
+ * session's name is one token, or the head of a chunked one; a chunked token is joined from the first
+ * cookie of each chunk name (`name.1`, …). One scan of the Cookie header when the name appears once.
+ */
+export function readIncoming(binding: Binding, io: SessionIO): Incoming | undefined {
   const cookie = binding.cookie
   if (!cookie) {
     const value = io.requestHeader(binding.headerKey)
     return value === undefined || value === '' || value === HEADER_CLEARED
       ? undefined
-      : { token: value, chunks: 0 }
+      : { tokens: [{ token: value, chunks: 0 }], several: false }
   }
   const header = io.requestHeader('cookie')
-  const raw = readCookie(header, binding.name)
-  if (raw === undefined || raw === '') return undefined
-  let value = raw
-  let chunks = 1
-  const marker = cookie.maxChunks > 1 ? CHUNK_MARKER.exec(raw) : null
-  if (marker) {
-    chunks = Number(marker[1])
-    if (chunks > cookie.maxChunks) return { token: '', chunks }
-    value = raw.slice(marker[0].length)
-    for (let i = 1; i < chunks; i++) {
-      const part = readCookie(header, `${binding.name}.${i}`)
-      if (!part) return 'missing-chunk'
-      value += part
+  const heads = readCookies(header, binding.name)
+  let several = heads.length > 1
+  const tokens: IncomingToken[] = []
+  for (const head of heads) {
+    if (head === '') continue
+    const marker = cookie.maxChunks > 1 ? CHUNK_MARKER.exec(head) : null
+    const chunks = marker ? Number(marker[1]) : 1
+    // A count over the bound is not a token of this session: refused, and only its own cookie cleared.
+    if (chunks > cookie.maxChunks) {
+      tokens.push({ token: '', chunks: 1 })
+      continue
     }
+    let value: string | undefined = marker ? head.slice(marker[0].length) : head
+    for (let i = 1; i < chunks && value !== undefined; i++) {
+      const parts = readCookies(header, chunkName(binding.name, i))
+      if (parts.length > 1) several = true
+      value = parts[0] ? value + parts[0] : undefined
+    }
+    tokens.push(
+      value === undefined
+        ? 'missing-chunk'
+        : { token: decodeCookieValue(value, cookie.encoding) ?? '', chunks },
+    )
   }
-  return { token: decodeCookieValue(value, cookie.encoding) ?? '', chunks }
+  return tokens.length === 0 ? undefined : { tokens, several }
+}
+
+/** The most cookies any incoming token took (1 at least): the chunk cookies a write or clear ends. */
+export function incomingChunks(incoming: Incoming | undefined): number {
+  let most = 1
+  for (const token of incoming?.tokens ?? [])
+    if (token !== 'missing-chunk') most = Math.max(most, token.chunks)
+  return most
 }
 
 /**
@@ -99,13 +157,14 @@ export function writeOutgoing(binding: Binding, state: SessionState, io: Session
     const value = encodeCookieValue(state.pending!, cookie.encoding)
     const parts = splitValue(binding.name, value)
     for (let i = 0; i < parts.length; i++) {
-      const name = i === 0 ? binding.name : `${binding.name}.${i}`
+      const name = i === 0 ? binding.name : chunkName(binding.name, i)
       const part = i === 0 && parts.length > 1 ? `${parts.length}~${parts[0]}` : parts[i]!
       io.appendHeader('set-cookie', serializeCookie(name, part, cookie.attributes, { maxAge, now, secure }))
     }
     written = parts.length
   }
-  for (let i = Math.max(written, 1); i < state.incomingChunks; i++) clear(`${binding.name}.${i}`)
+  const leftover = Math.min(state.incomingChunks, cookie.maxChunks)
+  for (let i = Math.max(written, 1); i < leftover; i++) clear(chunkName(binding.name, i))
 }
 
 function splitValue(name: string, value: string): string[] {

@@ -1,6 +1,9 @@
 /** A stored session as a storage returns it. */
 export interface StoredSession {
-  /** The codec's text of the value. */
+  /**
+   * What the engine wrote, returned exactly: its entry (a line with the session's start, then the
+   * codec's text). Opaque to the storage.
+   */
   readonly data: string
   /** Starts at 1 and grows with every write; compare-and-set compares it. */
   readonly version: number

@@ -17,28 +17,52 @@ export type CookieEncoding = 'raw' | 'uri' | 'base64url'
 const COOKIE_VALUE = /^[!#-+\--:<-[\]-~]*$/
 
 /**
- * Finds one cookie in a Cookie header without splitting the whole header. The first cookie of that
- * name wins (browsers send the most specific path first). Surrounding double quotes are removed.
+ * Finds one cookie in a Cookie header without splitting the whole header: the first of that name
+ * (browsers send the most specific path first; the server's engine tries each, see
+ * {@link readCookies}). Surrounding double quotes are removed.
  */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined
-  let from = 0
+  const start = findCookie(header, name, 0)
+  return start < 0 ? undefined : valueAt(header, start)
+}
+
+/**
+ * Every cookie of that name in a Cookie header, in the order sent, in one scan of the header. Several
+ * come when cookies of one name were set for different paths or for a parent domain (cookie tossing):
+ * browsers send the longer path first, and among equal paths the older cookie first.
+ *
+ * @example readCookies('cart=v1.a; theme=dark; cart=v1.b', 'cart') // ['v1.a', 'v1.b']
+ */
+export function readCookies(header: string | undefined, name: string): string[] {
+  const values: string[] = []
+  if (!header) return values
+  for (let start = findCookie(header, name, 0); start >= 0; start = findCookie(header, name, start)) {
+    values.push(valueAt(header, start))
+  }
+  return values
+}
+
+/** Where the value of the next cookie named `name` begins, searching from `from`; -1 when none. */
+function findCookie(header: string, name: string, from: number): number {
   while (from < header.length) {
     const at = header.indexOf(name, from)
-    if (at < 0) return undefined
+    if (at < 0) return -1
     const end = at + name.length
-    if (header.charCodeAt(end) === 61 /* = */ && isCookieStart(header, at)) {
-      let stop = header.indexOf(';', end)
-      if (stop < 0) stop = header.length
-      let value = header.slice(end + 1, stop).trim()
-      if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) {
-        value = value.slice(1, -1)
-      }
-      return value
-    }
+    if (header.charCodeAt(end) === 61 /* = */ && isCookieStart(header, at)) return end + 1
     from = at + 1
   }
-  return undefined
+  return -1
+}
+
+/** The cookie value that begins at `start`: up to the next `;`, trimmed, surrounding quotes removed. */
+function valueAt(header: string, start: number): string {
+  let stop = header.indexOf(';', start)
+  if (stop < 0) stop = header.length
+  const value = header.slice(start, stop).trim()
+  return value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34
+    ? value.slice(1, -1)
+    : value
 }
 
 /** True when position `at` begins a cookie pair: start of header, or after `;` and optional spaces. */

@@ -147,6 +147,37 @@ describe('cookie chunking', () => {
     expect(events.map((event) => event.reason)).toEqual(['MALFORMED'])
   })
 
+  it('a forged count over maxChunks clears only its own cookie, however high it claims (#13, 7)', async () => {
+    const { engine, events } = setup({ maxChunks: 3 })
+    const io = fakeIO({ cookie: 'big=99~v1.s.0.1.2.abc' })
+    const sessions = engine.open(io.io)
+    expect(await sessions.get(Big)).toBeNull()
+    sessions.commit()
+    expect(events.map((event) => event.reason)).toEqual(['MALFORMED'])
+    expect(io.setCookies().map((line) => cookiePair(line).name)).toEqual(['big'])
+  })
+
+  it('refuses a cookie session named like a chunk of a chunked one: DUPLICATE, in either order (#13, 6)', () => {
+    const Chunk = defineSession<string>()('big.2', { protection: 'signed' })
+    for (const sessions of [
+      [cookie(Big, { chunking: { maxChunks: 3 } }), cookie(Chunk)],
+      [cookie(Chunk), cookie(Big, { chunking: true })],
+    ]) {
+      expect(() => createSessionEngine({ secret: SECRET, sessions })).toThrow(
+        expect.objectContaining({ code: 'DUPLICATE', session: 'big.2' }),
+      )
+    }
+    // Past the chunks a session may use, or in a header, the name is free.
+    const Header = defineSession<string>()('big.2', { transport: 'header', protection: 'signed' })
+    for (const sessions of [
+      [cookie(Big, { chunking: { maxChunks: 2 } }), cookie(Chunk)],
+      [cookie(Big, { chunking: true }), header(Header)],
+      [cookie(Big), cookie(Chunk)],
+    ]) {
+      expect(createSessionEngine({ secret: SECRET, sessions }).has(Big)).toBe(true)
+    }
+  })
+
   it('refuses maxChunks outside 1 to 99, and header sessions have no chunking', () => {
     for (const maxChunks of [0, 100, 2.5]) {
       expect(() =>

@@ -101,3 +101,54 @@ describe('schema validation', () => {
     })
   })
 })
+
+describe('a schema that throws (#13, 13)', () => {
+  /** A schema that throws, or rejects, on a value with `hostile` set; its message quotes the value. */
+  const throwing = (mode: 'throw' | 'reject'): StandardSchemaV1<unknown, { hostile?: string }> => ({
+    '~standard': {
+      version: 1,
+      vendor: 'test',
+      validate(value) {
+        const hostile = (value as { hostile?: string }).hostile
+        if (hostile === undefined) return { value: value as { hostile?: string } }
+        const error = new RangeError(`cannot handle ${hostile}`)
+        if (mode === 'throw') throw error
+        return Promise.reject(error)
+      },
+    },
+  })
+
+  for (const mode of ['throw', 'reject'] as const) {
+    it(`${mode}: reads the value as absent (SCHEMA_FAILED) and clears it, never a rejected get`, async () => {
+      const events: InvalidSessionEvent[] = []
+      const Loose = defineSession<{ hostile?: string }>()('note', { protection: 'signed' })
+      const writer = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [Loose] }))
+      await writer.request((s) => s.set(Loose, { hostile: 'x'.repeat(5) }))
+      const Note = defineSession('note', { protection: 'signed', schema: throwing(mode) })
+      const engine = createSessionEngine({
+        secret: SECRET,
+        sessions: [Note],
+        onInvalid: (e) => events.push(e),
+      })
+      const io = fakeIO({ cookie: `note=${writer.cookies.get('note')}` })
+      const sessions = engine.open(io.io)
+      expect(await sessions.get(Note)).toBeNull()
+      sessions.commit()
+      expect(events).toEqual([{ session: 'note', reason: 'SCHEMA_FAILED' }])
+      expect(io.setCookies().map(isClearing)).toEqual([true])
+    })
+
+    it(`${mode}: refuses the value at set with INVALID_VALUE, keeping only the name of what was thrown`, async () => {
+      const Note = defineSession('note', { protection: 'signed', schema: throwing(mode) })
+      const io = fakeIO()
+      const sessions = createSessionEngine({ secret: SECRET, sessions: [Note] }).open(io.io)
+      const error = await sessions.set(Note, { hostile: 'secret-value' }).catch((caught: unknown) => caught)
+      expect(isSessionError(error, 'INVALID_VALUE')).toBe(true)
+      expect((error as Error).message).toBe('session "note": the schema threw on the value')
+      expect((error as Error).cause).toEqual(new Error('RangeError'))
+      expect(JSON.stringify(error) + String((error as Error).cause)).not.toContain('secret-value')
+      sessions.commit()
+      expect(io.appended).toEqual([])
+    })
+  }
+})

@@ -49,7 +49,11 @@ describe('server-stored sessions', () => {
     const token = env.browser.cookies.get('login')!
     expect(token).toMatch(/^v1\.s\.0\./)
     expect(payloadOf(token)).toBe(id)
-    expect(await env.storage.read(id)).toMatchObject({ data: '{"json":{"user":"ada","n":1}}', version: 1 })
+    // The engine's entry: the session's start on a line of its own, then the codec's text.
+    expect(await env.storage.read(id)).toMatchObject({
+      data: '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada","n":1}}',
+      version: 1,
+    })
     expect((await env.browser.request((s) => s.get(Login))).result).toEqual({ user: 'ada', n: 1 })
   })
 
@@ -134,7 +138,9 @@ describe('server-stored sessions', () => {
     expect(io.setCookies()).toHaveLength(1)
     expect(payloadOf(env.browser.cookies.get('login')!)).toBe(second)
     expect(await env.storage.read(first)).toBeNull()
-    expect((await env.storage.read(second))?.data).toBe('{"json":{"user":"ada","n":1}}')
+    expect((await env.storage.read(second))?.data).toBe(
+      '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada","n":1}}',
+    )
     const stale = env.engine.open(fakeIO({ cookie: `login=${oldToken}` }).io)
     expect(await stale.get(Login)).toBeNull()
   })
@@ -274,7 +280,9 @@ describe('server-stored sessions', () => {
       expect(result).toEqual({ user: 'ada', n: 101 })
       const newId = payloadOf(env.browser.cookies.get('login')!)
       expect(newId).not.toBe(oldId)
-      expect((await env.storage.read(newId))?.data).toBe('{"json":{"user":"ada","n":101}}')
+      expect((await env.storage.read(newId))?.data).toBe(
+        '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada","n":101}}',
+      )
     })
   })
 
@@ -449,5 +457,111 @@ describe('server-stored sessions', () => {
     expect((await browser.request((s) => s.get(Open))).result).toEqual({ user: 'ada' })
     const guess = `v1.n.1.0.${btoa('guessedsessionid').replace(/=+$/, '')}`
     expect(await engine.open(fakeIO({ cookie: `open=${guess}` }).io).get(Open)).toBeNull()
+  })
+})
+
+describe('the stored entry keeps what lifetime needs, not the token (#13, 11)', () => {
+  const Unsigned = defineSession<{ user: string }>()('unsigned', {
+    storage: 'server',
+    protection: 'none',
+    expiry: { idle: '30m', absolute: '1h' },
+  })
+  const Signed = defineSession<{ user: string }>()('signed', { storage: 'server' })
+
+  function lifetimeSetup() {
+    const clock = fakeClock()
+    const storage = memoryStorage({ now: clock.now })
+    const events: InvalidSessionEvent[] = []
+    const engine = createSessionEngine({
+      secret: SECRET,
+      sessions: [cookie(Unsigned, { storage }), cookie(Signed, { storage })],
+      now: clock.now,
+      onInvalid: (event) => events.push(event),
+    })
+    return { clock, storage, events, browser: new FakeBrowser(engine) }
+  }
+
+  /** A `none` token with the claims its holder chose: `v1.n.<iat>.<exp>.<id>`. */
+  const rewrite = (token: string, iat: number, exp: number) => `v1.n.${iat}.${exp}.${token.split('.')[4]}`
+
+  it('a none session whose client rewrites iat still ends at the absolute limit', async () => {
+    const { clock, storage, browser } = lifetimeSetup()
+    const { result: id } = await browser.request(async (s) => {
+      await s.set(Unsigned, { user: 'ada' })
+      return s.id(Unsigned)
+    })
+    const start = clock.seconds()
+    const token = browser.cookies.get('unsigned')!
+    const seen: unknown[] = []
+    const starts: string[] = []
+    for (let minutes = 20; minutes <= 100; minutes += 20) {
+      clock.advance(20 * 60)
+      // "I began just now, and expire in a minute": a read then renews the session.
+      browser.cookies.set('unsigned', rewrite(token, clock.seconds(), clock.seconds() + 60))
+      seen.push((await browser.request((s) => s.get(Unsigned))).result)
+      const data = (await storage.read(id!))?.data
+      if (data !== undefined) starts.push(data.slice(0, data.indexOf('\n')))
+    }
+    expect(seen).toEqual([{ user: 'ada' }, { user: 'ada' }, null, null, null])
+    // The renewals kept the session's real start, and the entry was gone at the limit.
+    expect(starts).toEqual([`{"tessera":"entry/1","iat":${start}}`, `{"tessera":"entry/1","iat":${start}}`])
+  })
+
+  it('counts the absolute limit from the stored start even where the storage keeps the entry longer', async () => {
+    const { clock, storage, events, browser } = lifetimeSetup()
+    const { result: id } = await browser.request(async (s) => {
+      await s.set(Unsigned, { user: 'ada' })
+      return s.id(Unsigned)
+    })
+    const token = browser.cookies.get('unsigned')!
+    const data = (await storage.read(id!))!.data
+    clock.advance(3600)
+    // A storage that kept the entry past its TTL (or was written without one) still holds it.
+    await storage.write(id!, data, { ttl: 0 })
+    browser.cookies.set('unsigned', rewrite(token, clock.seconds(), 0))
+    expect((await browser.request((s) => s.get(Unsigned))).result).toBeNull()
+    expect(events.map((event) => event.reason)).toEqual(['EXPIRED'])
+  })
+
+  it('reads an entry of the older shape (codec text alone) when the token is signed, and rewrites it', async () => {
+    const { storage, events, browser } = lifetimeSetup()
+    const { result: ids } = await browser.request(async (s) => {
+      await s.set(Signed, { user: 'ada' })
+      await s.set(Unsigned, { user: 'bob' })
+      return [await s.id(Signed), await s.id(Unsigned)]
+    })
+    const [signedId, unsignedId] = ids as [string, string]
+    await storage.write(signedId, '{"json":{"user":"ada"}}', { ttl: 0 })
+    await storage.write(unsignedId, '{"json":{"user":"bob"}}', { ttl: 0 })
+    const read = await browser.request(async (s) => ({
+      signed: await s.get(Signed),
+      unsigned: await s.get(Unsigned),
+    }))
+    // Signed claims give the start once; a none token's claims are not to be trusted for it.
+    expect(read.result).toEqual({ signed: { user: 'ada' }, unsigned: null })
+    expect(events).toEqual([{ session: 'unsigned', reason: 'DECODE_FAILED' }])
+    await browser.request((s) => s.set(Signed, { user: 'ada lovelace' }))
+    expect((await storage.read(signedId))?.data).toBe(
+      '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada lovelace"}}',
+    )
+  })
+
+  it('refuses an entry it cannot read: a broken line, or a format it does not know', async () => {
+    const { storage, events, browser } = lifetimeSetup()
+    const { result: id } = await browser.request(async (s) => {
+      await s.set(Signed, { user: 'ada' })
+      return s.id(Signed)
+    })
+    const token = browser.cookies.get('signed')!
+    for (const data of [
+      '{"tessera":"entry/1","iat":1800000000}',
+      '{"tessera":"entry/1","iat":-1}\n{"json":{"user":"ada"}}',
+      '{"tessera":"entry/2","iat":1800000000}\n{"json":{"user":"ada"}}',
+    ]) {
+      await storage.write(id!, data, { ttl: 0 })
+      browser.cookies.set('signed', token)
+      expect((await browser.request((s) => s.get(Signed))).result, data).toBeNull()
+    }
+    expect(events.map((event) => event.reason)).toEqual(['DECODE_FAILED', 'DECODE_FAILED', 'DECODE_FAILED'])
   })
 })

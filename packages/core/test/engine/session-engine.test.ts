@@ -115,6 +115,36 @@ describe('createSessionEngine', () => {
     }
   })
 
+  it('another descriptor of a registered name is not the registered session: NOT_REGISTERED (#13, 16)', async () => {
+    const Strict = defineSession('line', {
+      storage: 'server',
+      schema: {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: (value: unknown) =>
+            typeof value === 'number' && value > 0 ? { value } : { issues: [{ message: 'not positive' }] },
+        },
+      },
+    })
+    // A twin under the same name without the schema: served as `Strict`, it would write what the
+    // registered session refuses.
+    const Twin = defineSession<number>()('line', { storage: 'server' })
+    const engine = createSessionEngine({ secret: SECRET, sessions: [Strict] })
+    expect(engine.has(Strict)).toBe(true)
+    expect(engine.has(Twin)).toBe(false)
+    const sessions = engine.open(fakeIO().io)
+    await expect(sessions.set(Twin, -1)).rejects.toMatchObject({
+      code: 'NOT_REGISTERED',
+      session: 'line',
+      message: expect.stringContaining('not the one registered'),
+    })
+    await expect(sessions.get(Twin)).rejects.toMatchObject({ code: 'NOT_REGISTERED' })
+    await expect(engine.invalidate(Twin, 'abcdefghijkl')).rejects.toMatchObject({ code: 'NOT_REGISTERED' })
+    await expect(engine.invalidateOwner(Twin, 'ada')).rejects.toMatchObject({ code: 'NOT_REGISTERED' })
+    await expect(sessions.set(Strict, -1)).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+  })
+
   it('lists the Ed25519 public keys of browser-verifiable sessions, matching its signatures', async () => {
     const Prefs = defineSession<{ theme: string }>()('prefs', { visibility: 'client' })
     const engine = createSessionEngine({ secret: SECRET, sessions: [Cart, Prefs] })

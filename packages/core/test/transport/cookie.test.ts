@@ -11,6 +11,7 @@ import {
   readCookie,
   serializeCookie,
 } from '../../src'
+import { readCookies } from '../../src/transport/cookie'
 
 describe('readCookie', () => {
   it('finds a cookie at the start, middle and end of the header', () => {
@@ -55,6 +56,18 @@ describe('readCookie', () => {
 
   it('reads an empty value as empty', () => {
     expect(readCookie('cart=; b=2', 'cart')).toBe('')
+  })
+})
+
+describe('readCookies', () => {
+  it('returns every cookie of the name in the order sent, and nothing of similar names', () => {
+    expect(readCookies('cart=a; xcart=b; cart="c"; other=cart=d;cart=; cart_id=e', 'cart')).toEqual([
+      'a',
+      'c',
+      '',
+    ])
+    expect(readCookies('a=1; b=2', 'cart')).toEqual([])
+    expect(readCookies(undefined, 'cart')).toEqual([])
   })
 })
 

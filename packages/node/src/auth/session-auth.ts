@@ -58,16 +58,50 @@ export function createChallenge(options: RequireSessionOptions<any> | undefined)
   return Object.freeze({ status: 302, location, body: '' })
 }
 
+/** The check of one `requireSession` guard, made once when the guard is made. */
+export interface SessionGuard {
+  readonly challenge: Challenge
+  /**
+   * True when `sessions` hold a valid session of the descriptor that passes `validate`. A request
+   * without sessions (the adapter not installed before the guard) is `INVALID_OPERATION`; a storage
+   * failure rejects with `STORAGE_UNAVAILABLE`, which the adapters answer with 503.
+   */
+  passes(sessions: RequestSessions | null | undefined): Promise<boolean>
+}
+
 /**
- * True when the request carries a valid session of `descriptor` that passes `validate`. A storage
- * failure rejects with `STORAGE_UNAVAILABLE`, which the adapters answer with 503.
+ * Makes the check every adapter's `requireSession` runs. Refuses (`INVALID_OPTION`) a session with
+ * protection `none`: its token is written by whoever holds it, so a forged one would pass the guard.
+ * `install` says how to give the request its sessions, for the error when it has none.
  */
-export async function hasValidSession(
-  sessions: RequestSessions,
+export function createSessionGuard(
   descriptor: AnySessionDescriptor,
-  validate: RequireSessionOptions['validate'],
-): Promise<boolean> {
-  const value = await sessions.get(descriptor)
-  if (value === null) return false
-  return validate === undefined || (await validate(value)) === true
+  options: RequireSessionOptions<any> | undefined,
+  install: string,
+): SessionGuard {
+  const name = descriptor?.name
+  if (descriptor?.protection === 'none') {
+    throw new SessionError(
+      'INVALID_OPTION',
+      `requireSession: session "${name}" has protection "none", so anyone can write its token and a forged one would pass; guard with a signed, sealed or ed25519 session`,
+      { session: name },
+    )
+  }
+  const challenge = createChallenge(options)
+  const validate = options?.validate as RequireSessionOptions['validate']
+  return {
+    challenge,
+    async passes(sessions) {
+      if (!sessions) {
+        throw new SessionError(
+          'INVALID_OPERATION',
+          `requireSession of session "${name}": the request has no sessions; ${install}`,
+          { session: name },
+        )
+      }
+      const value = await sessions.get(descriptor)
+      if (value === null) return false
+      return validate === undefined || (await validate(value)) === true
+    },
+  }
 }

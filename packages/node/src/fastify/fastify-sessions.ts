@@ -6,6 +6,7 @@ import type {
   FastifyReply,
   FastifyRequest,
 } from 'fastify'
+import type { SessionErrorResponse } from '../session-error-status'
 import { sessionErrorResponse } from '../session-error-status'
 
 declare module 'fastify' {
@@ -76,9 +77,34 @@ function commitLayers(request: LayeredRequest): void {
   for (let layer = request[LAYER]; layer; layer = layer.outer) layer.sessions.commit()
 }
 
+/** The session error a request is answering, from `onError` to `onSend`. */
+const answering = new WeakMap<FastifyRequest, { message: string; answer: SessionErrorResponse }>()
+
+/** The fields of Fastify's default answer to an error (`reply.send(error)`, or no error handler). */
+const DEFAULT_ERROR_FIELDS = new Set(['statusCode', 'code', 'error', 'message'])
+
+/**
+ * True when `payload` is Fastify's default answer to the session error: its JSON of `statusCode`,
+ * `code`, `error` and `message`, which names the session. An app's own answer is anything else.
+ */
+function isDefaultAnswer(payload: unknown, message: string): boolean {
+  if (typeof payload !== 'string' || !payload.startsWith('{')) return false
+  let body: unknown
+  try {
+    body = JSON.parse(payload)
+  } catch {
+    return false
+  }
+  if (typeof body !== 'object' || body === null) return false
+  return (
+    (body as { message?: unknown }).message === message &&
+    Object.keys(body).every((key) => DEFAULT_ERROR_FIELDS.has(key))
+  )
+}
+
 function onSend(
   request: FastifyRequest,
-  _reply: FastifyReply,
+  reply: FastifyReply,
   payload: unknown,
   done: (error: Error | null, payload?: unknown) => void,
 ): void {
@@ -88,13 +114,26 @@ function onSend(
     done(error as Error)
     return
   }
+  const failure = answering.get(request)
+  if (failure !== undefined && isDefaultAnswer(payload, failure.message)) {
+    // Fastify's default error handler answered: say what the other adapters say, naming no session.
+    reply.type('application/json; charset=utf-8')
+    done(null, failure.answer.body)
+    return
+  }
   done(null, payload)
 }
 
-/** Gives a session error its status from the table before Fastify's error handler (or the app's) answers. */
-function onError(_request: FastifyRequest, reply: FastifyReply, error: FastifyError, done: () => void): void {
+/**
+ * Gives a session error its status from the table before the error handler runs, and remembers it,
+ * so that `onSend` can replace Fastify's default answer (which quotes the error's message).
+ */
+function onError(request: FastifyRequest, reply: FastifyReply, error: FastifyError, done: () => void): void {
   const answer = sessionErrorResponse(error)
-  if (answer !== undefined && !reply.raw.headersSent) reply.code(answer.status)
+  if (answer !== undefined && !reply.raw.headersSent) {
+    reply.code(answer.status)
+    answering.set(request, { message: error.message, answer })
+  }
   done()
 }
 
@@ -103,8 +142,10 @@ function onError(_request: FastifyRequest, reply: FastifyReply, error: FastifyEr
  * cleared is written in `onSend`, just before the headers go out. It respects encapsulation like a
  * hook does: registered on the root it serves every route; registered inside a `register` scope it
  * serves only that scope's routes. A `SessionError` a handler throws gets its status from
- * `sessionErrorStatus` (503 when the storage is down) before Fastify's error handler, or the app's
- * own, formats the answer.
+ * `sessionErrorStatus` (503 when the storage is down) before the error handler runs. An app's own
+ * `setErrorHandler` gets the error and answers as it likes; where Fastify's default handler answers,
+ * the body is the other adapters' `{"error":"<code>"}` (409, 503) or `{"error":"SESSION_ERROR"}`
+ * (500), not Fastify's JSON with the message, which names the session.
  *
  * @example
  * app.register(fastifySessions(sessions))

@@ -1,7 +1,7 @@
 import type { AnySessionDescriptor } from '@tessera/core'
 import type { Challenge, RequireSessionOptions } from '../auth/session-auth'
-import { createChallenge, hasValidSession } from '../auth/session-auth'
-import { sessionsOf } from './with-sessions'
+import { createSessionGuard } from '../auth/session-auth'
+import { openedSessions } from './with-sessions'
 
 function challengeResponse(challenge: Challenge): Response {
   if (challenge.location !== undefined) {
@@ -16,7 +16,8 @@ function challengeResponse(challenge: Challenge): Response {
 /**
  * Makes a guard for fetch-style handlers (Ktor's `session<T>` authentication): it resolves to null
  * when the request has a valid session of `descriptor`, and otherwise to the response to return
- * (401, or a redirect). The request must come through `withSessions`.
+ * (401, or a redirect). The request must come through `withSessions`. A `none` session is refused
+ * here (`INVALID_OPTION`): anyone can write its token.
  *
  * @example
  * const requireLogin = requireSession(Login, { redirect: '/login' })
@@ -30,10 +31,9 @@ export function requireSession<TDescriptor extends AnySessionDescriptor>(
   descriptor: TDescriptor,
   options?: RequireSessionOptions<TDescriptor>,
 ): (request: Request) => Promise<Response | null> {
-  const challenge = createChallenge(options)
-  const validate = options?.validate as RequireSessionOptions['validate']
+  const guard = createSessionGuard(descriptor, options, 'wrap the handler with withSessions')
   return async function guardSession(request) {
-    if (await hasValidSession(sessionsOf(request), descriptor, validate)) return null
-    return challengeResponse(challenge)
+    if (await guard.passes(openedSessions(request))) return null
+    return challengeResponse(guard.challenge)
   }
 }

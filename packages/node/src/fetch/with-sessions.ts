@@ -135,7 +135,7 @@ export function withSessions<TRequest extends Request, TArgs extends unknown[]>(
  * app.get('/cart', async (c) => c.json(await sessionsOf(c.req.raw).get(Cart)))
  */
 export function sessionsOf(request: Request): RequestSessions {
-  const sessions = opened.get(request)
+  const sessions = openedSessions(request)
   if (sessions === undefined) {
     throw new SessionError(
       'INVALID_OPERATION',
@@ -143,4 +143,9 @@ export function sessionsOf(request: Request): RequestSessions {
     )
   }
   return sessions
+}
+
+/** The sessions of a request that came through {@link withSessions}; undefined for any other. */
+export function openedSessions(request: Request): RequestSessions | undefined {
+  return opened.get(request)
 }

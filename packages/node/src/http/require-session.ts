@@ -1,14 +1,15 @@
 import type { ServerResponse } from 'node:http'
 import type { AnySessionDescriptor } from '@tessera/core'
 import type { RequireSessionOptions } from '../auth/session-auth'
-import { createChallenge, hasValidSession } from '../auth/session-auth'
+import { createSessionGuard } from '../auth/session-auth'
 import { respondChallenge } from './respond-challenge'
 import type { SessionRequest } from './with-sessions'
 
 /**
  * Makes a guard for node:http handlers (Ktor's `session<T>` authentication): it resolves to true
  * when the request has a valid session of `descriptor`, and otherwise answers the request itself
- * (401, or a redirect) and resolves to false.
+ * (401, or a redirect) and resolves to false. A `none` session is refused here (`INVALID_OPTION`):
+ * anyone can write its token.
  *
  * @example
  * const requireLogin = requireSession(Login, { validate: (login) => login.userId !== '' })
@@ -21,11 +22,10 @@ export function requireSession<TDescriptor extends AnySessionDescriptor>(
   descriptor: TDescriptor,
   options?: RequireSessionOptions<TDescriptor>,
 ): (req: SessionRequest, res: ServerResponse) => Promise<boolean> {
-  const challenge = createChallenge(options)
-  const validate = options?.validate
+  const guard = createSessionGuard(descriptor, options, 'wrap the handler with withSessions')
   return async function guardSession(req, res) {
-    if (await hasValidSession(req.sessions, descriptor, validate)) return true
-    respondChallenge(res, challenge)
+    if (await guard.passes(req.sessions)) return true
+    respondChallenge(res, guard.challenge)
     return false
   }
 }

@@ -43,6 +43,12 @@ function routes(probe: Probe): Routes {
         return 'cleared'
       },
     },
+    '/cart/set-null': {
+      async handler({ sessions }) {
+        await sessions.set(Cart, null as never)
+        return 'unreachable'
+      },
+    },
     '/cart/set-clear': {
       async handler({ sessions }) {
         await sessions.set(Cart, { items: 5 })
@@ -380,6 +386,22 @@ export function sessionSuite(name: string, start: StartServer): void {
       expect((await get(url, '/stored/get', { cookies: [stored.pair] })).result).toEqual({
         secret: 'value-that-must-not-leak',
       })
+    })
+
+    it('answers a session error with its status and a body that names no session (#13, 12)', async () => {
+      const invalid = await get(url, '/cart/set-null')
+      expect(invalid.status).toBe(500)
+      expect(invalid.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(invalid.text).toBe('{"error":"SESSION_ERROR"}')
+      const stored = cookieNamed(await get(url, '/stored/set'), 'stored')
+      suite.storage.down = true
+      try {
+        const down = await get(url, '/stored/get', { cookies: [stored.pair] })
+        expect(down.status).toBe(503)
+        expect(down.text).toBe('{"error":"STORAGE_UNAVAILABLE"}')
+      } finally {
+        suite.storage.down = false
+      }
     })
 
     it('requires a valid session: 401 without one or when validate refuses, through with one', async () => {

@@ -147,6 +147,18 @@ export async function startServers(): Promise<TestServers> {
         send(res, 200, { ok: true })
       } else if (route === 'GET /api/me') {
         send(res, 200, { login: await req.sessions.get(Login), prefs: await req.sessions.get(Prefs) })
+      } else if (route === 'POST /api/toss') {
+        // What a sibling subdomain or another path's page can do: a cookie of the session's name, for a
+        // longer path, which the browser then sends first.
+        res.setHeader('set-cookie', 'cart=tossed-garbage; Path=/api/shop')
+        send(res, 204)
+      } else if (route === 'GET /api/shop/cart') {
+        const cookieHeader = req.headers.cookie ?? ''
+        send(res, 200, {
+          carts: cookieHeader.split('; ').filter((pair) => pair.startsWith('cart=')).length,
+          tossedFirst: cookieHeader.startsWith('cart=tossed-garbage'),
+          cart: await req.sessions.get(Cart),
+        })
       } else if (route === 'POST /api/logout') {
         await req.sessions.clear(Login)
         send(res, 204)
