@@ -1,7 +1,12 @@
 import type { SessionCodec } from './codec/codec'
 import { superjsonCodec } from './codec/superjson-codec'
+import { KEY_ID } from './crypto/key-ring'
+import { ED25519_KEY_BYTES } from './crypto/session-crypto'
 import type { Duration } from './duration'
+import { toSeconds } from './duration'
+import { decodeBase64url } from './encoding'
 import { SessionError } from './errors'
+import type { ExpirySeconds } from './session-rules'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Protection } from './wire/token'
 
@@ -205,4 +210,88 @@ export function defineSession(name?: string, options?: SessionOptions<any>): unk
   if (name === undefined)
     return (later: string, laterOptions?: SessionOptions<any>) => build(later, laterOptions)
   return build(name, options)
+}
+
+const PROTECTIONS: readonly Protection[] = ['none', 'signed', 'ed25519', 'sealed']
+const DEFAULT_IDLE_SECONDS = 7 * 86_400
+
+/**
+ * True when the browser can read the session: the whole value travels, the browser may see it, and
+ * it is either verifiable with a public key (`ed25519`) or the browser's own (`none`).
+ *
+ * @example isReadable(Cart) // true for defineSession('cart', { visibility: 'client' })
+ */
+export const isReadable = ({ storage, visibility, protection }: AnySessionDescriptor): boolean =>
+  storage === 'client' && visibility === 'client' && (protection === 'ed25519' || protection === 'none')
+
+/**
+ * Refuses (`INVALID_KEY`) Ed25519 public keys that are missing, not under a key id, or not 32 bytes
+ * of base64url each: the check of the engine's registration and of the browser client alike.
+ *
+ * @example checkPublicKeys('cart', { '0': 'O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik' })
+ */
+export function checkPublicKeys(name: string, keys: Readonly<Record<string, string>> | undefined): void {
+  const entries = Object.entries(keys ?? {})
+  const valid = ([id, key]: [string, unknown]) =>
+    KEY_ID.test(id) && typeof key === 'string' && decodeBase64url(key)?.length === ED25519_KEY_BYTES
+  if (entries.length === 0 || !entries.every(valid)) {
+    throw new SessionError(
+      'INVALID_KEY',
+      `session "${name}" needs its Ed25519 public keys: 32 bytes of base64url each, under a key id (publicKeys)`,
+      { session: name },
+    )
+  }
+}
+
+/**
+ * A descriptor's expiry in whole seconds, the defaults applied (7 days idle, no absolute limit); a
+ * duration of 0 turns its limit off, as `null` does. `INVALID_OPTION` naming the session for a
+ * duration that does not parse.
+ *
+ * @example expirySeconds(defineSession('cart', { expiry: { idle: '1h' } })) // { idle: 3600, absolute: null }
+ */
+export function expirySeconds({ name, expiry }: Pick<AnySessionDescriptor, 'name' | 'expiry'>): ExpirySeconds {
+  const idle = expiry?.idle
+  const absolute = expiry?.absolute
+  return {
+    idle: idle === null ? null : toSeconds(idle ?? DEFAULT_IDLE_SECONDS, 'expiry.idle', name) || null,
+    absolute: absolute == null ? null : toSeconds(absolute, 'expiry.absolute', name) || null,
+  }
+}
+
+/**
+ * Checks a descriptor the way the engine does when it registers the session, and returns its expiry
+ * in seconds: known transport, storage, visibility and protection; only the combinations the wire
+ * format allows (server storage is never client-visible and is signed or `none`, a client-visible
+ * value is `ed25519` or `none`); public keys only for `ed25519`, each 32 bytes of base64url under a
+ * key id (`INVALID_KEY` otherwise); durations that parse. Throws `SessionError('INVALID_OPTION')`
+ * naming the session (`INVALID_NAME` for a name that `defineSession` would have refused).
+ *
+ * @example
+ * checkDescriptor(defineSession('cart', { expiry: { idle: '1h' } })) // { idle: 3600, absolute: null }
+ */
+export function checkDescriptor(descriptor: AnySessionDescriptor): ExpirySeconds {
+  const { name, transport, storage, visibility, protection, publicKeys } = descriptor
+  assertNameFor(name, transport)
+  const fail = (rule: string): never => {
+    throw new SessionError('INVALID_OPTION', `session "${name}": ${rule}`, { session: name })
+  }
+  const oneOf = (option: string, value: string, allowed: readonly string[]) => {
+    if (!allowed.includes(value)) fail(`${option} must be one of ${JSON.stringify(allowed)}`)
+  }
+  oneOf('transport', transport, ['cookie', 'header'])
+  oneOf('storage', storage, ['client', 'server'])
+  oneOf('visibility', visibility, ['client', 'server'])
+  // Only an id travels for server storage: the browser has nothing to see, and only the id is signed.
+  if (storage === 'server' && visibility === 'client') fail('storage "server" cannot be visible to the client')
+  oneOf(
+    `with storage "${storage}" and visibility "${visibility}", protection`,
+    protection,
+    storage === 'server' ? ['signed', 'none'] : visibility === 'client' ? ['ed25519', 'none'] : PROTECTIONS,
+  )
+  if (publicKeys !== undefined) {
+    if (protection !== 'ed25519') fail('publicKeys need protection "ed25519"')
+    checkPublicKeys(name, publicKeys)
+  }
+  return expirySeconds(descriptor)
 }

@@ -2,16 +2,8 @@ import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { SessionOptions } from '../src'
-import {
-  assertNameFor,
-  assertSessionName,
-  checkDescriptor,
-  createSessionEngine,
-  defineSession,
-  isSessionError,
-  jsonCodec,
-  superjsonCodec,
-} from '../src'
+import { createSessionEngine, defineSession, isSessionError, jsonCodec, superjsonCodec } from '../src'
+import { assertNameFor, assertSessionName, checkDescriptor } from '../src/internal'
 
 const SECRET = 'descriptor tests: a secret of 32 bytes or more'
 
@@ -199,20 +191,26 @@ describe('forbidden combinations, refused when the engine registers the session'
     ['negative idle', { expiry: { idle: -1 } }],
     ['garbage absolute', { expiry: { absolute: 'soon' as never } }],
     ['public keys on a sealed session', { publicKeys: { k1: 'A'.repeat(43) } }],
-    ['a public key of the wrong length', { visibility: 'client', publicKeys: { k1: 'AAAA' } }],
-    [
-      'a public key that is not base64url',
-      { visibility: 'client', publicKeys: { k1: `${'A'.repeat(42)}=` } },
-    ],
-    [
-      'a public key under a malformed key id',
-      { visibility: 'client', publicKeys: { 'k 1': 'A'.repeat(43) } },
-    ],
   ]
   for (const [label, options] of forbidden) {
     it(`refuses ${label} with INVALID_OPTION`, () => {
       const error = thrown(() => register(options))
       expect(isSessionError(error, 'INVALID_OPTION')).toBe(true)
+      expect((error as { session?: string }).session).toBe('s')
+    })
+  }
+
+  // The one check of public keys, which the browser client runs too: INVALID_KEY on both sides.
+  const badKeys: [string, SessionOptions<any>][] = [
+    ['a public key of the wrong length', { visibility: 'client', publicKeys: { k1: 'AAAA' } }],
+    ['a public key that is not base64url', { visibility: 'client', publicKeys: { k1: `${'A'.repeat(42)}=` } }],
+    ['a public key under a malformed key id', { visibility: 'client', publicKeys: { 'k 1': 'A'.repeat(43) } }],
+    ['an empty set of public keys', { visibility: 'client', publicKeys: {} }],
+  ]
+  for (const [label, options] of badKeys) {
+    it(`refuses ${label} with INVALID_KEY`, () => {
+      const error = thrown(() => register(options))
+      expect(isSessionError(error, 'INVALID_KEY')).toBe(true)
       expect((error as { session?: string }).session).toBe('s')
     })
   }

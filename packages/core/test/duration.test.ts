@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isSessionError, MAX_DURATION_SECONDS, toSeconds } from '../src'
+import { isSessionError } from '../src'
+import { MAX_DURATION_SECONDS, toSeconds } from '../src/internal'
 
 describe('toSeconds', () => {
   it('reads every unit', () => {

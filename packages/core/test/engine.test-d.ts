@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import type { ProtectorOptions, RequestSessions, SessionEngineOptions } from '../src'
+import type { RequestSessions, SessionEngineOptions } from '../src'
+import type { ProtectorOptions } from '../src/internal'
 import { cookie, createSessionEngine, defineSession, header } from '../src'
 
 const Cart = defineSession<{ items: string[] }>()('cart')

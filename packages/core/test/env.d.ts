@@ -4,6 +4,7 @@ declare module '*?raw' {
   export default text
 }
 declare module '*?second-copy'
+declare module '*?third-copy'
 
 // Vite's import.meta.glob, as the portability test uses it (vite/client types stay out of core's tsconfig).
 interface ImportMeta {

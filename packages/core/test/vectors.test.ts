@@ -4,9 +4,11 @@
  */
 import superjson from 'superjson'
 import { describe, expect, it } from 'vitest'
-import type { OpenResult, Protection } from '../src'
-import { createKeyRing, createProtector, deriveKey, encodeBase64url, superjsonCodec, webCrypto } from '../src'
-import { withSealingNonce } from '../src/wire/sealing-nonce'
+import type { Protection } from '../src'
+import type { OpenResult } from '../src/internal'
+import { superjsonCodec, webCrypto } from '../src'
+import { createKeyRing, createProtector, deriveKey, encodeBase64url } from '../src/internal'
+import { withSealingNonce } from '../src/internal'
 import file from './vectors.json'
 
 interface Vector {

@@ -1,55 +1,136 @@
-import type { Awaitable, CodecContext, SessionCodec } from './codec'
-import { parseJson } from './safe-json'
+import type { Awaitable } from '../awaitable'
+import { loadOnce, when } from '../awaitable'
+import type { CodecContext, SessionCodec } from './codec'
+import { parseJson } from './codec'
+
+/*
+ * The default codec: superjson's text, written and read by superjson itself, which is loaded on the
+ * first value that needs it. A JSON-plain value (the common case) is written as superjson writes it,
+ * `{"json":…}`, by one JSON.stringify, and a text without a `meta` part is read by one JSON.parse: a
+ * session that holds only JSON never loads superjson.
+ */
+
+const superjson = loadOnce(() => import('superjson').then((module) => module.default))
+
+/** Deep enough for any real session; deeper values take superjson's path, which copes with cycles. */
+const MAX_PLAIN_DEPTH = 64
 
 /**
- * One half of the codec, imported on its first call; synchronous once loaded. Until then every call
- * loads it: `import()` shares one module between concurrent calls, and a failed load is tried again.
+ * True when `superjson.stringify(value)` would write `{"json":<JSON.stringify(value)>}` and nothing
+ * more: null, booleans, strings, finite numbers other than -0, dense arrays and plain objects of
+ * those, without the keys `__proto__`, `constructor` and `prototype` (superjson refuses those).
  */
-function half<TArgument, TResult>(
-  load: () => Promise<(argument: TArgument, context?: CodecContext) => Awaitable<TResult>>,
-): (argument: TArgument, context?: CodecContext) => Awaitable<TResult> {
-  let run: ((argument: TArgument, context?: CodecContext) => Awaitable<TResult>) | undefined
-  return (argument, context) => {
-    if (run) return run(argument, context)
-    return load().then((loaded) => {
-      run = loaded
-      return loaded(argument, context)
-    })
+function isJsonPlain(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0)
+    case 'object': {
+      if (value === null) return true
+      if (depth >= MAX_PLAIN_DEPTH) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonPlain(value[i], depth + 1)) return false
+        return true
+      }
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) return false
+      for (const key in value) {
+        if (key === '__proto__' || key === 'constructor' || key === 'prototype') return false
+        if (!isJsonPlain((value as Record<string, unknown>)[key], depth + 1)) return false
+      }
+      return true
+    }
+    default:
+      return false
   }
 }
 
 /**
- * The default codec: superjson's text format. Its text is exactly what `superjson.stringify` produces
- * and accepts: `{"json":…}`, with a `meta` part only when the value holds a Date, Map, Set, BigInt,
- * undefined, RegExp, NaN or the like. A JSON-plain value costs one `JSON.stringify`; richer values
- * take a compact writer and reader of the same format, and superjson itself is loaded only for what
- * those decline. Decoding refuses `__proto__` and `constructor.prototype` keys.
+ * How deep an untrusted payload's annotation tree may nest, and how many segments each of its paths
+ * may have: resolving one annotation is then a walk of at most 64 steps.
+ */
+const UNTRUSTED_LIMIT = 64
+
+/**
+ * Throws unless the `meta` part of a payload that no key checked keeps to the limits for untrusted
+ * input, checked before superjson reads it:
  *
- * With `{ untrusted: true }` (the engine and the browser client pass it for browser-owned sessions),
- * `decode` also refuses a payload whose `meta` shares references (`referentialEqualities`: the
- * value would be a graph, or a cycle, instead of a tree) or whose annotation tree nests past 64
- * levels or 64 segments a path, whichever reader would decode it; `encode` refuses the values that
- * would give such a payload (one object, BigInt or NaN held twice, a cycle). Signed, sealed and
- * Ed25519 payloads keep superjson's shared references.
+ * - no `referentialEqualities`: they make one node reachable by several paths, so the value would
+ *   decode into a shared graph instead of a tree (40 of them in 2 KB unfold into 2^40 leaves for
+ *   whoever serialises the value, and one pointing a node at its ancestor makes a cycle);
+ * - an annotation tree at most 64 levels deep, each path at most 64 segments.
  *
- * This object is tiny: each half of the codec (writing, reading) is imported on its first call, which
- * therefore returns a promise; later calls are synchronous for values that need no superjson. A
- * browser that only reads never downloads the writing half.
+ * A payload of n bytes then decodes into a tree of at most n nodes, in work linear in n plus at most
+ * 64 steps per annotation; n is at most 64 KiB (the longest token tessera reads).
+ */
+function assertUntrustedMeta(meta: unknown): void {
+  if (meta === undefined) return
+  if (!isRecord(meta)) throw new TypeError('a superjson meta part must be an object')
+  if (Object.hasOwn(meta, 'referentialEqualities')) {
+    throw new TypeError('an unauthenticated payload may not share references')
+  }
+  checkTree(meta.values, 0)
+}
+
+/** One annotation tree at `depth`: `[type]`, `[type, {path: tree}]`, or `{path: tree}`. */
+function checkTree(tree: unknown, depth: number): void {
+  if (depth >= UNTRUSTED_LIMIT) throw new TypeError('an annotation tree nests too deep')
+  const children = Array.isArray(tree) ? tree[1] : tree
+  if (!isRecord(children)) return
+  for (const path of Object.keys(children)) {
+    if (segments(path) > UNTRUSTED_LIMIT) throw new TypeError('an annotation path is too long')
+    checkTree(children[path], depth + 1)
+  }
+}
+
+/** The segments of a path: its dots plus one, a dot after a backslash being part of a key. */
+function segments(path: string): number {
+  let count = 1
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i)
+    if (code === 92 /* \ */) i++
+    else if (code === 46 /* . */) count++
+  }
+  return count
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * The default codec: superjson's text format, so a value holding a Date, Map, Set, BigInt, undefined,
+ * RegExp, URL, Error, NaN or Infinity comes back as it went in. A JSON-plain value costs one
+ * `JSON.stringify` (superjson's own `{"json":…}` text, without `meta`) and a text without `meta` one
+ * `JSON.parse`; anything richer goes through `superjson.stringify` and `superjson.deserialize`,
+ * loaded on first need (so such a call returns a promise until superjson is loaded). Decoding refuses
+ * `__proto__` and `constructor.prototype` keys.
+ *
+ * With `{ untrusted: true }` (browser-owned sessions), `decode` also refuses a payload whose `meta`
+ * shares references (the value would be a graph, or a cycle, instead of a tree) or whose annotation
+ * tree nests past 64 levels or 64 segments a path; `encode` refuses the values that would give such
+ * a payload (one object, BigInt or NaN held twice, a cycle). Signed, sealed and Ed25519 payloads keep
+ * superjson's shared references.
  *
  * @example defineSession('cart', { schema: cartSchema }) // uses this codec
  */
 export const superjsonCodec: SessionCodec<any> = {
   name: 'superjson',
-  // Each half gets the safe JSON parser from here, which jsonCodec shares (see ./superjson-decode).
-  encode: /* @__PURE__ */ half(() =>
-    import('./superjson-encode').then(
-      (module) => (value: unknown, context?: CodecContext) =>
-        module.encodeSuperjson(value, parseJson, context),
-    ),
-  ),
-  decode: /* @__PURE__ */ half(() =>
-    import('./superjson-decode').then(
-      (module) => (text: string, context?: CodecContext) => module.decodeSuperjson(text, parseJson, context),
-    ),
-  ),
+  encode(value: unknown, context?: CodecContext): Awaitable<string> {
+    if (isJsonPlain(value)) return `{"json":${JSON.stringify(value)}}`
+    return when(superjson(), (loaded) => {
+      const text = loaded.stringify(value)
+      // The text as it will be read: parsed and checked as decode parses and checks it.
+      if (context?.untrusted) assertUntrustedMeta((parseJson(text) as { meta?: unknown }).meta)
+      return text
+    })
+  },
+  decode(text: string, context?: CodecContext): Awaitable<unknown> {
+    const parsed = parseJson(text)
+    if (!isRecord(parsed) || !('json' in parsed)) throw new TypeError('not a superjson payload')
+    if (parsed.meta === undefined) return parsed.json
+    if (context?.untrusted) assertUntrustedMeta(parsed.meta)
+    return when(superjson(), (loaded) => loaded.deserialize(parsed as never))
+  },
 }

@@ -1,4 +1,4 @@
-import { utf8 } from '../encoding/utf8'
+import { utf8 } from '../encoding'
 import { SessionError } from '../errors'
 import type { SessionCrypto } from './session-crypto'
 

@@ -1,4 +1,5 @@
-import type { Awaitable } from '../codec/codec'
+import type { Awaitable } from '../awaitable'
+import { SessionError } from '../errors'
 
 /** Signs data with a prepared key and returns the tag as unpadded base64url. */
 export type TagFunction = (data: string) => Awaitable<string>
@@ -63,4 +64,19 @@ export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   const length = Math.min(a.length, b.length)
   for (let i = 0; i < length; i++) diff |= a[i]! ^ b[i]!
   return diff === 0
+}
+
+/** Bytes of an Ed25519 public key, and of the seed a key pair is made from. */
+export const ED25519_KEY_BYTES = 32
+
+/**
+ * Refuses (`INVALID_KEY`) anything but 32 bytes for an Ed25519 key: the one check of a key's size,
+ * shared by every crypto implementation.
+ *
+ * @example assertEd25519Key(seed, 'seed')
+ */
+export function assertEd25519Key(bytes: Uint8Array, what: 'seed' | 'public key'): void {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== ED25519_KEY_BYTES) {
+    throw new SessionError('INVALID_KEY', `an Ed25519 ${what} must be ${ED25519_KEY_BYTES} bytes`)
+  }
 }

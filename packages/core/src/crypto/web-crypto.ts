@@ -1,17 +1,16 @@
-import { decodeBase64url } from '../encoding/base64url'
-import { encodeBase64url } from '../encoding/base64url-encode'
-import { utf8 } from '../encoding/utf8'
+import { decodeBase64url, encodeBase64url, utf8 } from '../encoding'
 import { SessionError } from '../errors'
-import { toBuffer as buffer, createEd25519Verifier } from './ed25519-verifier'
-import type { Ed25519Signer, SessionCrypto } from './session-crypto'
-import { loadNacl } from './tweetnacl'
+import { loadNacl, naclVerify } from './nacl'
+import type { Ed25519Signer, Ed25519Verify, SessionCrypto } from './session-crypto'
+import { assertEd25519Key } from './session-crypto'
 
 /** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = [
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ]
 
-const ED25519_KEY_BYTES = 32
+/** Copies into a fresh ArrayBuffer-backed array, which every WebCrypto implementation accepts. */
+const buffer = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes)
 
 function subtle(): SubtleCrypto {
   const value = globalThis.crypto?.subtle
@@ -32,9 +31,40 @@ function hasWebCryptoEd25519(): Promise<boolean> {
 }
 
 /**
+ * Prepares an Ed25519 public key (32 bytes) for verification, on its own: what a browser needs to
+ * read a signed session, without HKDF, HMAC or signing. WebCrypto verifies where the runtime knows
+ * Ed25519; elsewhere (older browsers, or no `crypto.subtle` at all, as on plain-http pages) tweetnacl
+ * does, imported on first need. A signature of the wrong size, or whose S is not below the group
+ * order (a second encoding of a valid signature), verifies as false on either path.
+ *
+ * @example
+ * const verify = await createEd25519Verifier(decodeBase64url(publicKey)!)
+ * await verify(`cart\u0000${signedPart}`, signature) // true or false
+ */
+export async function createEd25519Verifier(publicKey: Uint8Array): Promise<Ed25519Verify> {
+  assertEd25519Key(publicKey, 'public key')
+  // Our own copy: the caller's array may change afterwards.
+  const keyBytes = buffer(publicKey)
+  const subtle = globalThis.crypto?.subtle
+  let key: Awaited<ReturnType<SubtleCrypto['importKey']>> | undefined
+  try {
+    key = await subtle?.importKey('raw', keyBytes, 'Ed25519', false, ['verify'])
+  } catch {
+    // This WebCrypto has no Ed25519: tweetnacl below.
+  }
+  if (subtle && key) {
+    const webKey = key
+    // WebCrypto refuses a signature whose S is not below the group order itself (RFC 8032).
+    return (data, signature) => subtle.verify('Ed25519', webKey, buffer(signature), utf8(data))
+  }
+  const nacl = await loadNacl()
+  return (data, signature) => naclVerify(nacl, utf8(data), signature, keyBytes)
+}
+
+/**
  * The portable {@link SessionCrypto}: WebCrypto for HKDF, HMAC and (where the runtime has it)
  * Ed25519; tweetnacl, loaded on first need, for Ed25519 elsewhere. Verification alone is
- * {@link createEd25519Verifier}, which a browser can use without the rest.
+ * `createEd25519Verifier`, which a browser uses without the rest.
  *
  * @example createSessionEngine({ secret, sessions: [Cart], crypto: webCrypto })
  */
@@ -65,8 +95,7 @@ export const webCrypto: SessionCrypto = {
   },
 
   async ed25519Signer(seed): Promise<Ed25519Signer> {
-    if (seed.length !== ED25519_KEY_BYTES)
-      throw new SessionError('INVALID_KEY', 'an Ed25519 seed must be 32 bytes')
+    assertEd25519Key(seed, 'seed')
     if (await hasWebCryptoEd25519()) {
       const pkcs8 = new Uint8Array(PKCS8_ED25519_PREFIX.length + 32)
       pkcs8.set(PKCS8_ED25519_PREFIX)

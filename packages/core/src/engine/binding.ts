@@ -1,30 +1,37 @@
-import type { SessionCodec } from '../codec/codec'
 import type { SessionTransformer } from '../codec/transformer'
+import type { CookieAttributes, CookieEncoding } from '../cookie'
+import { cookieAttributes } from '../cookie'
+import type { KeyRing } from '../crypto/key-ring'
+import type { SessionCrypto } from '../crypto/session-crypto'
 import type { AnySessionDescriptor } from '../descriptor'
-import type { ExpirySeconds } from '../descriptor-expiry'
+import { checkDescriptor } from '../descriptor'
 import { toSeconds } from '../duration'
+import type { InvalidReason } from '../errors'
 import { SessionError } from '../errors'
+import type { ExpirySeconds } from '../session-rules'
 import type { SessionStorage } from '../storage/session-storage'
-import type { CookieEncoding } from '../transport/cookie'
-import type { CookieAttributes } from '../transport/cookie-writing'
-import { cookieAttributes } from '../transport/cookie-writing'
 import type { Protector } from '../wire/protector'
-import type {
-  CookieSessionOptions,
-  HeaderSessionOptions,
-  IdentityContext,
-  SessionConfig,
-} from './session-config'
+import { createProtector, sealingNonceOf, withSealingNonce } from '../wire/protector'
+import type { CookieSessionOptions, HeaderSessionOptions, IdentityContext, SessionConfig } from './session-config'
+import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
 
-/** One registered session, resolved once at engine creation: everything a request needs, precomputed. */
-export interface Binding {
+/** Reported to `onInvalid` when an incoming session reads as absent; never carries the token. */
+export interface InvalidSessionEvent {
+  readonly session: string
+  readonly reason: InvalidReason
+}
+
+/**
+ * One registered session, resolved once when the engine is created: everything a request needs,
+ * checked and precomputed. Its `idle` and `absolute` are the descriptor's expiry in seconds.
+ */
+export interface Binding extends ExpirySeconds {
   readonly index: number
   readonly descriptor: AnySessionDescriptor
   readonly name: string
   /** Lowercase header name for reading header sessions. */
   readonly headerKey: string
   readonly protector: Protector
-  readonly codec: SessionCodec<any>
   readonly transformers: readonly SessionTransformer[]
   /** Set for server-stored sessions. */
   readonly storage: SessionStorage | undefined
@@ -33,9 +40,6 @@ export interface Binding {
   readonly merge: ((mine: any, theirs: any) => any) | undefined
   readonly maxRetries: number
   readonly owner: ((value: any) => string | undefined) | undefined
-  /** The descriptor's expiry in seconds (checkDescriptor); null where that limit is off. */
-  readonly idle: number | null
-  readonly absolute: number | null
   /** Set for cookie sessions. */
   readonly cookie:
     | {
@@ -50,61 +54,65 @@ export interface Binding {
   readonly exposeHeader: boolean
 }
 
-/** What the engine resolved for a session before binding it. */
-export interface BindingParts {
-  readonly protector: Protector
-  /** The descriptor's expiry, checked and converted by `checkDescriptor`. */
-  readonly expiry: ExpirySeconds
+/** What a request's sessions need from their engine. */
+export interface EngineInternals {
+  readonly bindings: readonly Binding[]
+  binding(descriptor: AnySessionDescriptor): Binding
+  nowSeconds(): number
+  randomId(): string
+  readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
+}
+
+/** What every session of an engine shares. */
+export interface EngineParts {
+  readonly crypto: SessionCrypto
+  readonly ring: KeyRing | undefined
+  /** The engine's options, where a test may have put fixed sealing nonces (`withSealingNonce`). */
+  readonly options: object
   /** The engine's shared storage, created on first need. */
   readonly defaultStorage: () => SessionStorage
 }
 
-export function createBinding(
-  index: number,
-  config: SessionConfig,
-  { protector, expiry, defaultStorage }: BindingParts,
-): Binding {
+/**
+ * Registers one session: checks its descriptor and options (`INVALID_OPTION`, `INVALID_NAME`,
+ * `INVALID_KEY`), prepares its protector, and precomputes its cookie attributes.
+ */
+export function createBinding(index: number, config: SessionConfig, parts: EngineParts): Binding {
   const { descriptor } = config
-  const options = config.options as CookieSessionOptions & HeaderSessionOptions
+  // What defineSession leaves unchecked fails here, at start-up, before anything else of the session.
+  const expiry = checkDescriptor(descriptor)
+  const options = (config.options ?? {}) as CookieSessionOptions & HeaderSessionOptions
   const name = descriptor.name
-  const isCookie = descriptor.transport === 'cookie'
-  const maxRetries = options.maxRetries ?? 10
-  if (!Number.isInteger(maxRetries) || maxRetries < 1) {
-    throw new SessionError('INVALID_OPTION', `session "${name}": maxRetries must be a positive integer`, {
-      session: name,
-    })
+  const fail = (rule: string): never => {
+    throw new SessionError('INVALID_OPTION', `session "${name}": ${rule}`, { session: name })
   }
+  if ('transport' in options) fail('transport belongs to the descriptor')
+  const maxRetries = options.maxRetries ?? 10
+  if (!Number.isInteger(maxRetries) || maxRetries < 1) fail('maxRetries must be a positive integer')
+  const tokenCache = options.tokenCache ?? DEFAULT_TOKEN_CACHE
+  if (!Number.isInteger(tokenCache) || tokenCache < 0) fail('tokenCache must be a count (0 to turn it off)')
   const encoding = options.encoding ?? 'raw'
   if (encoding !== 'raw' && encoding !== 'uri' && encoding !== 'base64url') {
-    throw new SessionError(
-      'INVALID_OPTION',
-      `cookie "${name}": encoding must be "raw", "uri" or "base64url"`,
-      {
-        session: name,
-      },
-    )
+    fail('encoding must be "raw", "uri" or "base64url"')
   }
-  const serverStored = descriptor.storage === 'server'
-  const chunking = isCookie ? (options as CookieSessionOptions).chunking : undefined
+  const isCookie = descriptor.transport === 'cookie'
+  const chunking = isCookie ? options.chunking : undefined
   const maxChunks = chunking === true ? 3 : chunking ? chunking.maxChunks : 1
   if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > 99) {
-    throw new SessionError(
-      'INVALID_OPTION',
-      `cookie "${name}": chunking.maxChunks must be an integer from 1 to 99`,
-      {
-        session: name,
-      },
-    )
+    fail('chunking.maxChunks must be an integer from 1 to 99')
   }
+  const protectorOptions = { protection: descriptor.protection, name, crypto: parts.crypto, ring: parts.ring }
+  // Sealing nonces are random; tests alone fix them, through withSealingNonce.
+  const nonce = sealingNonceOf(parts.options)
+  const protector = createProtector(nonce ? withSealingNonce(protectorOptions, nonce) : protectorOptions)
   return {
     index,
     descriptor,
     name,
     headerKey: name.toLowerCase(),
-    protector,
-    codec: descriptor.codec,
+    protector: withTokenCache(protector, tokenCache),
     transformers: options.transformers ?? [],
-    storage: serverStored ? (options.storage ?? defaultStorage()) : undefined,
+    storage: descriptor.storage === 'server' ? (options.storage ?? parts.defaultStorage()) : undefined,
     identity: options.identity,
     skipEqualWrites: options.skipEqualWrites ?? true,
     merge: options.merge,

@@ -1,18 +1,12 @@
-import { isPromiseLike } from '../awaitable'
-import { transformRead, transformWrite } from '../codec/transformer'
+import { transformWrite } from '../codec/transformer'
 import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
-import { SESSION_ID } from '../identity'
+import { checkValue, encodeValue, openPayload, readValue, sessionClaims } from '../session-rules'
 import type { Claims } from '../wire/token'
-import type { Binding } from './binding'
-import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
-import { storageCall, storeValue, ttlMillis } from './server-store'
+import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
+import { readEntry, SESSION_ID, storageCall, storeValue, ttlMillis, writeEntry } from './server-store'
 import type { SessionIO } from './session-io'
-import type { SessionState } from './session-state'
-import { forgetValue, newState } from './session-state'
-import { assertValue, checkRead, decodeValue, encodeValue, validateValue } from './session-values'
-import { readEntry, writeEntry } from './stored-entry'
-import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './transport'
+import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './token-transport'
 
 /** Options of one request's sessions (`engine.open(io, options)`). */
 export interface OpenOptions {
@@ -21,10 +15,60 @@ export interface OpenOptions {
 }
 
 /** An incoming token that opened: its payload (after transformers) and claims. */
-type OpenedIncoming = Claims & { payload: string; stale: boolean }
+type OpenedIncoming = Claims & { readonly payload: string; readonly stale: boolean }
 
 /** Value type of a descriptor, or what an `update` function may return (null ends the session). */
 type Value<TDescriptor> = SessionValue<TDescriptor>
+
+/** Per request, per session: what was read and what is to be written. */
+interface SessionState {
+  loading: Promise<void> | undefined
+  loaded: boolean
+  /** The request carried a token for this session (valid or not). */
+  incoming: boolean
+  /** Cookie chunks the request carried (1 for an unchunked cookie), so leftovers can be cleared. */
+  incomingChunks: number
+  /** Several cookies of the session's names came (cookie tossing): an invalid one is not cleared. */
+  several: boolean
+  value: unknown
+  /** Codec text of `value` as read or last written, for skipping equal writes. */
+  text: string | undefined
+  /** Start of the session being continued (kept on re-issue so the absolute limit holds). */
+  iat: number | undefined
+  /** Expiry of the token that travels (incoming, or about to be written). */
+  exp: number
+  /** Server-stored sessions: the id and the stored version read. */
+  id: string | undefined
+  version: number | undefined
+  /** A token to write, or null to clear; undefined when nothing is to be written. */
+  pending: string | null | undefined
+}
+
+function newState(): SessionState {
+  return {
+    loading: undefined,
+    loaded: false,
+    incoming: false,
+    incomingChunks: 0,
+    several: false,
+    value: null,
+    text: undefined,
+    iat: undefined,
+    exp: 0,
+    id: undefined,
+    version: undefined,
+    pending: undefined,
+  }
+}
+
+/** Forgets the session's value and identity (what was read); pending writes stay. */
+function forgetValue(state: SessionState): void {
+  state.value = null
+  state.text = undefined
+  state.iat = undefined
+  state.id = undefined
+  state.version = undefined
+}
 
 /**
  * The sessions of one request: Ktor's `call.sessions`. Reading is lazy (nothing is parsed, verified
@@ -68,9 +112,8 @@ export class RequestSessions {
   ): Promise<void> {
     const binding = this.#engine.binding(descriptor)
     this.#assertOpen(binding)
-    assertValue(binding, value)
-    const checked = binding.descriptor.schema ? await validateValue(binding, value) : value
-    const encoded = encodeValue(binding, checked)
+    const checked = await checkValue(binding.descriptor, value)
+    const encoded = encodeValue(binding.descriptor, checked)
     const text = typeof encoded === 'string' ? encoded : await encoded
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
@@ -233,21 +276,19 @@ export class RequestSessions {
         refused ??= InvalidReason.CHUNK_MISSING
         continue
       }
-      const opened = await binding.protector.open(token.token, this.#engine.nowSeconds())
-      if (!opened.ok) {
-        refused ??= opened.reason
-        continue
-      }
-      const payload =
-        binding.transformers.length === 0
-          ? opened.payload
-          : await transformRead(binding.transformers, opened.payload)
-      if (payload === null || (binding.storage && !SESSION_ID.test(payload))) {
-        refused ??= payload === null ? InvalidReason.TRANSFORM_FAILED : InvalidReason.MALFORMED
+      const opened = await openPayload(
+        binding.protector,
+        binding.transformers,
+        token.token,
+        this.#engine.nowSeconds(),
+      )
+      // A server-stored session's payload is an id, checked before any storage call.
+      if (!opened.ok || (binding.storage && !SESSION_ID.test(opened.payload))) {
+        refused ??= opened.ok ? InvalidReason.MALFORMED : opened.reason
         continue
       }
       state.incomingChunks = token.chunks
-      return { payload, iat: opened.iat, exp: opened.exp, stale: opened.stale }
+      return opened
     }
     state.incomingChunks = incomingChunks(incoming)
     return this.#invalid(binding, state, refused!)
@@ -270,16 +311,9 @@ export class RequestSessions {
       state.id = opened.payload
       state.version = record.version
     }
-    const decoded = decodeValue(binding, text)
-    let value = isPromiseLike(decoded) ? await decoded : decoded
-    if (value === undefined || value === null)
-      return this.#invalid(binding, state, InvalidReason.DECODE_FAILED)
-    if (binding.descriptor.schema) {
-      const outcome = await checkRead(binding.descriptor.schema, value)
-      if (!outcome.ok) return this.#invalid(binding, state, InvalidReason.SCHEMA_FAILED)
-      value = outcome.value
-    }
-    state.value = value
+    const read = await readValue(binding.descriptor, text)
+    if (!read.ok) return this.#invalid(binding, state, read.reason)
+    state.value = read.value
     state.text = text
     state.iat = iat
     state.exp = opened.exp
@@ -346,12 +380,7 @@ export class RequestSessions {
 
   /** Claims for a token written now: the session keeps its start; expiry from idle and absolute limits. */
   #claims(binding: Binding, start: number | undefined): Claims {
-    const now = this.#engine.nowSeconds()
-    const iat = start ?? now
-    const idleEnd = binding.idle === null ? Number.POSITIVE_INFINITY : now + binding.idle
-    const absoluteEnd = binding.absolute === null ? Number.POSITIVE_INFINITY : iat + binding.absolute
-    const exp = Math.min(idleEnd, absoluteEnd)
-    return { iat, exp: exp === Number.POSITIVE_INFINITY ? 0 : exp }
+    return sessionClaims(binding, start, this.#engine.nowSeconds())
   }
 
   /** Protects `text` into a token for a client-stored session and marks it to be written. */

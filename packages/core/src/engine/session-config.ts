@@ -3,7 +3,7 @@ import type { AnySessionDescriptor, SessionValue, Transport } from '../descripto
 import type { Duration } from '../duration'
 import { SessionError } from '../errors'
 import type { SessionStorage } from '../storage/session-storage'
-import type { CookieAttributeOptions, CookieEncoding } from '../transport/cookie'
+import type { CookieAttributeOptions, CookieEncoding } from '../cookie'
 
 /** What a custom `identity` function may look at: the request's headers. */
 export interface IdentityContext {

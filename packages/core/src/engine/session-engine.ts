@@ -1,25 +1,19 @@
-import { checkDescriptor } from '../check-descriptor'
 import type { SessionKey } from '../crypto/key-ring'
 import { createKeyRing } from '../crypto/key-ring'
 import type { SessionCrypto } from '../crypto/session-crypto'
 import { webCrypto } from '../crypto/web-crypto'
 import type { AnySessionDescriptor } from '../descriptor'
 import { SessionError } from '../errors'
-import { randomId, SESSION_ID } from '../identity'
 import { memoryStorage } from '../storage/memory-storage'
 import type { SessionStorage } from '../storage/session-storage'
-import { createProtector } from '../wire/protector'
-import { sealingNonceOf, withSealingNonce } from '../wire/sealing-nonce'
-import type { Binding } from './binding'
+import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
 import { createBinding } from './binding'
-import type { EngineInternals, InvalidSessionEvent } from './engine-internals'
 import type { OpenOptions } from './request-sessions'
 import { RequestSessions } from './request-sessions'
-import { assertOwner, storageError } from './server-store'
+import { assertOwner, randomId, SESSION_ID, storageError } from './server-store'
 import type { SessionConfig } from './session-config'
 import type { SessionIO } from './session-io'
-import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
-import { assertChunkNamesFree } from './transport'
+import { assertChunkNamesFree } from './token-transport'
 
 export interface SessionEngineOptions {
   /** The master secret, at least 32 bytes; its key id is `"0"`. Give this or `keys`. */
@@ -101,47 +95,17 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   const byName = new Map<string, Binding>()
   /** Header names are case-insensitive on the wire: `X-Token` and `x-token` would share one header. */
   const headerNames = new Set<string>()
+  const parts = { crypto, ring, options, defaultStorage }
   const bindings = configs.map((config, index) => {
-    const { descriptor } = config
-    // What defineSession leaves unchecked fails here, at start-up, before anything else of the session.
-    const expiry = checkDescriptor(descriptor)
-    const headerName = descriptor.transport === 'header' ? descriptor.name.toLowerCase() : undefined
-    if (
-      byDescriptor.has(descriptor) ||
-      byName.has(descriptor.name) ||
-      (headerName !== undefined && headerNames.has(headerName))
-    ) {
-      throw new SessionError('DUPLICATE', `session "${descriptor.name}" is registered twice`, {
-        session: descriptor.name,
-      })
+    const binding = createBinding(index, config, parts)
+    const { descriptor, name } = binding
+    const headerName = descriptor.transport === 'header' ? binding.headerKey : undefined
+    if (byDescriptor.has(descriptor) || byName.has(name) || (headerName && headerNames.has(headerName))) {
+      throw new SessionError('DUPLICATE', `session "${name}" is registered twice`, { session: name })
     }
-    if (config.options && 'transport' in config.options) {
-      throw new SessionError(
-        'INVALID_OPTION',
-        `session "${descriptor.name}": transport belongs to the descriptor`,
-      )
-    }
-    const tokenCache = config.options?.tokenCache ?? DEFAULT_TOKEN_CACHE
-    if (!Number.isInteger(tokenCache) || tokenCache < 0) {
-      throw new SessionError(
-        'INVALID_OPTION',
-        `session "${descriptor.name}": tokenCache must be a count (0 to turn it off)`,
-        {
-          session: descriptor.name,
-        },
-      )
-    }
-    const protectorOptions = { protection: descriptor.protection, name: descriptor.name, crypto, ring }
-    // Sealing nonces are random; tests alone fix them, through ../wire/sealing-nonce.
-    const nonce = sealingNonceOf(options)
-    const protector = withTokenCache(
-      createProtector(nonce ? withSealingNonce(protectorOptions, nonce) : protectorOptions),
-      tokenCache,
-    )
-    const binding = createBinding(index, config, { protector, expiry, defaultStorage })
     if (headerName !== undefined) headerNames.add(headerName)
     byDescriptor.set(descriptor, binding)
-    byName.set(descriptor.name, binding)
+    byName.set(name, binding)
     return binding
   })
   assertChunkNamesFree(bindings)

@@ -1,7 +1,6 @@
 import { when } from '../awaitable'
 import type { Protector } from '../wire/protector'
-import type { Claims } from '../wire/token'
-import type { OpenedToken, OpenResult } from '../wire/token-opener'
+import type { Claims, OpenedToken, OpenResult } from '../wire/token'
 
 /** How many tokens per session a cache remembers by default. */
 export const DEFAULT_TOKEN_CACHE = 512

@@ -1,23 +1,41 @@
+import type { Awaitable } from '../awaitable'
 import { when } from '../awaitable'
-import type { Awaitable } from '../codec/codec'
 import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
-import type { Base64urlCodec, SessionCrypto, TagFunction } from '../crypto/session-crypto'
+import type { Nacl } from '../crypto/nacl'
+import { loadNacl } from '../crypto/nacl'
+import type { Base64urlCodec, Ed25519Verify, SessionCrypto, TagFunction } from '../crypto/session-crypto'
 import { timingSafeEqualText } from '../crypto/session-crypto'
-import type { Nacl } from '../crypto/tweetnacl'
-import { loadNacl } from '../crypto/tweetnacl'
-import { portableBase64url } from '../encoding/base64url-codec'
-import { encodeBase64url } from '../encoding/base64url-encode'
-import { fromUtf8, utf8 } from '../encoding/utf8'
+import { decodeBase64url, decodeBase64urlText, encodeBase64url, fromUtf8, utf8 } from '../encoding'
 import { SessionError } from '../errors'
-import { protectNone } from './protect-none'
-import { sealingNonceOf } from './sealing-nonce'
-import type { Claims, Protection, TokenParts } from './token'
-import { isExpired, parseSeconds, parseToken, splitToken, VERSION } from './token'
-import type { OpenResult } from './token-opener'
-import { createEd25519Opener, openNone, openVerified, refuse, signedPart } from './token-opener'
+import type { Claims, OpenResult, Protection, TokenParts } from './token'
+import {
+  isExpired,
+  openNone,
+  openVerified,
+  parseSeconds,
+  parseToken,
+  protectNone,
+  refuse,
+  signedPart,
+  splitToken,
+  VERSION,
+} from './token'
 
-export type { OpenedToken, OpenResult, RefusedToken } from './token-opener'
+/*
+ * The keyed protections of the v1 wire format: `signed` (HMAC-SHA256), `ed25519` and `sealed`
+ * (XSalsa20-Poly1305). Every key is derived per purpose and per session; the session name is bound
+ * into every tag and signature. Opening refuses (never throws for) anything malformed, forged, for
+ * another session or expired.
+ */
+
+/** Core's portable base64url, for a `SessionCrypto` that brings no native one. */
+const portableBase64url: Base64urlCodec = {
+  encode: encodeBase64url,
+  decode: decodeBase64url,
+  encodeText: (text) => encodeBase64url(utf8(text)),
+  decodeText: decodeBase64urlText,
+}
 
 /** Writes and reads the tokens of one session under one protection. */
 export interface Protector {
@@ -110,6 +128,36 @@ function createHmacProtector(options: ProtectorOptions): Protector {
   }
 }
 
+const SIGNATURE_BYTES = 64
+
+/**
+ * Opens Ed25519 tokens with nothing but public keys: what a browser holds. `newestKid` marks which
+ * key is current, so tokens of older keys are reported stale; without it nothing is stale.
+ *
+ * @example
+ * const opener = createEd25519Opener({ name: 'cart', verifierFor: (kid) => verifiers[kid] })
+ * await opener.open(token, now) // { ok: true, payload, … } or { ok: false, reason }
+ */
+export function createEd25519Opener(options: {
+  readonly name: string
+  readonly verifierFor: (kid: string) => Awaitable<Ed25519Verify | undefined>
+  readonly newestKid?: string | undefined
+}): Pick<Protector, 'open'> {
+  const bound = `${options.name}\u0000`
+  return {
+    async open(token, now) {
+      const parts = parseToken(token, 'ed25519')
+      if (typeof parts === 'string') return refuse(parts)
+      const signature = decodeBase64url(parts.tag)
+      if (signature?.length !== SIGNATURE_BYTES) return refuse('MALFORMED')
+      const verify = await options.verifierFor(parts.kid)
+      if (!verify) return refuse('UNKNOWN_KEY')
+      if (!(await verify(bound + signedPart(token, parts), signature))) return refuse('SIGNATURE_INVALID')
+      return openVerified(parts, now, options.newestKid !== undefined && parts.kid !== options.newestKid)
+    },
+  }
+}
+
 function createEd25519Protector(options: ProtectorOptions): Protector {
   const keys = preparedRing(options, async (seed) => {
     const signer = await options.crypto.ed25519Signer(seed)
@@ -141,7 +189,7 @@ function createEd25519Protector(options: ProtectorOptions): Protector {
 
 function createSealedProtector(options: ProtectorOptions): Protector {
   const keys = preparedRing(options, (key) => key)
-  // Random nonces; fixed ones only through ./sealing-nonce, which no public entry exports.
+  // Random nonces; fixed ones only through withSealingNonce, which no public entry exports.
   const nonce = sealingNonceOf(options) ?? (() => options.crypto.randomBytes(NONCE_BYTES))
   const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
 
@@ -207,4 +255,25 @@ export function createProtector(options: ProtectorOptions): Protector {
     default:
       throw new SessionError('INVALID_OPTION', `unknown protection "${String(options.protection)}"`)
   }
+}
+
+/** The key of the nonce option that {@link withSealingNonce} sets: no typed option, JSON or environment spells it. */
+const SEALING_NONCE: unique symbol = Symbol('tessera.sealingNonce')
+
+/**
+ * A copy of `options` (for `createProtector` or `createSessionEngine`) whose sealed tokens take their
+ * 24-byte nonces from `nonce` instead of the runtime's random generator. For reproducing the v1 test
+ * vectors and for tests only: two tokens sealed under one nonce and one key share a keystream, so
+ * whoever holds both learns the XOR of their contents. Only the internal entry exports it.
+ *
+ * @example
+ * const writer = createProtector(withSealingNonce({ protection: 'sealed', name: 'cart', crypto, ring }, () => nonce))
+ */
+export function withSealingNonce<TOptions extends object>(options: TOptions, nonce: () => Uint8Array): TOptions {
+  return { ...options, [SEALING_NONCE]: nonce }
+}
+
+/** The nonce source that {@link withSealingNonce} put on `options`; undefined (random nonces) otherwise. */
+export function sealingNonceOf(options: object): (() => Uint8Array) | undefined {
+  return (options as { readonly [SEALING_NONCE]?: () => Uint8Array })[SEALING_NONCE]
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { cookieAttributes, jsonCodec } from '../../src'
+import { jsonCodec } from '../../src'
+import { cookieAttributes } from '../../src/internal'
 
 describe('jsonCodec refuses prototype-poisoning documents', () => {
   it.each([

@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createEd25519Verifier, decodeBase64url, webCrypto } from '../../src'
+import { webCrypto } from '../../src'
+import { createEd25519Verifier, decodeBase64url } from '../../src/internal'
 import file from '../vectors.json'
 
 const seed = Uint8Array.from({ length: 32 }, (_, i) => i * 11)

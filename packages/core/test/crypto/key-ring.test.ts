@@ -1,15 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { KeyOptions } from '../../src'
-import {
-  createKeyRing,
-  createSessionEngine,
-  DEFAULT_KEY_ID,
-  defineSession,
-  deriveKey,
-  isSessionError,
-  MIN_SECRET_BYTES,
-  webCrypto,
-} from '../../src'
+import { createSessionEngine, defineSession, isSessionError, webCrypto } from '../../src'
+import { createKeyRing, DEFAULT_KEY_ID, deriveKey, MIN_SECRET_BYTES } from '../../src/internal'
 import { FakeBrowser } from '../helpers/fake-io'
 
 const SECRET = 'correct horse battery staple, 32+ bytes long'

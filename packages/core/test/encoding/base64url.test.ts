@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeBase64url, encodeBase64url } from '../../src'
-import { isBase64urlText, isCanonicalBase64url } from '../../src/encoding/base64url'
+import { decodeBase64url, encodeBase64url } from '../../src/internal'
+import { isBase64urlText, isCanonicalBase64url } from '../../src/encoding'
 
 const ascii = (text: string) => new TextEncoder().encode(text)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fromUtf8, utf8 } from '../../src/encoding/utf8'
+import { fromUtf8, utf8 } from '../../src/encoding'
 
 describe('utf8', () => {
   it('round-trips ASCII, accents, CJK and astral characters', () => {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionCodec, SessionTransformer } from '../../src'
-import {
-  cookie,
-  createSessionEngine,
-  decodeBase64url,
-  defineSession,
-  isSessionError,
-  jsonCodec,
-} from '../../src'
+import { cookie, createSessionEngine, defineSession, isSessionError, jsonCodec } from '../../src'
+import { decodeBase64url } from '../../src/internal'
 import { cookiePair, FakeBrowser, fakeClock, fakeIO, isClearing, SECRET } from '../helpers/fake-io'
 
 const Cart = defineSession<{ items: string[]; at?: Date }>()('cart')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createSessionEngine, defineSession, HEADER_CLEARED, header, memoryStorage } from '../../src'
+import { createSessionEngine, defineSession, header, memoryStorage } from '../../src'
+import { HEADER_CLEARED } from '../../src/internal'
 import { fakeIO, SECRET } from '../helpers/fake-io'
 
 const Token = defineSession<{ user: string }>()('X-Session', { transport: 'header', protection: 'signed' })

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { InvalidSessionEvent, RequestSessions } from '../../src'
-import {
-  cookie,
-  createSessionEngine,
-  decodeBase64url,
-  defineSession,
-  isSessionError,
-  memoryStorage,
-  SESSION_ID,
-} from '../../src'
+import { cookie, createSessionEngine, defineSession, isSessionError, memoryStorage } from '../../src'
+import { decodeBase64url, SESSION_ID } from '../../src/internal'
 import { countingStorage } from '../helpers/counting-storage'
 import { cookiePair, FakeBrowser, fakeClock, fakeIO, isClearing, SECRET } from '../helpers/fake-io'
 

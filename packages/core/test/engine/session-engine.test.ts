@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import {
-  cookie,
-  createSessionEngine,
-  decodeBase64url,
-  defineSession,
-  encodeBase64url,
-  header,
-  isSessionError,
-  webCrypto,
-} from '../../src'
-import { withSealingNonce } from '../../src/wire/sealing-nonce'
+import { cookie, createSessionEngine, defineSession, header, isSessionError, webCrypto } from '../../src'
+import { decodeBase64url, encodeBase64url } from '../../src/internal'
+import { withSealingNonce } from '../../src/internal'
 import { cookiePair, FakeBrowser, fakeIO, SECRET } from '../helpers/fake-io'
 
 function creationError(fn: () => unknown): unknown {

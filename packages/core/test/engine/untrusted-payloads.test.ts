@@ -7,14 +7,8 @@
 import superjson from 'superjson'
 import { describe, expect, it, vi } from 'vitest'
 import type { InvalidSessionEvent } from '../../src'
-import {
-  cookie,
-  createSessionEngine,
-  defineSession,
-  encodeBase64url,
-  header,
-  isSessionError,
-} from '../../src'
+import { cookie, createSessionEngine, defineSession, header, isSessionError } from '../../src'
+import { encodeBase64url } from '../../src/internal'
 import { FakeBrowser, fakeIO, SECRET } from '../helpers/fake-io'
 
 const NOW = 1_800_000_000

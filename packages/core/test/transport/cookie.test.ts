@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { CookieAttributeOptions } from '../../src'
-import {
-  cookie,
-  cookieAttributes,
-  createSessionEngine,
-  decodeCookieValue,
-  defineSession,
-  encodeCookieValue,
-  isSessionError,
-  readCookie,
-  serializeCookie,
-} from '../../src'
-import { readCookies } from '../../src/transport/cookie'
+import { cookie, createSessionEngine, defineSession, isSessionError } from '../../src'
+import { cookieAttributes, decodeCookieValue, encodeCookieValue, readCookie, serializeCookie } from '../../src/internal'
+import { readCookies } from '../../src/cookie'
 
 describe('readCookie', () => {
   it('finds a cookie at the start, middle and end of the header', () => {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Protection } from '../../src'
-import {
-  createEd25519Opener,
-  createKeyRing,
-  createProtector,
-  decodeBase64url,
-  encodeBase64url,
-  isSessionError,
-  MAX_TOKEN_LENGTH,
-  PROTECTION_LETTER,
-  parseToken,
-  splitToken,
-  webCrypto,
-} from '../../src'
-import { withSealingNonce } from '../../src/wire/sealing-nonce'
+import { isSessionError, webCrypto } from '../../src'
+import { createEd25519Opener, createKeyRing, createProtector, decodeBase64url, encodeBase64url, MAX_TOKEN_LENGTH, PROTECTION_LETTER, parseToken, splitToken } from '../../src/internal'
+import { withSealingNonce } from '../../src/internal'
 
 const ring = createKeyRing({
   keys: [

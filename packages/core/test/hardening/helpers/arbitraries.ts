@@ -4,7 +4,7 @@
  * deep nesting and prototype keys.
  */
 import fc from 'fast-check'
-import { encodeBase64url } from '../../../src'
+import { encodeBase64url } from '../../../src/internal'
 
 /** Inputs past this size are generated from a short seed repeated, up to 1 MB. */
 export const HUGE_MAX = 1 << 20

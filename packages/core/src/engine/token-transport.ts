@@ -1,18 +1,22 @@
+import {
+  assertCookieFits,
+  cookieMaxAge,
+  decodeCookieValue,
+  encodeCookieValue,
+  MAX_COOKIE_BYTES,
+  readCookies,
+  serializeCookie,
+} from '../cookie'
 import { SessionError } from '../errors'
-import { decodeCookieValue, readCookies, serializeCookie } from '../transport/cookie'
-import { encodeCookieValue, MAX_COOKIE_BYTES } from '../transport/cookie-writing'
 import type { Binding } from './binding'
 import type { SessionIO } from './session-io'
 import { HEADER_CLEARED } from './session-io'
-import type { SessionState } from './session-state'
 
 /**
  * Reading and writing tokens on the wire: one header, or one cookie, or (with chunking) a cookie
  * `name` holding `<count>~<first part>` followed by cookies `name.1` … `name.<count-1>`.
  */
 
-/** Ktor's default cookie lifetime, used when a token never expires. */
-const DEFAULT_MAX_AGE = 7 * 86_400
 const CHUNK_MARKER = /^([2-9]|[1-9][0-9])~/
 
 /** Room left in each chunk cookie for the name, the index and the marker. */
@@ -118,21 +122,29 @@ export function incomingChunks(incoming: Incoming | undefined): number {
 export function assertFits(binding: Binding, token: string): void {
   const cookie = binding.cookie
   if (!cookie) return
-  const length = encodeCookieValue(token, cookie.encoding).length
-  if (binding.name.length + 1 + length <= MAX_COOKIE_BYTES) return
-  const needed = Math.ceil(length / chunkCapacity(binding.name))
+  const value = encodeCookieValue(token, cookie.encoding)
+  if (cookie.maxChunks === 1) {
+    return assertCookieFits(binding.name, value, '; store it server-side, make it smaller or enable chunking')
+  }
+  if (binding.name.length + 1 + value.length <= MAX_COOKIE_BYTES) return
+  const needed = Math.ceil(value.length / chunkCapacity(binding.name))
   if (needed <= cookie.maxChunks) return
   throw new SessionError(
     'TOO_LARGE',
-    cookie.maxChunks > 1
-      ? `session "${binding.name}": the cookie would need ${needed} chunks, over maxChunks ${cookie.maxChunks}`
-      : `session "${binding.name}": the cookie would be ${binding.name.length + 1 + length} bytes, over the browser limit of ${MAX_COOKIE_BYTES}; store it server-side, make it smaller or enable chunking`,
+    `session "${binding.name}": the cookie would need ${needed} chunks, over maxChunks ${cookie.maxChunks}`,
     { session: binding.name },
   )
 }
 
+/** What a session's pending write needs: the token (null to clear), its expiry, the chunks that came. */
+export interface Outgoing {
+  readonly pending: string | null | undefined
+  readonly exp: number
+  readonly incomingChunks: number
+}
+
 /** Applies a session's pending write to the response: Set-Cookie lines, or the header. */
-export function writeOutgoing(binding: Binding, state: SessionState, io: SessionIO, now: number): void {
+export function writeOutgoing(binding: Binding, state: Outgoing, io: SessionIO, now: number): void {
   const cookie = binding.cookie
   if (!cookie) {
     io.setHeader(binding.headerKey, state.pending ?? HEADER_CLEARED)
@@ -148,12 +160,7 @@ export function writeOutgoing(binding: Binding, state: SessionState, io: Session
   if (state.pending === null) {
     clear(binding.name)
   } else {
-    const maxAge =
-      cookie.maxAge !== undefined
-        ? cookie.maxAge
-        : state.exp === 0
-          ? DEFAULT_MAX_AGE
-          : Math.max(state.exp - now, 0)
+    const maxAge = cookieMaxAge(cookie.maxAge, state.exp, now)
     const value = encodeCookieValue(state.pending!, cookie.encoding)
     const parts = splitValue(binding.name, value)
     for (let i = 0; i < parts.length; i++) {

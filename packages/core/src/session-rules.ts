@@ -1,0 +1,157 @@
+import type { Awaitable } from './awaitable'
+import { isPromiseLike } from './awaitable'
+import type { CodecContext } from './codec/codec'
+import type { SessionTransformer } from './codec/transformer'
+import { transformRead } from './codec/transformer'
+import type { AnySessionDescriptor } from './descriptor'
+import type { InvalidReason } from './errors'
+import { SessionError } from './errors'
+import type { SchemaOutcome } from './standard-schema'
+import { validateWith } from './standard-schema'
+import type { Claims, OpenResult } from './wire/token'
+
+/*
+ * The rules of a session that the server's engine and the browser client both follow, written once:
+ * the claims a token is written with, checking and encoding a value to write, and reading one
+ * (open -> transformers -> decode -> schema). Pure functions of the descriptor and their inputs.
+ */
+
+/** A session's lifetime in whole seconds; null where that limit is off. */
+export interface ExpirySeconds {
+  readonly idle: number | null
+  readonly absolute: number | null
+}
+
+/**
+ * Claims for a token written at `now`: the session keeps its start (`start`, or now for a new one);
+ * it expires after the idle limit from now or the absolute limit from its start, whichever is first;
+ * `exp` 0 when neither limit is on.
+ *
+ * @example sessionClaims({ idle: 3600, absolute: null }, undefined, now) // { iat: now, exp: now + 3600 }
+ */
+export function sessionClaims(expiry: ExpirySeconds, start: number | undefined, now: number): Claims {
+  const iat = start ?? now
+  const exp = Math.min(
+    expiry.idle === null ? Number.POSITIVE_INFINITY : now + expiry.idle,
+    expiry.absolute === null ? Number.POSITIVE_INFINITY : iat + expiry.absolute,
+  )
+  return { iat, exp: exp === Number.POSITIVE_INFINITY ? 0 : exp }
+}
+
+/**
+ * How a session's codec is told about its text: untrusted for a browser-owned session (`none`,
+ * client-stored), whose payload no key checks; a server-stored session's text comes from its storage.
+ */
+export const codecContext = ({ protection, storage }: AnySessionDescriptor): CodecContext =>
+  protection === 'none' && storage === 'client' ? UNTRUSTED : TRUSTED
+
+const UNTRUSTED: CodecContext = Object.freeze({ untrusted: true })
+const TRUSTED: CodecContext = Object.freeze({ untrusted: false })
+
+/**
+ * Refuses null and undefined (`INVALID_VALUE`): `set` creates or replaces, `clear` ends (Ktor's
+ * `set(null)` trap).
+ */
+export function assertValue(name: string, value: unknown, what = 'set needs a value; use clear to end it'): void {
+  if (value === null || value === undefined) {
+    throw new SessionError('INVALID_VALUE', `session "${name}": ${what}`, { session: name })
+  }
+}
+
+/**
+ * A value about to be written, checked: not null (`INVALID_VALUE`), and valid against the
+ * descriptor's schema (the schema's output is what is written). A schema that refuses it or throws
+ * is `INVALID_VALUE`: the value is the app's, so is the error, which keeps only the name of what the
+ * schema threw as `cause` (its message may quote the value).
+ *
+ * @example const checked = await checkValue(Cart, { items: [] })
+ */
+export async function checkValue(descriptor: AnySessionDescriptor, value: unknown): Promise<unknown> {
+  const { name, schema } = descriptor
+  assertValue(name, value)
+  if (!schema) return value
+  let outcome: SchemaOutcome<unknown>
+  try {
+    outcome = await validateWith(schema, value)
+  } catch (cause) {
+    throw new SessionError('INVALID_VALUE', `session "${name}": the schema threw on the value`, {
+      cause: new Error(cause instanceof Error ? cause.name : 'error'),
+      session: name,
+    })
+  }
+  if (outcome.ok) return outcome.value
+  const count = outcome.issues.length
+  throw new SessionError(
+    'INVALID_VALUE',
+    `session "${name}": the value fails the schema (${count} issue${count === 1 ? '' : 's'})`,
+    { session: name },
+  )
+}
+
+/**
+ * Encodes a value with the session's codec (told whether its text is untrusted); `ENCODE_FAILED`,
+ * naming the codec and never the value, when it cannot. Synchronous when the codec is.
+ *
+ * @example const text = await encodeValue(Cart, checked)
+ */
+export function encodeValue(descriptor: AnySessionDescriptor, value: unknown): Awaitable<string> {
+  const { name, codec } = descriptor
+  const refuse = (cause: unknown): never => {
+    throw new SessionError('ENCODE_FAILED', `session "${name}": the ${codec.name} codec cannot encode the value`, {
+      cause: cause instanceof Error ? new Error(cause.name) : undefined,
+      session: name,
+    })
+  }
+  try {
+    const text = codec.encode(value, codecContext(descriptor))
+    return isPromiseLike(text) ? Promise.resolve(text).then(undefined, refuse) : text
+  } catch (cause) {
+    return refuse(cause)
+  }
+}
+
+/** A value read, or why the session reads as absent. */
+export type ReadValue = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: InvalidReason }
+
+/**
+ * Reads a session's value from its codec text: decoded (`DECODE_FAILED` when the codec throws or
+ * gives null or undefined), then checked by the schema (`SCHEMA_FAILED` when it refuses the value or
+ * throws on it: a hostile value is bad input, never an exception).
+ *
+ * @example const read = await readValue(Cart, text) // { ok: true, value } or { ok: false, reason }
+ */
+export async function readValue(descriptor: AnySessionDescriptor, text: string): Promise<ReadValue> {
+  let value: unknown
+  try {
+    const decoded = descriptor.codec.decode(text, codecContext(descriptor))
+    value = isPromiseLike(decoded) ? await decoded : decoded
+  } catch {
+    return { ok: false, reason: 'DECODE_FAILED' }
+  }
+  if (value === undefined || value === null) return { ok: false, reason: 'DECODE_FAILED' }
+  if (!descriptor.schema) return { ok: true, value }
+  try {
+    const outcome = await validateWith(descriptor.schema, value)
+    return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, reason: 'SCHEMA_FAILED' }
+  } catch {
+    return { ok: false, reason: 'SCHEMA_FAILED' }
+  }
+}
+
+/**
+ * Opens a token and undoes the transformers (in reverse order): the payload and claims, or why not
+ * (`TRANSFORM_FAILED` when a transformer refuses).
+ *
+ * @example const opened = await openPayload(protector, [], token, now)
+ */
+export async function openPayload(
+  opener: { open(token: string, now: number): Awaitable<OpenResult> },
+  transformers: readonly SessionTransformer[],
+  token: string,
+  now: number,
+): Promise<OpenResult> {
+  const opened = await opener.open(token, now)
+  if (!opened.ok || transformers.length === 0) return opened
+  const payload = await transformRead(transformers, opened.payload)
+  return payload === null ? { ok: false, reason: 'TRANSFORM_FAILED' } : { ...opened, payload }
+}
