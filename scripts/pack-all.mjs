@@ -97,7 +97,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const tarballs = packAll(out)
     console.log(`\nPacked (workspace versions rewritten, LICENSE included):`)
-    for (const tarball of tarballs) console.log(`  ${relative(process.cwd(), tarball)}`)
+    for (const tarball of tarballs) {
+      const shown = relative(process.cwd(), tarball)
+      console.log(`  ${shown.startsWith('..') ? tarball : shown}`)
+    }
   } catch (error) {
     console.error(error instanceof Error ? error.message : error)
     process.exit(1)
