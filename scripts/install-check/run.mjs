@@ -53,7 +53,12 @@ const steps = [
 let tarballs = []
 
 async function packTo(out) {
-  const output = await exec(process.execPath, [join(here, '..', 'pack-all.mjs'), '--out', out], here)
+  const output = await exec(
+    process.execPath,
+    [join(here, '..', 'pack-all.mjs'), '--out', out],
+    here,
+    process.env,
+  )
   const packed = readdirSync(out)
   tarballs = PUBLISHED.map((name) => {
     const file = packed.find((file) => file.startsWith(`tessera-${name}-`) && file.endsWith('.tgz'))
@@ -99,10 +104,16 @@ async function everyEntryImported() {
   return `  ${imported.size} entry points`
 }
 
+/**
+ * The environment of a user's shell: without the `npm_*` variables of the package manager that
+ * started this script (pnpm's settings would reach npm as unknown configs).
+ */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)))
+
 /** Runs a command, collecting its output; rejects with that output when it fails. */
-function exec(command, args, cwd) {
+function exec(command, args, cwd, env = userEnv) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (chunk) => {
       output += chunk
