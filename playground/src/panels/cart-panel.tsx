@@ -1,6 +1,6 @@
 import { readCookie } from '@tessera/core'
 import { useEffect, useState } from 'react'
-import { browserCheck, serverCheck } from '../components/checks'
+import { browserCheck, browserNotice, serverCheck } from '../components/checks'
 import { Inspector } from '../components/inspector'
 import { Panel } from '../components/panel'
 import type { BrowserRead } from '../lib/browser-reads'
@@ -95,7 +95,7 @@ export function CartPanel() {
       </div>
       {lines.length === 0 ? (
         <p className="empty-state" data-testid="cart-empty">
-          {token && !cart ? 'The cart cookie did not verify: this page shows nothing.' : 'The cart is empty.'}
+          {browserNotice(current, now, 'cart cookie') ?? 'The cart is empty.'}
         </p>
       ) : (
         <table className="cart-table" data-testid="cart-lines">

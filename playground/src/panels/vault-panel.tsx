@@ -1,6 +1,6 @@
 import { isSessionError, readCookie } from '@tessera/core'
 import { useState } from 'react'
-import { serverCheck } from '../components/checks'
+import { serverCheck, vaultStatus } from '../components/checks'
 import type { Check } from '../components/inspector'
 import { Inspector } from '../components/inspector'
 import { Panel } from '../components/panel'
@@ -29,6 +29,7 @@ export function VaultPanel() {
   const [note, setNote] = useState('Meet at the fountain at noon.')
   const [echo, setEcho] = useState<string | null>(null)
   const [clientAnswer, setClientAnswer] = useState<string | null>(null)
+  const [status, setStatus] = useState('Nothing sealed yet, or not asked.')
   const inDocument = readCookie(document.cookie, 'vault') !== undefined
 
   /** Keeps the last token the server reported for the inspector: written, cleared, or as received. */
@@ -37,6 +38,7 @@ export function VaultPanel() {
     const written = result.trace?.cookies.filter((cookie) => cookie.name === 'vault').at(-1)
     if (written) setEcho(written.value)
     else if (result.body.report) setEcho(result.body.report.received)
+    setStatus(vaultStatus(result))
     return result
   }
 
@@ -111,11 +113,7 @@ export function VaultPanel() {
         </button>
       </div>
       <p className="status-line" data-testid="vault-status">
-        {report === null
-          ? 'Nothing sealed yet, or not asked.'
-          : report.value !== null
-            ? 'The server opened the vault: its note is in the inspector.'
-            : 'The server holds no readable vault.'}
+        {status}
       </p>
       <div className="actions">
         <button

@@ -84,6 +84,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium, served by the Node se
       /expired .* ago: client\.get\(\) returns null/,
       13_000,
     )
+    await expectText(page.getByTestId('cart-empty'), 'The cart cookie expired: this page shows nothing.')
     await button(page, 'cart', 'Ask the server').click()
     await expectText(page.getByTestId('cart-server-check'), 'refused it: EXPIRED')
     expect(await documentCookie(page, 'cart')).toBeUndefined()
@@ -162,6 +163,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium, served by the Node se
     await page.getByTestId('vault-panel').getByLabel('A note for the vault').fill(note)
     await button(page, 'vault', 'Seal it (server)').click()
     await expectText(page.getByTestId('vault-log'), 'Set-Cookie: vault=v1.x.0.')
+    await expectText(page.getByTestId('vault-status'), 'The server sealed the note into a new vault cookie')
     expect(await documentCookie(page, 'vault')).toBeUndefined()
     const jar = (await context.cookies(server.url)).find((cookie) => cookie.name === 'vault')
     expect(jar).toMatchObject({ httpOnly: true, sameSite: 'Lax' })
@@ -180,7 +182,21 @@ describe.skipIf(!hasChromium)('the playground in Chromium, served by the Node se
     await button(page, 'vault', 'Ask the server to open it').click()
     await expectText(page.getByTestId('vault-value'), note)
     await expectText(page.getByTestId('vault-server-check'), 'opened the box')
+    await expectText(page.getByTestId('vault-status'), 'The server opened the vault')
     await screenshot(page, 'server-vault-opened')
+
+    await button(page, 'vault', 'Forget it').click()
+    await expectText(
+      page.getByTestId('vault-server-check'),
+      'ended the session: its answer cleared the token',
+    )
+    await expectText(page.getByTestId('vault-status'), 'The server forgot the vault')
+    await expect
+      .poll(async () => (await context.cookies(server.url)).some((cookie) => cookie.name === 'vault'))
+      .toBe(false)
+
+    await button(page, 'vault', 'Seal it (server)').click()
+    await expectText(page.getByTestId('vault-status'), 'The server sealed the note')
 
     await page.getByTestId('vault-tamper').click()
     await expectText(page.getByTestId('vault-server-check'), 'refused it: SIGNATURE_INVALID')
