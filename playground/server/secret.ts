@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { MIN_SECRET_BYTES } from '@tessera/core'
+import { MIN_SECRET_BYTES } from '@tessera/core/internal'
 
 /** The master secret and where it came from (the secret itself is never printed). */
 export interface ResolvedSecret {

@@ -1,5 +1,6 @@
 import { get } from 'node:http'
-import { createEd25519Opener, decodeBase64url, webCrypto } from '@tessera/core'
+import { webCrypto } from '@tessera/core'
+import { createEd25519Opener, decodeBase64url } from '@tessera/core/internal'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { PlaygroundServer } from '../server/playground-server'
 import { startPlaygroundServer } from '../server/playground-server'

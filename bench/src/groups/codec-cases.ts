@@ -10,14 +10,8 @@ import {
 } from 'node:crypto'
 import secureSession from '@fastify/secure-session'
 import type { Protection, RequestSessions, SessionCrypto, SessionDescriptor } from '@tessera/core'
-import {
-  cookie,
-  createKeyRing,
-  createProtector,
-  defineSession,
-  memoryStorage,
-  superjsonCodec,
-} from '@tessera/core'
+import { cookie, defineSession, memoryStorage, superjsonCodec } from '@tessera/core'
+import { createKeyRing, createProtector } from '@tessera/core/internal'
 import fastify from 'fastify'
 import { sealData, unsealData } from 'iron-session'
 import superjson from 'superjson'

@@ -147,7 +147,8 @@ async function createIssuer() {
   await build({
     stdin: {
       contents: `
-import { createKeyRing, createProtector, jsonCodec, superjsonCodec, webCrypto } from '@tessera/core'
+import { jsonCodec, superjsonCodec, webCrypto } from '@tessera/core'
+import { createKeyRing, createProtector } from '@tessera/core/internal'
 const ring = createKeyRing({ secret: 'the size script signs with this 32+ byte secret' })
 const protector = createProtector({ protection: 'ed25519', name: 'cart', crypto: webCrypto, ring })
 export const publicKey = (await protector.publicKeys())['0']

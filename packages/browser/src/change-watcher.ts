@@ -1,4 +1,7 @@
 import type { ChangeNews, ClientEntry, ClientState } from './client-state'
+import { currentValue } from './client-state'
+import { STORE_PREFIX } from './header-store'
+import { cookieValue, resolve } from './session-reader'
 
 /*
  * Telling subscribers, and watching for changes made elsewhere; loaded the first time a page
@@ -35,7 +38,9 @@ export function announce(state: ClientState, entry: { readonly name: string }): 
 
 /** Tells the session's subscribers its value now: a readable session's value, else whether a token is held. */
 function notify(state: ClientState, entry: ClientEntry): void {
-  const value = entry.readable ? state.current(entry) : entry.store?.get(entry.name) !== undefined
+  const value = entry.readable
+    ? currentValue(entry, state.nowSeconds())
+    : entry.store?.get(entry.name) !== undefined
   for (const listener of [...entry.listeners]) {
     try {
       listener(value)
@@ -100,7 +105,7 @@ async function refresh(
     if (pause) await sleep(pause)
     // A client that stopped watching (closed, or no subscriber left) stops catching up too.
     if (!stops.has(state)) return
-    await state.read(entry)
+    await resolve(state, entry)
     if (arrived()) return
   }
 }
@@ -114,7 +119,7 @@ function refreshChanged(state: ClientState, name: unknown): void {
 
 /** On a CookieStore event: re-reads until document.cookie holds what the event says (`undefined`: deleted). */
 function refreshCookie(state: ClientState, name: unknown, value: string | undefined): void {
-  void refresh(state, entryNamed(state, name), () => state.cookie(name as string) === value)
+  void refresh(state, entryNamed(state, name), () => cookieValue(name as string) === value)
 }
 
 /** Re-reads every session somebody looks at: a cookie compare each, a verification only on change. */
@@ -122,7 +127,7 @@ export function refreshAll(state: ClientState): Promise<unknown> {
   return Promise.all(
     state.entries
       .filter((entry) => entry.settled || entry.listeners.size > 0)
-      .map((entry) => state.read(entry)),
+      .map((entry) => resolve(state, entry)),
   )
 }
 
@@ -142,7 +147,7 @@ function startWatching(state: ClientState): void {
   if (channel) on(channel, 'message', (event: MessageEvent) => refreshChanged(state, event.data?.session))
   if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
     on(window, 'storage', (event: StorageEvent) => {
-      const prefix = state.storePrefix
+      const prefix = STORE_PREFIX
       if (event.key?.startsWith(prefix)) refreshChanged(state, event.key.slice(prefix.length))
     })
     const cookieStore = (globalThis as { cookieStore?: CookieStore }).cookieStore
@@ -162,7 +167,7 @@ function startWatching(state: ClientState): void {
     for (const cleanup of cleanups) cleanup()
   })
   // A change made while this part loaded was heard by no one: look again at what the page has read.
-  for (const entry of state.entries) if (entry.settled) void state.read(entry)
+  for (const entry of state.entries) if (entry.settled) void resolve(state, entry)
 }
 
 /** Stops listening, disarms the expiry timers and closes the client's channel (a later change opens a new one). */

@@ -1,13 +1,28 @@
-import type { ClientKit, InvalidSessionEvent } from '@tessera/core'
+import type { AnySessionDescriptor, InvalidSessionEvent } from '@tessera/core'
+import type { Protector } from '@tessera/core/internal'
 import type { ClientCookieOptions } from './client-types'
 import type { HeaderStore } from './header-store'
-import type { SessionReading } from './session-reader'
+
+/*
+ * What the client knows of each registered session, and what its parts (reading, writing, fetch,
+ * watching for changes) share: the registry, the options, the clock, and the way news of a change
+ * travels.
+ */
 
 /** A token that opened, decoded and passed the schema. */
 export interface ReadSession {
   readonly value: unknown
   readonly iat: number
   readonly exp: number
+}
+
+/** What opening a session's token needs: its descriptor and public keys, and the opener made on first use. */
+export interface SessionReading {
+  readonly descriptor: AnySessionDescriptor
+  readonly name: string
+  /** Ed25519 sessions: the public keys by key id. */
+  readonly keys: Readonly<Record<string, string>> | undefined
+  opener?: Pick<Protector, 'open'>
 }
 
 /** One registered session, with what the client last read of it. */
@@ -21,7 +36,7 @@ export interface ClientEntry extends SessionReading {
   /** Header sessions: where the token is kept. */
   readonly store: HeaderStore | undefined
   readonly listeners: Set<(value: any) => void>
-  /** The token the cached value came from; undefined when there was none. */
+  /** The token (or the cookie values of the session's name) the cached value came from; undefined when none. */
   raw?: string | undefined
   /** Set once a token (or its absence) has been read and resolved. */
   settled?: boolean
@@ -42,33 +57,15 @@ export interface ChangeNews {
   readonly announce: boolean
 }
 
-/**
- * What the client hands the parts it loads on first use (writing, fetch, watching): its registry,
- * its options, its own reading functions, and core's client kit. Those parts import no module the
- * page already holds, core's index included: a bundler would otherwise split every module that both
- * sides reach into chunks of their own, which the page then loads up front as extra files. What they
- * need of core beyond the page's share they load with the kit, on their first use.
- */
+/** One client's registry and options, shared by its parts. */
 export interface ClientState {
   readonly entries: readonly ClientEntry[]
   readonly byName: ReadonlyMap<string, ClientEntry>
   /** The client's `origins` option, as given (the fetch part resolves it). */
   readonly origins: readonly string[] | undefined
-  /** Prefix of the Web Storage keys of header tokens: storage events with it are tessera's. */
-  readonly storePrefix: string
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
   /** Unix seconds. */
   nowSeconds(): number
-  /** Core's helpers for writing and carrying sessions (`loadClientKit`), loaded on first need. */
-  kit(): Promise<ClientKit>
-  /** The value a subscriber or `peek` sees now (`currentValue`): null when none, or once expired. */
-  current(entry: ClientEntry): unknown
-  /** The session's value for the token held now (`resolve` of session-reader). */
-  read(entry: ClientEntry): Promise<unknown>
-  /** The named cookie's value as this page sees it now (`cookieValue` of session-reader). */
-  cookie(name: string): string | undefined
-  /** Records a token and what it holds, telling subscribers and other tabs of a change (`commit` of session-reader). */
-  commit(entry: ClientEntry, raw: string | undefined, read: ReadSession | null): void
   /**
    * The session's visible value changed: the watching part (loaded on first need) tells its
    * subscribers (`tell`) and the other tabs (`announce`).

@@ -1,13 +1,4 @@
-import type {
-  AnySessionDescriptor,
-  CookieEncoding,
-  Duration,
-  InvalidSessionEvent,
-  SessionConfig,
-  SessionDescriptor,
-  SessionValue,
-  Transport,
-} from '@tessera/core'
+import type { AnySessionDescriptor, CookieEncoding, Duration, InvalidSessionEvent, SessionConfig, SessionDescriptor, SessionValue, Transport } from '@tessera/core'
 import type { HeaderStore, HeaderStoreKind } from './header-store'
 
 /**

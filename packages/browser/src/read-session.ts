@@ -1,9 +1,10 @@
 import type { AnySessionDescriptor, CookieEncoding, InvalidSessionEvent, SessionValue } from '@tessera/core'
 import { SessionError } from '@tessera/core'
+import { checkPublicKeys, isReadable } from '@tessera/core/internal'
 import type { ReadSession } from './client-state'
 import { currentValue } from './client-state'
 import type { ReadableSession } from './client-types'
-import { assertPublicKeys, cookieToken, isReadable, openToken } from './session-reader'
+import { cookieValue, openTokens, tokensOf } from './session-reader'
 
 /** Options of {@link readSession}. */
 export interface ReadSessionOptions {
@@ -47,15 +48,15 @@ export async function readSession<TDescriptor extends ReadableSession & { readon
       session: name,
     })
   }
-  if (descriptor.protection === 'ed25519') assertPublicKeys(name, keys)
+  if (descriptor.protection === 'ed25519') checkPublicKeys(name, keys)
   const now = () => Math.floor((options.now ?? Date.now)() / 1000)
-  const raw = cookieToken(name, options.encoding)
+  const raw = cookieValue(name)
   if (!raw) return null
   // Keys compared by content: a literal passed anew on each call still finds the cached reading.
   const keyText = JSON.stringify(keys)
   let last = lastRead.get(descriptor)
   if (last?.raw !== raw || last.keys !== keyText) {
-    const read = openToken({ descriptor, name, keys }, raw, now(), options.onInvalid)
+    const read = openTokens({ descriptor, name, keys }, tokensOf(raw, options.encoding, true), now(), options.onInvalid)
     last = { raw, keys: keyText, read }
     lastRead.set(descriptor, last)
     // A reading that failed (an onInvalid hook that threw) is not kept: the next call tries again.

@@ -1,5 +1,6 @@
 import type { AnySessionDescriptor } from '@tessera/core'
-import { assertNameFor, loadClientKit, SessionError } from '@tessera/core'
+import { SessionError } from '@tessera/core'
+import { assertNameFor, checkPublicKeys, isReadable, loadOnce } from '@tessera/core/internal'
 import type { ClientEntry, ClientState } from './client-state'
 import { currentValue } from './client-state'
 import type {
@@ -11,18 +12,8 @@ import type {
   SessionClientOptions,
 } from './client-types'
 import type { HeaderStore } from './header-store'
-import { createHeaderStore, STORE_PREFIX } from './header-store'
-import { assertPublicKeys, commit, cookieValue, isReadable, resolve } from './session-reader'
-
-/** A module imported on first use, and tried again after a failed load. */
-function lazy<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined
-  return () =>
-    (loading ??= load().catch((error: unknown) => {
-      loading = undefined
-      throw error
-    }))
-}
+import { createHeaderStore } from './header-store'
+import { resolve } from './session-reader'
 
 /**
  * Creates the browser's session client: typed, verified reads of client-visible sessions, writes of
@@ -54,7 +45,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     assertNameFor(name, descriptor.transport)
     const readable = isReadable(descriptor)
     const keys = descriptor.publicKeys ?? options.publicKeys?.[name]
-    if (readable && protection === 'ed25519') assertPublicKeys(name, keys)
+    if (readable && protection === 'ed25519') checkPublicKeys(name, keys)
     let store: HeaderStore | undefined
     if (descriptor.transport === 'header') {
       const kind = entryOptions?.store ?? options.headerStore ?? 'session'
@@ -78,34 +69,26 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     return entry
   })
 
-  // What a page that only reads never downloads: writing, fetch, watching for changes. Writing and
-  // fetch use core's client kit: it loads alongside them rather than after.
-  const withKit = <T>(load: () => Promise<T>) =>
-    lazy(() => Promise.all([load(), loadClientKit()]).then(([module]) => module))
-  const writer = withKit(() => import('./session-writer'))
-  const sender = withKit(() => import('./session-fetch'))
+  // What a page that only reads never downloads: writing (with js-cookie), fetch, watching for
+  // changes. Each is imported on its first use (and again after a failed import).
+  const writer = loadOnce(() => import('./session-writer'))
+  const sender = loadOnce(() => import('./session-fetch'))
   // Once loaded, the watching part is called at once: subscribers hear a change as it is read.
-  let watcherLoaded: typeof import('./change-watcher') | undefined
-  const watcher = lazy(() => import('./change-watcher').then((loaded) => (watcherLoaded = loaded)))
+  const watcher = loadOnce(() => import('./change-watcher'))
   let watching = false
   const watch = (then: (loaded: typeof import('./change-watcher')) => void) => {
     watching = true
-    if (watcherLoaded) then(watcherLoaded)
-    else void watcher().then(then)
+    const loaded = watcher.now()
+    if (loaded) then(loaded)
+    else void Promise.resolve(watcher()).then(then)
   }
 
   const state: ClientState = {
     entries,
     byName,
     origins: options.origins,
-    storePrefix: STORE_PREFIX,
     onInvalid: options.onInvalid,
     nowSeconds,
-    kit: loadClientKit,
-    current: (entry) => currentValue(entry, nowSeconds()),
-    read: (entry) => resolve(state, entry),
-    cookie: cookieValue,
-    commit: (entry, raw, read) => commit(state, entry, raw, read),
     changed: (entry, news) => watch((loaded) => loaded.changed(state, entry, news)),
   }
 
@@ -139,8 +122,8 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
       (await sender()).sendWithSessions(state, fetchLike, input, init)
 
   const client: SessionClient<AnySessionDescriptor> = {
-    get: async (descriptor) => state.read(readable(descriptor)) as never,
-    peek: (descriptor) => state.current(readable(descriptor)) as never,
+    get: async (descriptor) => resolve(state, readable(descriptor)) as never,
+    peek: (descriptor) => currentValue(readable(descriptor), nowSeconds()) as never,
     has(descriptor) {
       const entry = entryOf(descriptor)
       return entry.store?.get(entry.name) !== undefined

@@ -1,6 +1,8 @@
-import type { ClientKit } from '@tessera/core'
+import { SessionError } from '@tessera/core'
+import { HEADER_CLEARED } from '@tessera/core/internal'
 import type { ClientState } from './client-state'
 import type { FetchLike } from './client-types'
+import { resolve } from './session-reader'
 import { MAX_REDIRECTS, nextHop, REQUEST_BODY_HEADERS, replayableBody } from './redirect-hop'
 
 /*
@@ -16,7 +18,7 @@ const resolved = new WeakMap<ClientState, ReadonlySet<string>>()
  * The origins of the client's `origins` option (default: the page's own), resolved on first use.
  * Anything but an absolute URL is an `INVALID_OPTION`.
  */
-function originsOf(state: ClientState, { SessionError }: ClientKit): ReadonlySet<string> {
+function originsOf(state: ClientState): ReadonlySet<string> {
   let origins = resolved.get(state)
   if (!origins) {
     const page = globalThis.location?.origin
@@ -119,15 +121,15 @@ function sourceOf(response: Response, asked: URL): URL | null {
 const TOKEN = /^v1\.[A-Za-z0-9._-]+$/
 
 /** Takes new and cleared tokens from a response of an allowed origin; the reads that tell subscribers go to `changes`. */
-function captureTokens(state: ClientState, kit: ClientKit, response: Response, changes: Promise<unknown>[]) {
+function captureTokens(state: ClientState, response: Response, changes: Promise<unknown>[]) {
   for (const entry of state.entries) {
     if (!entry.store) continue
     const value = response.headers.get(entry.name)
-    if (value === null || !(value === kit.HEADER_CLEARED || TOKEN.test(value))) continue
-    if (value === kit.HEADER_CLEARED) entry.store.delete(entry.name)
+    if (value === null || !(value === HEADER_CLEARED || TOKEN.test(value))) continue
+    if (value === HEADER_CLEARED) entry.store.delete(entry.name)
     else if (value !== entry.store.get(entry.name)) entry.store.set(entry.name, value)
     else continue
-    changes.push(state.read(entry))
+    changes.push(resolve(state, entry))
   }
 }
 
@@ -232,8 +234,7 @@ export async function sendWithSessions(
   input: RequestInfo | URL,
   init?: RequestInit,
 ): Promise<Response> {
-  const kit = await state.kit()
-  const origins = originsOf(state, kit)
+  const origins = originsOf(state)
   const target = targetOf(input)
   if (target === null || !origins.has(target.url.origin)) return fetchLike(input, init)
 
@@ -243,10 +244,10 @@ export async function sendWithSessions(
   const sent: RequestInit = { ...init, ...credentialsFor(state, target.url, init, request) }
   const changes: Promise<unknown>[] = []
   const blocked = (why: string) =>
-    new kit.SessionError('REDIRECT_BLOCKED', `header sessions: ${why}, so it was not followed`)
+    new SessionError('REDIRECT_BLOCKED', `header sessions: ${why}, so it was not followed`)
   const receive = (response: Response, asked: URL, carried: boolean) => {
     const source = sourceOf(response, asked)
-    if (source !== null && origins.has(source.origin)) return captureTokens(state, kit, response, changes)
+    if (source !== null && origins.has(source.origin)) return captureTokens(state, response, changes)
     if (!carried) return
     discard(response)
     throw blocked('a redirect the fetch function followed left the configured origins')
@@ -274,7 +275,7 @@ export async function sendWithSessions(
     for (const entry of state.entries) {
       // Set-Cookie is invisible to scripts: compare the cookie string instead (cheap; verifies only on change).
       if (!entry.store && entry.readable && (entry.settled || entry.listeners.size > 0)) {
-        changes.push(state.read(entry))
+        changes.push(resolve(state, entry))
       }
     }
     await Promise.all(changes)

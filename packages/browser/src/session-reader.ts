@@ -1,74 +1,42 @@
-import type {
-  AnySessionDescriptor,
-  CookieEncoding,
-  InvalidReason,
-  InvalidSessionEvent,
-  OpenResult,
-  Protector,
-  StandardSchemaV1,
-} from '@tessera/core'
+import type { CookieEncoding, InvalidReason, InvalidSessionEvent } from '@tessera/core'
+import type { OpenResult, Protector } from '@tessera/core/internal'
 import {
   createEd25519Opener,
   createEd25519Verifier,
   decodeBase64url,
   decodeCookieValue,
   openNone,
-  readCookie,
-  SessionError,
-} from '@tessera/core'
-import type { ClientEntry, ClientState, ReadSession } from './client-state'
+  readCookies,
+  readValue,
+} from '@tessera/core/internal'
+import type { ClientEntry, ClientState, ReadSession, SessionReading } from './client-state'
 import { currentValue } from './client-state'
 
-const ED25519_PUBLIC_KEY_BYTES = 32
-
 /*
- * The read path, which is all a page that only reads loads: the token the browser holds, opened with
- * core's parser and verifier, decoded, checked by the schema. The client caches it by the token's
- * text (below); `readSession` (./read-session) reads one cookie session with the same functions.
+ * The read path, which is all a page that only reads loads: the tokens the browser holds, opened with
+ * core's parser and verifier, then decoded and checked by core's session rules (the server's own).
+ * The client caches a read by the token's text; `readSession` (./read-session) reads one cookie
+ * session with the same functions.
  */
 
-/** What opening a session's token needs: its descriptor and public keys, and the opener made on first use. */
-export interface SessionReading {
-  readonly descriptor: AnySessionDescriptor
-  readonly name: string
-  /** Ed25519 sessions: the public keys by key id. */
-  readonly keys: Readonly<Record<string, string>> | undefined
-  opener?: Pick<Protector, 'open'>
-}
+/** Separates the values of several cookies of one name in `raw` (a cookie value cannot hold it). */
+const SEPARATOR = ';'
 
 /**
- * True when the browser can read the session: the whole value travels, the browser may see it, and
- * it is either verifiable with a public key or the browser's own. The server checks the rest when it
- * registers the session.
+ * The values of every cookie of that name this page sees now, in the order the browser gives them
+ * (a longer path first), joined by `;`: one value when one cookie is set.
  */
-export const isReadable = ({ storage, visibility, protection }: AnySessionDescriptor): boolean =>
-  storage === 'client' && visibility === 'client' && (protection === 'ed25519' || protection === 'none')
-
-/** Refuses (`INVALID_KEY`) Ed25519 public keys that are missing, or not 32 bytes of base64url each. */
-export function assertPublicKeys(name: string, keys: Readonly<Record<string, string>> | undefined): void {
-  const values = Object.values(keys ?? {})
-  if (!values.length || !values.every((key) => decodeBase64url(key)?.length === ED25519_PUBLIC_KEY_BYTES)) {
-    throw new SessionError(
-      'INVALID_KEY',
-      `session "${name}" needs its Ed25519 public keys, 32 bytes of base64url each (publicKeys)`,
-      { session: name },
-    )
-  }
-}
-
-/** The named cookie's value as this page sees it now (as sent, before the cookie encoding is undone). */
 export function cookieValue(name: string): string | undefined {
-  return readCookie(globalThis.document?.cookie, name)
+  const values = readCookies(globalThis.document?.cookie, name).filter(Boolean)
+  return values.length === 0 ? undefined : values.join(SEPARATOR)
 }
 
 /**
- * The token in a session's cookie: read with core's cookie parser, as the server reads it, then
- * decoded from the cookie encoding. A value that does not decode is kept as is: it then fails to
- * open, and reads as absent.
+ * The tokens of a cookie session as this page sees them, in order, each decoded from the cookie
+ * encoding (a value that does not decode is kept as is: it then fails to open).
  */
-export function cookieToken(name: string, encoding: CookieEncoding = 'raw'): string | undefined {
-  const value = cookieValue(name)
-  return value ? (decodeCookieValue(value, encoding) ?? value) : undefined
+function cookieTokens(raw: string, encoding: CookieEncoding): string[] {
+  return raw.split(SEPARATOR).map((value) => decodeCookieValue(value, encoding) ?? value)
 }
 
 /**
@@ -86,53 +54,48 @@ function ed25519Opener(reading: SessionReading): Pick<Protector, 'open'> {
   return reading.opener
 }
 
+/** Opens one token; a verifier that could not run (no WebCrypto and no tweetnacl) proves nothing. */
+async function open(reading: SessionReading, token: string, now: number): Promise<OpenResult> {
+  try {
+    return reading.descriptor.protection === 'none'
+      ? openNone(token, now)
+      : await ed25519Opener(reading).open(token, now)
+  } catch {
+    return { ok: false, reason: 'SIGNATURE_INVALID' }
+  }
+}
+
 /**
- * Opens, decodes and validates a token at `now` (unix seconds); null (and `onInvalid` told why) for
- * anything but a valid session, a schema that throws on the value included (`SCHEMA_FAILED`).
+ * Reads a session from the tokens the browser holds for it at `now` (unix seconds): the first that
+ * opens, decodes and passes the schema is the session, as on the server (of several cookies of one
+ * name, a tossed one does not hide the user's own); null, and `onInvalid` told why the first one was
+ * refused, when none does.
  */
-export async function openToken(
+export async function openTokens(
   reading: SessionReading,
-  token: string,
+  tokens: readonly string[],
   now: number,
   onInvalid: ((event: InvalidSessionEvent) => void) | undefined,
 ): Promise<ReadSession | null> {
-  const invalid = (reason: InvalidReason): null => {
-    onInvalid?.({ session: reading.name, reason })
-    return null
+  let refused: InvalidReason | undefined
+  for (const token of tokens) {
+    const opened = await open(reading, token, now)
+    const read = opened.ok ? await readValue(reading.descriptor, opened.payload) : opened
+    if (read.ok && opened.ok) return { value: read.value, iat: opened.iat, exp: opened.exp }
+    refused ??= read.ok ? undefined : read.reason
   }
-  const { codec, protection, schema } = reading.descriptor
-  let opened: OpenResult
-  let value: unknown
-  try {
-    opened = protection === 'none' ? openNone(token, now) : await ed25519Opener(reading).open(token, now)
-  } catch {
-    // A verifier that could not run (no WebCrypto and no tweetnacl) proves nothing.
-    return invalid('SIGNATURE_INVALID')
-  }
-  if (!opened.ok) return invalid(opened.reason)
-  try {
-    value = await codec.decode(opened.payload, { untrusted: protection === 'none' })
-  } catch {
-    return invalid('DECODE_FAILED')
-  }
-  if (schema) {
-    let result: StandardSchemaV1.Result<unknown>
-    try {
-      // Standard Schema: sync or async, any thenable.
-      result = await schema['~standard'].validate(value)
-    } catch {
-      // A schema that throws on a hostile value refuses it, as the server's engine reads it.
-      return invalid('SCHEMA_FAILED')
-    }
-    if (result.issues) return invalid('SCHEMA_FAILED')
-    value = result.value
-  }
-  return value == null ? invalid('DECODE_FAILED') : { value, iat: opened.iat, exp: opened.exp }
+  if (refused !== undefined) onInvalid?.({ session: reading.name, reason: refused })
+  return null
 }
 
-/** The token the browser holds for a client's session now: its header store entry, or its cookie. */
-function readToken(entry: ClientEntry): string | undefined {
-  return entry.store ? entry.store.get(entry.name) : cookieToken(entry.name, entry.cookie?.encoding)
+/** What the browser holds for a client's session now: its header store entry, or its cookie values. */
+function readRaw(entry: ClientEntry): string | undefined {
+  return entry.store ? entry.store.get(entry.name) : cookieValue(entry.name)
+}
+
+/** The tokens in what the browser holds for a session. */
+export function tokensOf(raw: string, encoding: CookieEncoding | undefined, cookie: boolean): string[] {
+  return cookie ? cookieTokens(raw, encoding ?? 'raw') : [raw]
 }
 
 /**
@@ -167,14 +130,14 @@ export function commit(
  * cached value without verifying again; concurrent reads of one token share one verification.
  */
 export function resolve(state: ClientState, entry: ClientEntry): Promise<unknown> {
-  const raw = readToken(entry)
+  const raw = readRaw(entry)
   const current = () => currentValue(entry, state.nowSeconds())
   if (entry.settled && raw === entry.raw) return Promise.resolve(current())
   if (entry.reading && entry.reading.raw === raw) return entry.reading.promise
   const promise: Promise<unknown> = (
     raw === undefined || !entry.readable
       ? Promise.resolve(null)
-      : openToken(entry, raw, state.nowSeconds(), state.onInvalid)
+      : openTokens(entry, tokensOf(raw, entry.cookie?.encoding, !entry.store), state.nowSeconds(), state.onInvalid)
   ).then((read): unknown => {
     // A newer token arrived while this one was verified: that read decides.
     if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()

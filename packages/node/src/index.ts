@@ -38,7 +38,6 @@ export type {
 export {
   cookie,
   defineSession,
-  HEADER_CLEARED,
   header,
   InvalidReason,
   isSessionError,

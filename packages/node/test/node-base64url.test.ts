@@ -1,4 +1,4 @@
-import { decodeBase64url, encodeBase64url } from '@tessera/core'
+import { decodeBase64url, encodeBase64url } from '@tessera/core/internal'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { nodeCrypto } from '../src'

@@ -1,17 +1,7 @@
-import type {
-  AnySessionDescriptor,
-  Duration,
-  InvalidSessionEvent,
-  OpenResult,
-  Protector,
-  RequestSessions,
-  SessionCrypto,
-  SessionEngine,
-  SessionEngineOptions,
-  SessionIO,
-  SessionStorage,
-} from '@tessera/core'
-import { cookie, createKeyRing, createProtector, header } from '@tessera/core'
+import type { AnySessionDescriptor, Duration, InvalidSessionEvent, RequestSessions, SessionCrypto, SessionEngine, SessionEngineOptions, SessionIO, SessionStorage } from '@tessera/core'
+import type { OpenResult, Protector } from '@tessera/core/internal'
+import { cookie, header } from '@tessera/core'
+import { createKeyRing, createProtector } from '@tessera/core/internal'
 import { Cart, Login, Prefs, ShortLived, Vault } from '../shared/sessions'
 import { LIFETIME_HEADER, TAMPER_HEADER, tamperedHeaders } from './request-flags'
 

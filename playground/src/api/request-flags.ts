@@ -1,5 +1,5 @@
 import type { AnySessionDescriptor } from '@tessera/core'
-import { readCookie } from '@tessera/core'
+import { readCookie } from '@tessera/core/internal'
 import { flipCharacter } from '../shared/tamper'
 
 /**

@@ -1,4 +1,4 @@
-import { decodeBase64url } from '@tessera/core'
+import { decodeBase64url } from '@tessera/core/internal'
 
 /** What each part of a v1 token is, for colouring it. */
 export type PartKind = 'version' | 'protection' | 'kid' | 'iat' | 'exp' | 'body' | 'tag' | 'box' | 'junk'

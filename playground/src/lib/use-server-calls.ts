@@ -1,4 +1,4 @@
-import { HEADER_CLEARED } from '@tessera/core'
+import { HEADER_CLEARED } from '@tessera/core/internal'
 import { useCallback, useRef, useState } from 'react'
 import type { SessionReport } from '../api/session-report'
 import type { ApiResult, CallOptions } from './api-client'

@@ -1,6 +1,7 @@
 import { createMockSessions } from '@tessera/browser/testing'
 import type { InvalidSessionEvent } from '@tessera/core'
-import { createSessionEngine, encodeBase64url, readCookie, webCrypto } from '@tessera/core'
+import { createSessionEngine, webCrypto } from '@tessera/core'
+import { encodeBase64url, readCookie } from '@tessera/core/internal'
 import type { HttpResponseResolver } from 'msw'
 import { http } from 'msw'
 import { setupWorker } from 'msw/browser'

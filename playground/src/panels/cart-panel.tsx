@@ -1,4 +1,4 @@
-import { readCookie } from '@tessera/core'
+import { readCookie } from '@tessera/core/internal'
 import { useEffect, useState } from 'react'
 import { browserCheck, browserNotice, serverCheck } from '../components/checks'
 import { Inspector } from '../components/inspector'

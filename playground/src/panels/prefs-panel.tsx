@@ -1,5 +1,6 @@
 import { createSessionClient } from '@tessera/browser'
-import { encodeBase64url, isSessionError, readCookie } from '@tessera/core'
+import { isSessionError } from '@tessera/core'
+import { encodeBase64url, readCookie } from '@tessera/core/internal'
 import { useEffect, useMemo, useState } from 'react'
 import { browserCheck, serverCheck } from '../components/checks'
 import { Inspector } from '../components/inspector'

@@ -1,4 +1,5 @@
-import { isSessionError, readCookie } from '@tessera/core'
+import { isSessionError } from '@tessera/core'
+import { readCookie } from '@tessera/core/internal'
 import { useState } from 'react'
 import { serverCheck, vaultStatus } from '../components/checks'
 import type { Check } from '../components/inspector'

@@ -1,4 +1,5 @@
-import { defineSession, jsonCodec, protectNone } from '@tessera/core'
+import { defineSession, jsonCodec } from '@tessera/core'
+import { protectNone } from '@tessera/core/internal'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'

@@ -1,12 +1,6 @@
-import type { Claims } from '@tessera/core'
-import {
-  createKeyRing,
-  createProtector,
-  defineSession,
-  jsonCodec,
-  superjsonCodec,
-  webCrypto,
-} from '@tessera/core'
+import type { Claims } from '@tessera/core/internal'
+import { defineSession, jsonCodec, superjsonCodec, webCrypto } from '@tessera/core'
+import { createKeyRing, createProtector } from '@tessera/core/internal'
 import { vi } from 'vitest'
 import { z } from 'zod'
 

@@ -1,4 +1,5 @@
-import { defineSession, encodeBase64url, isSessionError, jsonCodec } from '@tessera/core'
+import { defineSession, isSessionError, jsonCodec } from '@tessera/core'
+import { encodeBase64url } from '@tessera/core/internal'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { readSession } from '../../src'
 import { Badge, Cart, claims, clearCookies, Prefs, publicKeys, setCookie, signed, Vault } from './fixtures'

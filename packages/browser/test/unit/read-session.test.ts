@@ -1,5 +1,6 @@
 import type { InvalidSessionEvent } from '@tessera/core'
-import { defineSession, encodeBase64url, isSessionError } from '@tessera/core'
+import { defineSession, isSessionError } from '@tessera/core'
+import { encodeBase64url } from '@tessera/core/internal'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSessionClient } from '../../src'
 import {

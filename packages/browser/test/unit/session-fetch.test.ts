@@ -1,5 +1,5 @@
 import { runInNewContext } from 'node:vm'
-import { HEADER_CLEARED } from '@tessera/core'
+import { HEADER_CLEARED } from '@tessera/core/internal'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

@@ -1,4 +1,5 @@
-import { defineSession, encodeBase64url, isSessionError } from '@tessera/core'
+import { defineSession, isSessionError } from '@tessera/core'
+import { encodeBase64url } from '@tessera/core/internal'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createSessionClient, readSession } from '../../src'
 import { clearCookies, setCookie } from './fixtures'

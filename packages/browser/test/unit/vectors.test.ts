@@ -1,5 +1,6 @@
 import type { Protection } from '@tessera/core'
-import { defineSession, protectNone, superjsonCodec } from '@tessera/core'
+import { defineSession, superjsonCodec } from '@tessera/core'
+import { protectNone } from '@tessera/core/internal'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import vectors from '../../../core/test/vectors.json'
 import { createSessionClient, readSession } from '../../src'

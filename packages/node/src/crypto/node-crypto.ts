@@ -10,7 +10,8 @@ import {
   verify,
 } from 'node:crypto'
 import type { Base64urlCodec, Ed25519Signer, Ed25519Verify, SessionCrypto, TagFunction } from '@tessera/core'
-import { isCanonicalBase64url, SessionError } from '@tessera/core'
+import { SessionError } from '@tessera/core'
+import { isCanonicalBase64url } from '@tessera/core/internal'
 
 /** DER prefix of a PKCS#8 Ed25519 private key (RFC 8410); the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')

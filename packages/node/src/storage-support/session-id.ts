@@ -1,4 +1,5 @@
-import { SESSION_ID, SessionError } from '@tessera/core'
+import { SessionError } from '@tessera/core'
+import { SESSION_ID } from '@tessera/core/internal'
 
 /**
  * Refuses anything that is not a session id (`A-Z a-z 0-9 _ -`, 8 to 128 characters) before it

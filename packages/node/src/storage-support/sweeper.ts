@@ -1,4 +1,5 @@
-import { type Duration, SessionError, toSeconds } from '@tessera/core'
+import { type Duration, SessionError } from '@tessera/core'
+import { toSeconds } from '@tessera/core/internal'
 
 /**
  * Runs `sweep` every `interval` on an unref'd timer (it never keeps the process alive), one run at a

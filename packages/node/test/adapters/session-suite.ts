@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookie, createSessions, HEADER_CLEARED, isSessionError } from '../../src'
+import { HEADER_CLEARED } from '@tessera/core/internal'
+import { cookie, createSessions, isSessionError } from '../../src'
 import type { Reply } from './client'
 import { cookieNamed, get, parseSetCookie } from './client'
 import type { Deferred, Harness, Routes, StartServer, SuiteEngine } from './sessions'

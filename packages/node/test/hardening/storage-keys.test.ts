@@ -7,7 +7,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SESSION_ID } from '@tessera/core'
+import { SESSION_ID } from '@tessera/core/internal'
 import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import pg from 'pg'
