@@ -8,6 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { redisStorage } from '../../src/redis'
 import { describeStorageContract } from './contract'
+import { describeFailover } from './failover'
 import { clusterClient, REDIS_LIBRARIES, type TestRedisClient } from './helpers/redis-clients'
 import { CLUSTER_PORTS, clusterAvailable, keySlot, masterOfSlot } from './helpers/redis-cluster'
 import { newId, uniqueSuffix } from './helpers/servers'
@@ -95,5 +96,8 @@ describe.runIf(up)('redisStorage on Redis Cluster', () => {
         expect((await Promise.all(during.map((id) => storage.read(id)))).filter(Boolean)).toEqual([])
       })
     })
+  }
+  for (const library of REDIS_LIBRARIES) {
+    describeFailover(library, () => connect(library), `${prefix}${library}:failover:`, library === 'ioredis')
   }
 })
