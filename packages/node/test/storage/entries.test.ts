@@ -1,19 +1,24 @@
 import { createServer } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as connectStore from '../../src/connect-store'
 import * as directory from '../../src/directory'
 import * as postgres from '../../src/postgres'
 import * as redis from '../../src/redis'
 import { serverAvailable } from './helpers/servers'
 
 describe('storage entries', () => {
-  it('export these names from @tessera/node/directory, /redis and /postgres', () => {
+  it('export these names from @tessera/node/directory, /redis, /postgres and /connect-store', () => {
     const names = (entry: object) => Object.keys(entry).sort()
     expect({
       directory: names(directory),
       redis: names(redis),
       postgres: names(postgres),
+      connectStore: names(connectStore),
     }).toMatchInlineSnapshot(`
       {
+        "connectStore": [
+          "connectStoreStorage",
+        ],
         "directory": [
           "directoryStorage",
         ],

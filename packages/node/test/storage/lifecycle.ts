@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookie, createSessions, defineSession, type SessionEngine, type SessionStorage } from '../../src'
+import {
+  cookie,
+  createSessions,
+  defineSession,
+  isSessionError,
+  type SessionEngine,
+  type SessionStorage,
+} from '../../src'
 import { countingStorage } from './helpers/counting'
 import { type Reply, send, startApp, type TestApp } from './helpers/http-app'
 
@@ -18,6 +25,11 @@ export interface LifecycleFixture {
    * Cluster, where the owner's index lives on another node. 0 when absent.
    */
   readonly indexRoundTrips?: number
+  /**
+   * The storage keeps an owner index. Default true; false (the express-session adapter): the login
+   * session has no `owner`, and signing out everywhere must fail with `INVALID_OPERATION`.
+   */
+  readonly ownerIndex?: boolean
 }
 
 /** The clearing Set-Cookie of a session. */
@@ -38,6 +50,7 @@ export function describeLifecycle(
     let counted: ReturnType<typeof countingStorage>
     let roundTrips: () => number
     let indexRoundTrips = 0
+    let ownerIndex = true
     /** Seconds added to the engine's clock, to walk through idle timeouts without waiting. */
     let skew = 0
 
@@ -48,6 +61,7 @@ export function describeLifecycle(
       const calls = counted.calls
       roundTrips = fixture.roundTrips ?? (() => calls.reads + calls.writes + calls.invalidates)
       indexRoundTrips = fixture.indexRoundTrips ?? 0
+      ownerIndex = fixture.ownerIndex ?? true
       engine = createSessions({
         secret: 'lifecycle-test-secret-of-32-bytes!!',
         now: () => Date.now() + skew * 1000,
@@ -55,7 +69,10 @@ export function describeLifecycle(
           // Every failed compare-and-set means another increment succeeded, so with 100 concurrent
           // increments a request fails at most 99 times: 100 attempts always suffice.
           cookie(Counter, { storage: counted.storage, maxRetries: 100 }),
-          cookie(Login, { storage: counted.storage, owner: (value) => value.userId }),
+          cookie(Login, {
+            storage: counted.storage,
+            ...(ownerIndex ? { owner: (value: { userId: string }) => value.userId } : {}),
+          }),
         ],
       })
       app = await startApp(engine, {
@@ -134,7 +151,12 @@ export function describeLifecycle(
       expect((await send(app, 'GET', '/me', login.cookie)).body.user).toBeNull()
     })
 
-    it('signs a user out everywhere, and nobody else', async () => {
+    it('signs a user out everywhere, and nobody else (or refuses to, without an owner index)', async () => {
+      if (!ownerIndex) {
+        const error = await engine.invalidateOwner(Login, 'anyone').catch((e: unknown) => e)
+        expect(isSessionError(error, 'INVALID_OPERATION')).toBe(true)
+        return
+      }
       const user = `user-${Math.random().toString(36).slice(2)}`
       const laptop = await send(app, 'POST', `/login?user=${user}`)
       const phone = await send(app, 'POST', `/login?user=${user}`)
