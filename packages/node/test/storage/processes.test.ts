@@ -23,17 +23,21 @@ const redisUp = await serverAvailable('Redis', REDIS_PORT)
 const postgresUp = await serverAvailable('PostgreSQL', POSTGRES_PORT)
 const APP = fileURLToPath(new URL('./helpers/process-app.ts', import.meta.url))
 
-/** Starts one instance; resolves once it prints its port (bounded). */
+/** Starts one instance with a secret, or a key ring; resolves once it prints its port (bounded). */
 async function startInstance(
   kind: string,
   place: string,
-  secret: string,
+  secret: string | { id: string; secret: string }[],
 ): Promise<TestApp & { child: ChildProcess }> {
+  const key =
+    typeof secret === 'string'
+      ? { TESSERA_TEST_SECRET: secret }
+      : { TESSERA_TEST_KEYS: JSON.stringify(secret) }
   const child = spawn(
     process.execPath,
     ['--conditions=@tessera/source', '--import', 'tsx', APP, kind, place],
     {
-      env: { ...process.env, TESSERA_TEST_SECRET: secret },
+      env: { ...process.env, ...key },
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   )
@@ -127,6 +131,38 @@ describe.runIf(redisUp)('Redis', () => {
     await redis.quit()
   })
   describeTwoProcesses('redis', () => prefix)
+
+  // docs/security.md's rotation, step 3 rolling out: one instance already signs with the new key, the
+  // other still signs with the old one; both verify both, so users move between them unharmed.
+  describe('a key rotation rolling across two instances', () => {
+    const old = { id: 'old', secret: `old secret of at least 32 bytes ${uniqueSuffix()}` }
+    const fresh = { id: 'new', secret: `new secret of at least 32 bytes ${uniqueSuffix()}` }
+    let apps: TestApp[] = []
+    beforeAll(async () => {
+      apps = await Promise.all([
+        startInstance('redis', `${prefix}rotation:`, [old, fresh]),
+        startInstance('redis', `${prefix}rotation:`, [fresh, old]),
+      ])
+    }, 60_000)
+    afterAll(async () => {
+      await Promise.all(apps.map((app) => app.close()))
+    })
+
+    it('a session signed by either instance is read by both; the old key is swapped for the new', async () => {
+      const [stillOld, alreadyNew] = apps as [TestApp, TestApp]
+      const keyOf = (cookieHeader: string | undefined) =>
+        /^login=v1\.[a-z]+\.([^.]+)\./.exec(cookieHeader ?? '')?.[1]
+      const onOld = await send(stillOld, 'POST', '/login?user=ada')
+      const onNew = await send(alreadyNew, 'POST', '/login?user=bo')
+      expect([keyOf(onOld.cookie), keyOf(onNew.cookie)]).toEqual(['old', 'new'])
+      expect((await send(alreadyNew, 'GET', '/me', onOld.cookie)).body.user).toEqual({ userId: 'ada' })
+      expect((await send(stillOld, 'GET', '/me', onNew.cookie)).body.user).toEqual({ userId: 'bo' })
+      // The instance that signs with the new key re-issues an old-key token with it on the way.
+      const moved = await send(alreadyNew, 'GET', '/me', onOld.cookie)
+      expect(keyOf(moved.cookie)).toBe('new')
+      expect((await send(stillOld, 'GET', '/me', moved.cookie)).body.user).toEqual({ userId: 'ada' })
+    })
+  })
 })
 
 describe.runIf(postgresUp)('PostgreSQL', () => {

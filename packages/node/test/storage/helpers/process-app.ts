@@ -4,7 +4,8 @@
  * its standard input (the test ended, or died).
  *
  * Usage: node --conditions=@tessera/source --import tsx process-app.ts <redis|postgres> <prefix or table>
- * with TESSERA_TEST_SECRET set: every instance must be given the same one.
+ * with TESSERA_TEST_SECRET set (every instance must be given the same one), or TESSERA_TEST_KEYS, a key
+ * ring as JSON (`[{"id":"2026-06","secret":"..."}, ...]`, the first key signs).
  */
 import { Redis } from 'ioredis'
 import pg from 'pg'
@@ -16,8 +17,9 @@ import { POSTGRES, REDIS_PORT } from './servers'
 
 const [kind, place] = process.argv.slice(2)
 const secret = process.env.TESSERA_TEST_SECRET
-if (!secret || !place || (kind !== 'redis' && kind !== 'postgres')) {
-  console.error('usage: process-app.ts <redis|postgres> <prefix or table>, with TESSERA_TEST_SECRET')
+const keys = process.env.TESSERA_TEST_KEYS
+if (!(secret || keys) || !place || (kind !== 'redis' && kind !== 'postgres')) {
+  console.error('usage: process-app.ts <redis|postgres> <prefix or table>, with TESSERA_TEST_SECRET or _KEYS')
   process.exit(2)
 }
 
@@ -44,7 +46,7 @@ if (kind === 'redis') {
 }
 
 const engine = createSessions({
-  secret,
+  ...(keys ? { keys: JSON.parse(keys) } : { secret: secret! }),
   sessions: [
     // Each failed compare-and-set means another increment, in this process or the other, succeeded:
     // with 100 concurrent increments in all, 100 attempts always suffice.
