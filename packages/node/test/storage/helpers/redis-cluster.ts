@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
+import * as scripts from '../../../src/redis/redis-scripts'
 
 /** The six nodes of the test cluster on 127.0.0.1 (three masters, three replicas). */
 export const CLUSTER_PORTS = [7000, 7001, 7002, 7003, 7004, 7005] as const
@@ -121,5 +122,23 @@ export async function roleOf(port: number): Promise<string | undefined> {
     return await onNode(port, async (node) => ((await node.call('ROLE')) as [string])[0])
   } catch {
     return undefined
+  }
+}
+
+/**
+ * Loads the storage's scripts on every master (`SCRIPT LOAD`), as its first use on each node would: a
+ * node that does not know a script answers the first `EVALSHA` with `NOSCRIPT` and costs one `EVAL`
+ * more, once. A new master (after a failover) starts without them; tests that count round trips load
+ * them first.
+ */
+export async function loadScripts(): Promise<void> {
+  const lua = Object.values(scripts).flatMap((value) =>
+    typeof value === 'object' && value !== null && 'lua' in value ? [value.lua] : [],
+  )
+  for (const port of CLUSTER_PORTS) {
+    if ((await roleOf(port)) !== 'master') continue
+    await onNode(port, async (node) => {
+      for (const source of lua) await node.script('LOAD', source)
+    })
   }
 }
