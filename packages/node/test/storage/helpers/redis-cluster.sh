@@ -25,8 +25,9 @@ start_node() {
     --save '' --appendonly no --dir "$DIR" --logfile "$DIR/redis-$1.log" --pidfile "$DIR/redis-$1.pid" 9>&-
 }
 
-# Healthy: every node answers, sees cluster_state:ok and six known nodes, and three of them are masters
-# with slots and a connected replica.
+# Healthy: every node answers, sees cluster_state:ok and six known nodes, three of them masters with
+# slots, and every replica's link to its master is up (a replica still syncing, or just restarted,
+# refuses to take over when its master dies: cluster-replica-validity-factor).
 healthy() {
   local port info
   for port in "${PORTS[@]}"; do
@@ -34,6 +35,8 @@ healthy() {
     grep -q '^cluster_state:ok' <<<"$info" || return 1
     grep -q '^cluster_known_nodes:6' <<<"$info" || return 1
     grep -q '^cluster_size:3' <<<"$info" || return 1
+    info="$(cli "$port" info replication)" || return 1
+    if grep -q '^role:slave' <<<"$info"; then grep -q '^master_link_status:up' <<<"$info" || return 1; fi
   done
   [ "$(cli 7000 cluster nodes | grep -v fail | grep -c 'connected')" = 6 ] || return 1
 }
