@@ -18,8 +18,12 @@ const BEFORE_KILL_MS = 1500
 const AFTER_RECOVERY_MS = 1500
 /** With a client that does not follow a promotion, how long the test watches it fail before restarting the node. */
 const STILL_FAILING_MS = 2000
-/** The storage's command timeout: a request on a dead node gets 503 within this. */
-const STORAGE_TIMEOUT_MS = 500
+/**
+ * The storage's command timeout: a request on a dead node gets 503 within this. Well above any
+ * request's latency on a loaded two-core test machine (p99 under 600 ms), so a 503 means Redis could
+ * not answer, never that the machine was slow.
+ */
+const STORAGE_TIMEOUT_MS = 2000
 
 /** One request of the load. */
 interface Sample {
@@ -170,8 +174,7 @@ export function describeFailover(
         let restartedAt: number | undefined
         if (!followsPromotion) {
           await sleep(STILL_FAILING_MS)
-          const since = promotedAt! + STORAGE_TIMEOUT_MS
-          stillFailing = samples.filter((s) => s.started >= since && onVictim[s.session])
+          stillFailing = samples.filter((s) => s.started >= promotedAt! && onVictim[s.session])
           await restartNode(victim)
           restartedAt = Date.now()
         }

@@ -191,7 +191,10 @@ describe.runIf(redisUp)('redisStorage faults: Redis down or silent, then back', 
     })
     const app = await counterApp(storage, () => between())
     apps.push(app)
-    return { proxy, app, setBetween: (next: typeof between) => void (between = next) }
+    const setBetween = (next: typeof between) => {
+      between = next
+    }
+    return { proxy, app, setBetween }
   }
 
   it('node-redis without offline queue: 503 while down or silent, sessions back without a restart', async () => {

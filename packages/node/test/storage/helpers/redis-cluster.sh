@@ -17,12 +17,15 @@ mkdir -p "$DIR"
 
 cli() { redis-cli -h 127.0.0.1 -p "$1" "${@:2}" 2>/dev/null; }
 
-# One node with its fixed options; its node id lives in nodes-<port>.conf. The daemon must not inherit
-# the lock's descriptor (9), or it would hold the lock for its whole life.
+# One node with its fixed options; its node id lives in nodes-<port>.conf. A replica's full sync still
+# writes an RDB file (whatever --save says): one per port, or a restarted node would load another
+# node's keys. The daemon must not inherit the lock's descriptor (9), or it would hold the lock for
+# its whole life.
 start_node() {
   redis-server --port "$1" --bind 127.0.0.1 --daemonize yes \
     --cluster-enabled yes --cluster-config-file "$DIR/nodes-$1.conf" --cluster-node-timeout 2000 \
-    --save '' --appendonly no --dir "$DIR" --logfile "$DIR/redis-$1.log" --pidfile "$DIR/redis-$1.pid" 9>&-
+    --save '' --appendonly no --dir "$DIR" --dbfilename "dump-$1.rdb" \
+    --logfile "$DIR/redis-$1.log" --pidfile "$DIR/redis-$1.pid" 9>&-
 }
 
 # Healthy: every node answers, sees cluster_state:ok and six known nodes, three of them masters with
@@ -67,7 +70,7 @@ start() {
   done
   for port in "${PORTS[@]}"; do
     for _ in $(seq 1 50); do cli "$port" ping >/dev/null || break; sleep 0.1; done
-    rm -f "$DIR/nodes-$port.conf" "$DIR/redis-$port.pid"
+    rm -f "$DIR/nodes-$port.conf" "$DIR/redis-$port.pid" "$DIR/dump-$port.rdb"
   done
   for port in "${PORTS[@]}"; do start_node "$port"; done
   wait_for all_answer 20 || { echo "redis cluster: the nodes did not start (see $DIR/redis-*.log)" >&2; return 1; }
