@@ -9,6 +9,8 @@ type Callback<T = unknown> = (error?: unknown, value?: T) => void
  * An express-session store, as express-session calls it: `get`, `set` and `destroy` with a
  * callback (connect-redis, connect-pg-simple, connect-mongo, express-session's `MemoryStore`...).
  * Declared here so the adapter needs no import of express-session.
+ *
+ * @example const store: ConnectStore = new session.MemoryStore()
  */
 export interface ConnectStore {
   get(sid: string, callback: (error: any, session?: any) => void): unknown

@@ -3,6 +3,8 @@ import { SessionError } from '@tessera/core'
 /**
  * The commands the storage sends, as an ioredis client (`Redis` or `Cluster`) has them. Any object
  * with these methods works, so a test can wrap a client to count its round trips.
+ *
+ * @example redisStorage(new Cluster([{ host: '10.0.0.1', port: 6379 }], { enableOfflineQueue: false }))
  */
 export interface RedisClient {
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>
@@ -14,7 +16,11 @@ export interface RedisClient {
   readonly isCluster?: boolean | undefined
 }
 
-/** The script options of node-redis. */
+/**
+ * The script options of node-redis (`keys`, `arguments`), as the storage passes them.
+ *
+ * @example client.evalSha(sha, { keys: ['tessera:abc'], arguments: ['data'] })
+ */
 export interface NodeRedisScriptOptions {
   keys: string[]
   arguments: string[]
@@ -23,6 +29,8 @@ export interface NodeRedisScriptOptions {
 /**
  * The commands the storage sends, as a node-redis 5 client (`createClient()` or `createCluster()`)
  * has them.
+ *
+ * @example redisStorage(await createClient({ disableOfflineQueue: true }).connect())
  */
 export interface NodeRedisClient {
   hmGet(key: string, fields: string[]): Promise<unknown>
