@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { type Duration, SESSION_ID, SessionError, type SessionStorage } from '@tessera/core'
+import { createKeyedLock } from '../storage-support/keyed-lock'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure } from '../storage-support/storage-failure'
 import { startSweeper } from '../storage-support/sweeper'
-import { createKeyedLock } from './keyed-lock'
 import { decodeSessionFile, encodeSessionFile, isExpired, type SessionFile } from './session-file'
 
 /**
