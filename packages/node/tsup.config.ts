@@ -10,6 +10,7 @@ export default defineConfig({
     'redis/index': 'src/redis/index.ts',
     'postgres/index': 'src/postgres/index.ts',
     'directory/index': 'src/directory/index.ts',
+    'connect-store/index': 'src/connect-store/index.ts',
   },
   format: ['esm'],
   dts: true,
@@ -17,5 +18,5 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: true,
-  external: [/^@tessera\//, 'express', 'fastify', 'ioredis', 'pg', 'superjson'],
+  external: [/^@tessera\//, 'express', 'express-session', 'fastify', 'ioredis', 'pg', 'redis', 'superjson'],
 })

@@ -3,10 +3,10 @@ import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile 
 import { join, resolve } from 'node:path'
 import { type Duration, SessionError, type SessionStorage } from '@tessera/core'
 import { SESSION_ID } from '@tessera/core/internal'
+import { createKeyedLock } from '../storage-support/keyed-lock'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure } from '../storage-support/storage-failure'
 import { startSweeper } from '../storage-support/sweeper'
-import { createKeyedLock } from './keyed-lock'
 import { decodeSessionFile, encodeSessionFile, isExpired, type SessionFile } from './session-file'
 
 /**

@@ -1,19 +1,20 @@
 import { SessionError, type SessionStorage } from '@tessera/core'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure, withTimeout } from '../storage-support/storage-failure'
-import { INVALIDATE, INVALIDATE_OWNER, type RedisScript, WRITE } from './redis-scripts'
-
-/**
- * The few commands the storage sends, as an ioredis client (`Redis`) has them. Any object with these
- * methods works, so a test can wrap a client to count its round trips.
- */
-export interface RedisClient {
-  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>
-  evalsha(sha: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>
-  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>
-  /** ioredis's options; a `keyPrefix` set there is honoured for the keys the scripts derive. */
-  readonly options?: { readonly keyPrefix?: string | undefined } | undefined
-}
+import { type NodeRedisClient, type RedisClient, type RedisCommands, redisCommands } from './redis-client'
+import {
+  CLUSTER_END_IF_OWNER,
+  CLUSTER_INDEX_ADD,
+  CLUSTER_INDEX_LIST,
+  CLUSTER_INDEX_REMOVE,
+  CLUSTER_INVALIDATE,
+  CLUSTER_WRITE,
+  INDEX_MARGIN_MS,
+  INVALIDATE,
+  INVALIDATE_OWNER,
+  type RedisScript,
+  WRITE,
+} from './redis-scripts'
 
 /**
  * Options of {@link redisStorage}.
@@ -23,7 +24,8 @@ export interface RedisClient {
 export interface RedisStorageOptions {
   /**
    * Prefix of every key: sessions at `<prefix><id>`, owner indexes at `<prefix>owner:<owner>`.
-   * Give each app (or test run) its own.
+   * Give each app (or test run) its own. On a cluster, keep braces out of it: a `{tag}` would put
+   * every key in one slot.
    * @default 'tessera:'
    */
   readonly prefix?: string | undefined
@@ -45,23 +47,28 @@ export interface RedisStorage extends SessionStorage {
 
 const STORAGE = 'redis'
 const READ_FIELDS = ['data', 'version', 'expires'] as const
+/** Sessions of one owner a cluster's sign-out ends at once; the rest wait for the next group. */
+const CLUSTER_WALK_GROUP = 64
 
 /**
- * Server-side sessions in Redis, through an ioredis client you create and own (connect, reconnect,
- * TLS, Sentinel and `quit()` stay yours). One round trip to read (`HMGET`), one to write (a
- * compare-and-set Lua script by `EVALSHA`), TTL by `PEXPIRE`, a per-user set for signing out
- * everywhere. Commands that get no answer within `timeout` fail the request with
- * `STORAGE_UNAVAILABLE` instead of hanging it; when Redis is back, the next request works.
+ * Server-side sessions in Redis, through an ioredis or node-redis client you create and own
+ * (connect, reconnect, TLS, Sentinel, cluster and `quit()` stay yours). One round trip to read
+ * (`HMGET`), one to write (a compare-and-set Lua script by `EVALSHA`), TTL by `PEXPIRE`, a per-user
+ * index for signing out everywhere. Works on one node and on Redis Cluster (an ioredis `Cluster` or
+ * node-redis `createCluster()`), where a write of a session with an owner costs one more round trip.
+ * Commands that get no answer within `timeout` fail the request with `STORAGE_UNAVAILABLE` instead of
+ * hanging it; when Redis is back, the next request works.
  *
  * @example
  * import Redis from 'ioredis'
  * const redis = new Redis({ host: '127.0.0.1', enableOfflineQueue: false })
  * const sessions = createSessions({ secret, sessions: [header(Login, { storage: redisStorage(redis) })] })
  */
-export function redisStorage(client: RedisClient, options: RedisStorageOptions = {}): RedisStorage {
-  if (!client || typeof client.hmget !== 'function' || typeof client.evalsha !== 'function') {
-    throw new SessionError('INVALID_OPTION', 'redisStorage needs an ioredis client')
-  }
+export function redisStorage(
+  client: RedisClient | NodeRedisClient,
+  options: RedisStorageOptions = {},
+): RedisStorage {
+  const commands = redisCommands(client)
   const prefix = options.prefix ?? 'tessera:'
   if (typeof prefix !== 'string')
     throw new SessionError('INVALID_OPTION', 'redisStorage prefix must be a string')
@@ -69,59 +76,166 @@ export function redisStorage(client: RedisClient, options: RedisStorageOptions =
   if (!(Number.isFinite(timeout) && timeout > 0)) {
     throw new SessionError('INVALID_OPTION', 'redisStorage timeout must be a positive number of milliseconds')
   }
-  // Keys passed as KEYS get the client's own keyPrefix from ioredis; keys a script builds need it spelled out.
-  const fullPrefix = (client.options?.keyPrefix ?? '') + prefix
-  const ownerPrefix = `${prefix}owner:`
-  const fullOwnerPrefix = `${fullPrefix}owner:`
-
-  const run = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await withTimeout(call(), timeout, STORAGE, operation)
-    } catch (error) {
-      throw storageFailure(STORAGE, operation, error)
-    }
+  const context: Context = {
+    sessionKey: (id) => prefix + id,
+    indexKey: (owner) => `${prefix}owner:${owner}`,
+    run: async (operation, call) => {
+      try {
+        return await withTimeout(call(), timeout, STORAGE, operation)
+      } catch (error) {
+        throw storageFailure(STORAGE, operation, error)
+      }
+    },
+    evaluate: scriptRunner(commands),
   }
-
-  /** EVALSHA, and EVAL when Redis does not know the script yet (first use, restart, SCRIPT FLUSH). */
-  const evaluate = async (script: RedisScript, key: string, args: (string | number)[]): Promise<unknown> => {
-    try {
-      return await client.evalsha(script.sha, 1, key, ...args)
-    } catch (error) {
-      if (!String((error as Error | null)?.message).startsWith('NOSCRIPT')) throw error
-      return client.eval(script.lua, 1, key, ...args)
-    }
-  }
-
   return {
     prefix,
-
     async read(id) {
       assertSessionId(id, STORAGE)
-      const [data, version, expires] = await run('read', () => client.hmget(prefix + id, ...READ_FIELDS))
+      const [data, version, expires] = await context.run('read', () =>
+        commands.hmget(context.sessionKey(id), READ_FIELDS),
+      )
       if (data === null || data === undefined) return null
       return { data, version: Number(version), expiresAt: Number(expires) || 0 }
     },
+    ...(commands.cluster
+      ? clusterOperations(context)
+      : singleNodeOperations(context, commands.keyPrefix + prefix)),
+  }
+}
 
+/** What the write, invalidate and sign-out steps share. */
+interface Context {
+  sessionKey(id: string): string
+  indexKey(owner: string): string
+  /** Runs one command within the timeout; a failure becomes `STORAGE_UNAVAILABLE`. */
+  run<T>(operation: string, call: () => Promise<T>): Promise<T>
+  /** Runs a script on one key. */
+  evaluate(script: RedisScript, key: string, args: readonly string[]): Promise<unknown>
+}
+
+type Operations = Pick<RedisStorage, 'write' | 'invalidate' | 'invalidateOwner'>
+
+/** EVALSHA, and EVAL when Redis (that node, on a cluster) does not know the script yet. */
+function scriptRunner(commands: RedisCommands): Context['evaluate'] {
+  return async (script, key, args) => {
+    try {
+      return await commands.evalsha(script.sha, [key], args)
+    } catch (error) {
+      if (!String((error as Error | null)?.message).startsWith('NOSCRIPT')) throw error
+      return commands.eval(script.lua, [key], args)
+    }
+  }
+}
+
+/** The first four arguments of both write scripts: data, ttl, expected version, owner. */
+function writeArgs(data: string, ttl: number, expected: number | null | undefined, owner?: string): string[] {
+  return [
+    data,
+    String(Math.max(0, Math.ceil(ttl))),
+    expected === undefined ? '' : String(expected ?? 0),
+    owner ?? '',
+  ]
+}
+
+function checkOwner(owner: string): void {
+  if (typeof owner !== 'string')
+    throw new SessionError('INVALID_VALUE', 'redis storage: owner must be a string')
+}
+
+/**
+ * One node (standalone, replicas, Sentinel): every operation is one script that touches the session
+ * and its owner's index atomically. Keys a script builds (an owner's index, the sessions it lists)
+ * need the client's own keyPrefix spelled out (`fullPrefix`); keys passed as KEYS get it from the client.
+ */
+function singleNodeOperations(context: Context, fullPrefix: string): Operations {
+  const { run, evaluate, sessionKey, indexKey } = context
+  const fullIndexPrefix = `${fullPrefix}owner:`
+  return {
     async write(id, data, { ttl, expectedVersion, owner }) {
       assertSessionId(id, STORAGE)
-      const expected = expectedVersion === undefined ? '' : String(expectedVersion ?? 0)
-      const args = [data, Math.max(0, Math.ceil(ttl)), expected, owner ?? '', fullOwnerPrefix, id, fullPrefix]
-      const version = await run('write', () => evaluate(WRITE, prefix + id, args))
+      const args = [
+        ...writeArgs(data, ttl, expectedVersion, owner),
+        fullIndexPrefix,
+        id,
+        String(INDEX_MARGIN_MS),
+      ]
+      const version = await run('write', () => evaluate(WRITE, sessionKey(id), args))
       return version === null || version === undefined ? null : Number(version)
     },
 
     async invalidate(id) {
       assertSessionId(id, STORAGE)
-      await run('invalidate', () => evaluate(INVALIDATE, prefix + id, [fullOwnerPrefix, id]))
+      await run('invalidate', () => evaluate(INVALIDATE, sessionKey(id), [fullIndexPrefix, id]))
     },
 
     async invalidateOwner(owner) {
-      if (typeof owner !== 'string')
-        throw new SessionError('INVALID_VALUE', 'redis storage: owner must be a string')
+      checkOwner(owner)
       const count = await run('invalidateOwner', () =>
-        evaluate(INVALIDATE_OWNER, ownerPrefix + owner, [owner, fullPrefix]),
+        evaluate(INVALIDATE_OWNER, indexKey(owner), [owner, fullPrefix]),
       )
       return Number(count)
+    },
+  }
+}
+
+/**
+ * Redis Cluster: a session lives in its id's slot, its owner's index in the owner's slot, so no
+ * script can touch both. Each step is one atomic script on one key, in an order that keeps every
+ * live session listed in its owner's index:
+ *
+ * - write: the session (compare-and-set), then, when it has an owner, its index entry is raised to
+ *   cover the new expiry. An entry is dropped only once its score (expiry + margin) has passed, or by
+ *   a sign-out that found the session gone or no longer that owner's.
+ * - invalidateOwner: list the index, end each listed session that still names the owner (one script
+ *   each, on its own slot), then remove the entries it walked unless a write raised them meanwhile.
+ *
+ * A session written while a sign-out runs may survive it, as if written just after; every session
+ * whose write completed before the sign-out began is ended.
+ */
+function clusterOperations(context: Context): Operations {
+  const { run, evaluate, sessionKey, indexKey } = context
+  return {
+    async write(id, data, { ttl, expectedVersion, owner }) {
+      assertSessionId(id, STORAGE)
+      const args = writeArgs(data, ttl, expectedVersion, owner)
+      const result = await run('write', () => evaluate(CLUSTER_WRITE, sessionKey(id), args))
+      if (!Array.isArray(result)) return null
+      const [version, stored, expires] = result as [unknown, unknown, unknown]
+      if (typeof stored === 'string' && stored !== '') {
+        await run('write', () =>
+          evaluate(CLUSTER_INDEX_ADD, indexKey(stored), [id, String(expires), String(INDEX_MARGIN_MS)]),
+        )
+      }
+      return Number(version)
+    },
+
+    async invalidate(id) {
+      assertSessionId(id, STORAGE)
+      const owner = await run('invalidate', () => evaluate(CLUSTER_INVALIDATE, sessionKey(id), []))
+      if (typeof owner === 'string' && owner !== '') {
+        await run('invalidate', () => evaluate(CLUSTER_INDEX_REMOVE, indexKey(owner), [id, '']))
+      }
+    },
+
+    async invalidateOwner(owner) {
+      checkOwner(owner)
+      const index = indexKey(owner)
+      const listed = (await run('invalidateOwner', () => evaluate(CLUSTER_INDEX_LIST, index, []))) as string[]
+      let ended = 0
+      // In groups, so an owner with thousands of sessions never floods the client.
+      for (let start = 0; start < listed.length; start += CLUSTER_WALK_GROUP * 2) {
+        const entries = listed.slice(start, start + CLUSTER_WALK_GROUP * 2)
+        const ids = entries.filter((_, i) => i % 2 === 0)
+        const results = await Promise.all(
+          ids.map((id) =>
+            run('invalidateOwner', () => evaluate(CLUSTER_END_IF_OWNER, sessionKey(id), [owner])),
+          ),
+        )
+        ended += results.filter((result) => Number(result) === 1).length
+        await run('invalidateOwner', () => evaluate(CLUSTER_INDEX_REMOVE, index, entries))
+      }
+      return ended
     },
   }
 }

@@ -5,6 +5,11 @@ import { newId, sleep } from './helpers/servers'
 export interface ContractOptions {
   /** The storage refuses ids outside `SESSION_ID` itself (the server storages do; memory trusts the engine). */
   readonly checksIds?: boolean
+  /**
+   * The storage keeps an owner index (every shipped storage but the express-session adapter, whose
+   * own tests check that it refuses owners). Default true.
+   */
+  readonly ownerIndex?: boolean
 }
 
 /** A fresh owner name per test, so tests never see each other's index entries. */
@@ -118,51 +123,7 @@ export function describeStorageContract(
       expect(await storage.read(id)).toMatchObject({ data: `writer ${winners[0]}`, version: 2 })
     })
 
-    it('owner index: ends every session of one owner and no other', async () => {
-      if (!storage.invalidateOwner) throw new Error(`${name} has no owner index`)
-      const [alice, bob] = [newOwner(), newOwner()]
-      const [a1, a2, b1] = [newId(), newId(), newId()]
-      await storage.write(a1, 'a1', { ttl: 60_000, owner: alice })
-      await storage.write(a2, 'a2', { ttl: 0, owner: alice })
-      await storage.write(b1, 'b1', { ttl: 60_000, owner: bob })
-      expect(await storage.invalidateOwner(alice)).toBe(2)
-      expect(await storage.read(a1)).toBeNull()
-      expect(await storage.read(a2)).toBeNull()
-      expect((await storage.read(b1))?.data).toBe('b1')
-      expect(await storage.invalidateOwner(alice)).toBe(0)
-      expect(await storage.invalidateOwner(newOwner())).toBe(0)
-    })
-
-    it('owner index: a write without an owner keeps the owner (a rolling renewal)', async () => {
-      const owner = newOwner()
-      const id = newId()
-      await storage.write(id, 'mine', { ttl: 60_000, owner, expectedVersion: null })
-      await storage.write(id, 'renewed', { ttl: 60_000, expectedVersion: 1 })
-      expect(await storage.invalidateOwner!(owner)).toBe(1)
-      expect(await storage.read(id)).toBeNull()
-    })
-
-    it('owner index: a session handed to another owner leaves the first one', async () => {
-      const [first, second] = [newOwner(), newOwner()]
-      const id = newId()
-      await storage.write(id, 'x', { ttl: 60_000, owner: first })
-      await storage.write(id, 'y', { ttl: 60_000, owner: second })
-      expect(await storage.invalidateOwner!(first)).toBe(0)
-      expect((await storage.read(id))?.data).toBe('y')
-      expect(await storage.invalidateOwner!(second)).toBe(1)
-    })
-
-    it('owner index: invalidated and expired sessions are not counted', async () => {
-      const owner = newOwner()
-      const [gone, expiring, live] = [newId(), newId(), newId()]
-      await storage.write(gone, 'g', { ttl: 60_000, owner })
-      await storage.write(expiring, 'e', { ttl: 100, owner })
-      await storage.write(live, 'l', { ttl: 60_000, owner })
-      await storage.invalidate(gone)
-      await sleep(300)
-      expect(await storage.invalidateOwner!(owner)).toBe(1)
-      expect(await storage.read(live)).toBeNull()
-    })
+    if (options.ownerIndex !== false) describeOwnerIndex(name, () => storage)
 
     if (options.checksIds) {
       it('refuses ids outside SESSION_ID before touching anything', async () => {
@@ -193,5 +154,58 @@ export function describeStorageContract(
         }
       })
     }
+  })
+}
+
+/** The owner-index part of the contract (sign out everywhere). */
+function describeOwnerIndex(name: string, current: () => SessionStorage): void {
+  it('owner index: ends every session of one owner and no other', async () => {
+    const storage = current()
+    if (!storage.invalidateOwner) throw new Error(`${name} has no owner index`)
+    const [alice, bob] = [newOwner(), newOwner()]
+    const [a1, a2, b1] = [newId(), newId(), newId()]
+    await storage.write(a1, 'a1', { ttl: 60_000, owner: alice })
+    await storage.write(a2, 'a2', { ttl: 0, owner: alice })
+    await storage.write(b1, 'b1', { ttl: 60_000, owner: bob })
+    expect(await storage.invalidateOwner(alice)).toBe(2)
+    expect(await storage.read(a1)).toBeNull()
+    expect(await storage.read(a2)).toBeNull()
+    expect((await storage.read(b1))?.data).toBe('b1')
+    expect(await storage.invalidateOwner(alice)).toBe(0)
+    expect(await storage.invalidateOwner(newOwner())).toBe(0)
+  })
+
+  it('owner index: a write without an owner keeps the owner (a rolling renewal)', async () => {
+    const storage = current()
+    const owner = newOwner()
+    const id = newId()
+    await storage.write(id, 'mine', { ttl: 60_000, owner, expectedVersion: null })
+    await storage.write(id, 'renewed', { ttl: 60_000, expectedVersion: 1 })
+    expect(await storage.invalidateOwner!(owner)).toBe(1)
+    expect(await storage.read(id)).toBeNull()
+  })
+
+  it('owner index: a session handed to another owner leaves the first one', async () => {
+    const storage = current()
+    const [first, second] = [newOwner(), newOwner()]
+    const id = newId()
+    await storage.write(id, 'x', { ttl: 60_000, owner: first })
+    await storage.write(id, 'y', { ttl: 60_000, owner: second })
+    expect(await storage.invalidateOwner!(first)).toBe(0)
+    expect((await storage.read(id))?.data).toBe('y')
+    expect(await storage.invalidateOwner!(second)).toBe(1)
+  })
+
+  it('owner index: invalidated and expired sessions are not counted', async () => {
+    const storage = current()
+    const owner = newOwner()
+    const [gone, expiring, live] = [newId(), newId(), newId()]
+    await storage.write(gone, 'g', { ttl: 60_000, owner })
+    await storage.write(expiring, 'e', { ttl: 100, owner })
+    await storage.write(live, 'l', { ttl: 60_000, owner })
+    await storage.invalidate(gone)
+    await sleep(300)
+    expect(await storage.invalidateOwner!(owner)).toBe(1)
+    expect(await storage.read(live)).toBeNull()
   })
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { Redis, type RedisOptions } from 'ioredis'
 import pg from 'pg'
+import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookie, createSessions, defineSession, type SessionStorage } from '../../src'
 import { postgresStorage } from '../../src/postgres'
@@ -119,11 +120,13 @@ async function faultBetweenReadAndWrite(
 describe.runIf(redisUp)('redisStorage faults: Redis down or silent, then back', () => {
   const prefix = `tessera-test:${uniqueSuffix()}:faults:`
   const clients: Redis[] = []
+  const nodeRedisClients: ReturnType<typeof createClient>[] = []
   const apps: TestApp[] = []
   const proxies: TcpProxy[] = []
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()))
     for (const client of clients) client.disconnect()
+    for (const client of nodeRedisClients) client.destroy()
     await Promise.all(proxies.map((proxy) => proxy.close()))
     const cleaner = new Redis({ host: '127.0.0.1', port: REDIS_PORT })
     const keys = await cleaner.keys(`${prefix}*`)
@@ -167,6 +170,40 @@ describe.runIf(redisUp)('redisStorage faults: Redis down or silent, then back', 
 
   it('fail-fast client: a write that failed mid-request is not applied when Redis comes back', async () => {
     const { app, proxy, setBetween } = await setup(FAIL_FAST)
+    await faultBetweenReadAndWrite(app, proxy, setBetween)
+  })
+
+  /** The same app on a node-redis client with its offline queue off, as docs/storage.md advises. */
+  async function setupNodeRedis() {
+    const proxy = await startTcpProxy(REDIS_PORT)
+    proxies.push(proxy)
+    const client = createClient({
+      socket: { host: '127.0.0.1', port: proxy.port, reconnectStrategy: () => 100 },
+      disableOfflineQueue: true,
+    })
+    client.on('error', () => {})
+    await settlesWithin(client.connect(), 5000, 'the node-redis connection')
+    nodeRedisClients.push(client)
+    let between: () => Promise<void> | void = () => {}
+    const storage = redisStorage(client, {
+      prefix: `${prefix}node-redis:${nodeRedisClients.length}:`,
+      timeout: 300,
+    })
+    const app = await counterApp(storage, () => between())
+    apps.push(app)
+    const setBetween = (next: typeof between) => {
+      between = next
+    }
+    return { proxy, app, setBetween }
+  }
+
+  it('node-redis without offline queue: 503 while down or silent, sessions back without a restart', async () => {
+    const { app, proxy } = await setupNodeRedis()
+    await outageAndRecovery(app, proxy)
+  })
+
+  it('node-redis without offline queue: a write that failed mid-request is not applied when Redis comes back', async () => {
+    const { app, proxy, setBetween } = await setupNodeRedis()
     await faultBetweenReadAndWrite(app, proxy, setBetween)
   })
 })

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookie, createSessions, defineSession, type SessionEngine, type SessionStorage } from '../../src'
+import {
+  cookie,
+  createSessions,
+  defineSession,
+  isSessionError,
+  type SessionEngine,
+  type SessionStorage,
+} from '../../src'
 import { countingStorage } from './helpers/counting'
 import { type Reply, send, startApp, type TestApp } from './helpers/http-app'
 
@@ -13,6 +20,16 @@ export interface LifecycleFixture {
    * commands, PostgreSQL statements). Absent for in-process storages, where the storage calls are the count.
    */
   readonly roundTrips?: () => number
+  /**
+   * Round trips a write or an invalidate of a session with an owner costs beyond its own: 1 on Redis
+   * Cluster, where the owner's index lives on another node. 0 when absent.
+   */
+  readonly indexRoundTrips?: number
+  /**
+   * The storage keeps an owner index. Default true; false (the express-session adapter): the login
+   * session has no `owner`, and signing out everywhere must fail with `INVALID_OPERATION`.
+   */
+  readonly ownerIndex?: boolean
 }
 
 /** The clearing Set-Cookie of a session. */
@@ -32,6 +49,8 @@ export function describeLifecycle(
     let storage: SessionStorage
     let counted: ReturnType<typeof countingStorage>
     let roundTrips: () => number
+    let indexRoundTrips = 0
+    let ownerIndex = true
     /** Seconds added to the engine's clock, to walk through idle timeouts without waiting. */
     let skew = 0
 
@@ -41,6 +60,8 @@ export function describeLifecycle(
       counted = countingStorage(storage)
       const calls = counted.calls
       roundTrips = fixture.roundTrips ?? (() => calls.reads + calls.writes + calls.invalidates)
+      indexRoundTrips = fixture.indexRoundTrips ?? 0
+      ownerIndex = fixture.ownerIndex ?? true
       engine = createSessions({
         secret: 'lifecycle-test-secret-of-32-bytes!!',
         now: () => Date.now() + skew * 1000,
@@ -48,7 +69,10 @@ export function describeLifecycle(
           // Every failed compare-and-set means another increment succeeded, so with 100 concurrent
           // increments a request fails at most 99 times: 100 attempts always suffice.
           cookie(Counter, { storage: counted.storage, maxRetries: 100 }),
-          cookie(Login, { storage: counted.storage, owner: (value) => value.userId }),
+          cookie(Login, {
+            storage: counted.storage,
+            ...(ownerIndex ? { owner: (value: { userId: string }) => value.userId } : {}),
+          }),
         ],
       })
       app = await startApp(engine, {
@@ -127,7 +151,12 @@ export function describeLifecycle(
       expect((await send(app, 'GET', '/me', login.cookie)).body.user).toBeNull()
     })
 
-    it('signs a user out everywhere, and nobody else', async () => {
+    it('signs a user out everywhere, and nobody else (or refuses to, without an owner index)', async () => {
+      if (!ownerIndex) {
+        const error = await engine.invalidateOwner(Login, 'anyone').catch((e: unknown) => e)
+        expect(isSessionError(error, 'INVALID_OPERATION')).toBe(true)
+        return
+      }
       const user = `user-${Math.random().toString(36).slice(2)}`
       const laptop = await send(app, 'POST', `/login?user=${user}`)
       const phone = await send(app, 'POST', `/login?user=${user}`)
@@ -175,21 +204,23 @@ export function describeLifecycle(
         const { reads, writes, invalidates } = counted.calls
         return { reads, writes, invalidates, roundTrips: roundTrips() - before }
       }
-      const calls = (reads: number, writes: number, invalidates = 0) => ({
+      /** `owned`: how many of the writes and invalidates concern a session with an owner. */
+      const calls = (reads: number, writes: number, invalidates = 0, owned = 0) => ({
         reads,
         writes,
         invalidates,
-        roundTrips: reads + writes + invalidates,
+        roundTrips: reads + writes + invalidates + owned * indexRoundTrips,
       })
       expect(await measure('GET', '/nothing')).toEqual(calls(0, 0))
       expect(await measure('GET', '/counter')).toEqual(calls(1, 0))
       expect(await measure('POST', '/counter/same')).toEqual(calls(1, 0))
       expect(await measure('POST', '/counter/increment')).toEqual(calls(1, 1))
-      // Login over a visitor's session: read it, store it under a new id, end the old id, write the user.
+      // Login over a visitor's session: read it, store it under a new id, end the old id, write the
+      // user. All three concern sessions with an owner (the visitor is 'guest').
       const visit = await send(app, 'POST', '/visit')
-      expect(await measure('POST', '/login?user=counted', visit.cookie)).toEqual(calls(1, 2, 1))
+      expect(await measure('POST', '/login?user=counted', visit.cookie)).toEqual(calls(1, 2, 1, 3))
       const login = await send(app, 'POST', '/login?user=counted-again')
-      expect(await measure('POST', '/logout', login.cookie)).toEqual(calls(0, 0, 1))
+      expect(await measure('POST', '/logout', login.cookie)).toEqual(calls(0, 0, 1, 1))
     })
   })
 }

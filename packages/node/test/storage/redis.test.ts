@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RedisClient, redisStorage } from '../../src/redis'
 import { describeStorageContract } from './contract'
 import { countRedisCommands } from './helpers/counting'
+import { REDIS_LIBRARIES, standaloneClient, type TestRedisClient } from './helpers/redis-clients'
 import { newId, REDIS_PORT, serverAvailable, settlesWithin, uniqueSuffix } from './helpers/servers'
 import { describeLifecycle } from './lifecycle'
 
@@ -17,6 +18,7 @@ function connect(options: RedisOptions = {}): Redis {
   clients.push(client)
   return client
 }
+const libraryClients: TestRedisClient[] = []
 
 describe.runIf(up)('redisStorage', () => {
   let redis: Redis
@@ -24,63 +26,78 @@ describe.runIf(up)('redisStorage', () => {
     redis = connect()
   })
   afterAll(async () => {
+    await Promise.all(libraryClients.map((client) => client.quit()))
     const keys = await redis.keys(`${prefix}*`)
     if (keys.length > 0) await redis.del(...keys)
     expect(await redis.keys(`${prefix}*`)).toEqual([])
     await Promise.all(clients.map((client) => client.quit()))
   })
 
-  describeStorageContract('redisStorage', () => redisStorage(redis, { prefix: `${prefix}contract:` }), {
-    checksIds: true,
-  })
-  describeLifecycle('redisStorage', () => {
-    // A client of its own, so the round trips counted are this suite's only.
-    const client = connect()
-    const commands = countRedisCommands(client)
-    return {
-      storage: redisStorage(client, { prefix: `${prefix}lifecycle:`, timeout: 10_000 }),
-      roundTrips: () => commands.names.length,
+  // The same contract and lifecycle through either client library.
+  for (const library of REDIS_LIBRARIES) {
+    const client = async () => {
+      const made = await standaloneClient(library)
+      libraryClients.push(made)
+      return made
     }
-  })
+    describeStorageContract(
+      `redisStorage (${library})`,
+      async () => redisStorage((await client()).client, { prefix: `${prefix}${library}:contract:` }),
+      { checksIds: true },
+    )
+    describeLifecycle(`redisStorage (${library})`, async () => {
+      // A client of its own, so the round trips counted are this suite's only.
+      const made = await client()
+      return {
+        storage: redisStorage(made.client, { prefix: `${prefix}${library}:lifecycle:`, timeout: 10_000 }),
+        roundTrips: () => made.commands.length,
+      }
+    })
+  }
 
   describe('redisStorage: keys and commands', () => {
-    it('keeps a session in one hash with a TTL, and the owner set outliving its sessions', async () => {
+    it('keeps a session in one hash with a TTL, and its owner index entry outliving it', async () => {
       const storage = redisStorage(redis, { prefix: `${prefix}layout:` })
       const id = newId()
       await storage.write(id, '{"n":1}', { ttl: 60_000, owner: 'ada' })
       const key = `${prefix}layout:${id}`
       const hash = await redis.hgetall(key)
       expect(hash).toMatchObject({ data: '{"n":1}', version: '1', owner: 'ada' })
-      expect(Number(hash.expires)).toBeGreaterThan(Date.now() + 55_000)
+      const expires = Number(hash.expires)
+      expect(expires).toBeGreaterThan(Date.now() + 55_000)
       expect(await redis.pttl(key)).toBeGreaterThan(55_000)
-      const set = `${prefix}layout:owner:ada`
-      expect(await redis.smembers(set)).toEqual([id])
-      const setTtl = await redis.pttl(set)
-      expect(setTtl).toBeGreaterThan(55_000)
-      // A longer-lived session stretches the set's TTL; a session that never expires makes it persistent.
+      // The index: a sorted set, the id scored with its session's expiry plus a minute of margin.
+      const index = `${prefix}layout:owner:ada`
+      expect(await redis.zrange(index, 0, -1, 'WITHSCORES')).toEqual([id, String(expires + 60_000)])
+      expect(await redis.pttl(index)).toBeGreaterThan(115_000)
+      // A longer-lived session stretches the index's TTL; a session that never expires makes it persistent.
       await storage.write(newId(), 'x', { ttl: 600_000, owner: 'ada' })
-      expect(await redis.pttl(set)).toBeGreaterThan(590_000)
-      await storage.write(newId(), 'y', { ttl: 0, owner: 'ada' })
-      expect(await redis.pttl(set)).toBe(-1)
+      expect(await redis.pttl(index)).toBeGreaterThan(650_000)
+      const forever = newId()
+      await storage.write(forever, 'y', { ttl: 0, owner: 'ada' })
+      expect(await redis.zscore(index, forever)).toBe('inf')
+      expect(await redis.pttl(index)).toBe(-1)
       // A session that never expires has no TTL; rewriting it with one gives it one.
       await storage.write(id, '{"n":2}', { ttl: 0 })
       expect(await redis.pttl(key)).toBe(-1)
       expect(await redis.hget(key, 'expires')).toBe('0')
       await storage.write(id, '{"n":3}', { ttl: 5000 })
       expect(await redis.pttl(key)).toBeGreaterThan(4000)
+      // Handed to another owner, the session leaves the first owner's index at once.
+      await storage.write(id, '{"n":4}', { ttl: 5000, owner: 'bo' })
+      expect(await redis.zscore(index, id)).toBeNull()
+      expect(await redis.zrange(`${prefix}layout:owner:bo`, 0, -1)).toEqual([id])
     })
 
-    it('prunes owner-set members whose sessions are gone, a couple per write', async () => {
+    it('drops index entries whose score has passed, whenever it adds one', async () => {
       const storage = redisStorage(redis, { prefix: `${prefix}prune:` })
-      const set = `${prefix}prune:owner:bo`
+      const index = `${prefix}prune:owner:bo`
       const gone = [newId(), newId(), newId()]
-      for (const id of gone) await storage.write(id, 'x', { ttl: 60_000, owner: 'bo' })
-      await redis.del(...gone.map((id) => `${prefix}prune:${id}`)) // expired, as far as the set knows
+      // Entries of sessions that expired more than the margin ago, as far as the index knows.
+      for (const id of gone) await redis.zadd(index, Date.now() - 1000, id)
       const live = newId()
-      for (let i = 0; i < 20 && (await redis.scard(set)) > 1; i++) {
-        await storage.write(live, `write ${i}`, { ttl: 60_000, owner: 'bo' })
-      }
-      expect(await redis.smembers(set)).toEqual([live])
+      await storage.write(live, 'x', { ttl: 60_000, owner: 'bo' })
+      expect(await redis.zrange(index, 0, -1)).toEqual([live])
     })
 
     it('reads with one HMGET and writes with one EVALSHA', async () => {
@@ -130,7 +147,7 @@ describe.runIf(up)('redisStorage', () => {
       await storage.write(a, 'a', { ttl: 60_000, owner: 'cy' })
       await storage.write(b, 'b', { ttl: 60_000, owner: 'cy' })
       expect(await redis.exists(`${prefix}client:app:${a}`)).toBe(1)
-      expect((await redis.smembers(`${prefix}client:app:owner:cy`)).sort()).toEqual([a, b].sort())
+      expect((await redis.zrange(`${prefix}client:app:owner:cy`, 0, -1)).sort()).toEqual([a, b].sort())
       expect(await storage.invalidateOwner('cy')).toBe(2)
       expect(await redis.exists(`${prefix}client:app:${a}`, `${prefix}client:app:${b}`)).toBe(0)
       await storage.write(a, 'a again', { ttl: 60_000, owner: 'cy' })
@@ -156,7 +173,7 @@ describe.runIf(up)('redisStorage', () => {
     })
 
     it('refuses bad options', () => {
-      expect(() => redisStorage({} as RedisClient)).toThrow(/ioredis client/)
+      expect(() => redisStorage({} as RedisClient)).toThrow(/an ioredis or a node-redis client/)
       expect(() => redisStorage(redis, { timeout: 0 })).toThrow(/timeout/)
       expect(() => redisStorage(redis, { timeout: Number.NaN })).toThrow(/timeout/)
     })
