@@ -1,5 +1,5 @@
 import type { ChangeNews, ClientEntry, ClientState } from './client-state'
-import { currentValue } from './client-state'
+import { notify } from './client-state'
 import { STORE_PREFIX } from './header-store'
 import { cookieValue, resolve } from './session-reader'
 
@@ -36,23 +36,6 @@ export function announce(state: ClientState, entry: { readonly name: string }): 
   channelOf(state)?.postMessage({ session: entry.name } satisfies ChangeMessage)
 }
 
-/** Tells the session's subscribers its value now: a readable session's value, else whether a token is held. */
-function notify(state: ClientState, entry: ClientEntry): void {
-  const value = entry.readable
-    ? currentValue(entry, state.nowSeconds())
-    : entry.store?.get(entry.name) !== undefined
-  for (const listener of [...entry.listeners]) {
-    try {
-      listener(value)
-    } catch (error) {
-      // One failing subscriber must not stop the others, nor the read or fetch that found the change.
-      queueMicrotask(() => {
-        throw error
-      })
-    }
-  }
-}
-
 /** Longest delay `setTimeout` honours (about 24.8 days); later expiries are seen by the next read. */
 const MAX_TIMER_MS = 0x7fffffff
 
@@ -69,10 +52,7 @@ function armExpiry(state: ClientState, entry: ClientEntry): void {
 
 /** A session's visible value changed here: its subscribers and the other tabs hear it, as `news` says. */
 export function changed(state: ClientState, entry: ClientEntry, news: ChangeNews): void {
-  if (news.tell) {
-    armExpiry(state, entry)
-    notify(state, entry)
-  }
+  if (news.tell) armExpiry(state, entry)
   if (news.announce) announce(state, entry)
 }
 

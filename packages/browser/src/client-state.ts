@@ -77,3 +77,20 @@ export interface ClientState {
 export function currentValue(read: { value?: unknown; exp?: number } | null, nowSeconds: number): unknown {
   return read?.exp && nowSeconds >= read.exp ? null : (read?.value ?? null)
 }
+
+/** Tells the session's subscribers its value now: a readable session's value, else whether a token is held. */
+export function notify(state: ClientState, entry: ClientEntry): void {
+  const value = entry.readable
+    ? currentValue(entry, state.nowSeconds())
+    : entry.store?.get(entry.name) !== undefined
+  for (const listener of [...entry.listeners]) {
+    try {
+      listener(value)
+    } catch (error) {
+      // One failing subscriber must not stop the others, nor the read or fetch that found the change.
+      queueMicrotask(() => {
+        throw error
+      })
+    }
+  }
+}

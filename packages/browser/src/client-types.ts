@@ -1,4 +1,13 @@
-import type { AnySessionDescriptor, CookieEncoding, Duration, InvalidSessionEvent, SessionConfig, SessionDescriptor, SessionValue, Transport } from '@tessera/core'
+import type {
+  AnySessionDescriptor,
+  CookieEncoding,
+  Duration,
+  InvalidSessionEvent,
+  SessionConfig,
+  SessionDescriptor,
+  SessionValue,
+  Transport,
+} from '@tessera/core'
 import type { HeaderStore, HeaderStoreKind } from './header-store'
 
 /**

@@ -53,10 +53,15 @@ export async function readSession<TDescriptor extends ReadableSession & { readon
   const raw = cookieValue(name)
   if (!raw) return null
   // Keys compared by content: a literal passed anew on each call still finds the cached reading.
-  const keyText = JSON.stringify(keys)
+  const keyText = `${options.encoding ?? 'raw'} ${JSON.stringify(keys)}`
   let last = lastRead.get(descriptor)
   if (last?.raw !== raw || last.keys !== keyText) {
-    const read = openTokens({ descriptor, name, keys }, tokensOf(raw, options.encoding, true), now(), options.onInvalid)
+    const read = openTokens(
+      { descriptor, name, keys },
+      tokensOf(raw, options.encoding, true),
+      now(),
+      options.onInvalid,
+    )
     last = { raw, keys: keyText, read }
     lastRead.set(descriptor, last)
     // A reading that failed (an onInvalid hook that threw) is not kept: the next call tries again.

@@ -105,7 +105,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     const entry = byDescriptor.get(descriptor)
     if (!entry) {
       const problem = byName.has(descriptor?.name)
-        ? 'is registered with this client through another descriptor; pass the registered one'
+        ? 'is registered with another descriptor'
         : 'is not registered with this client'
       return fail('NOT_REGISTERED', descriptor?.name, problem)
     }
@@ -113,7 +113,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     return entry
   }
   const readable = (descriptor: AnySessionDescriptor) =>
-    entryOf(descriptor, (entry) => entry.readable, 'is not readable in the browser (not client-visible)')
+    entryOf(descriptor, (entry) => entry.readable, 'is not client-visible')
   const writable = (descriptor: AnySessionDescriptor, clearing?: boolean) =>
     entryOf(descriptor, (entry) => entry.owned || (clearing && entry.store), 'is written by the server')
   const fetchWith =

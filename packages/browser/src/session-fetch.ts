@@ -2,8 +2,8 @@ import { SessionError } from '@tessera/core'
 import { HEADER_CLEARED } from '@tessera/core/internal'
 import type { ClientState } from './client-state'
 import type { FetchLike } from './client-types'
-import { resolve } from './session-reader'
 import { MAX_REDIRECTS, nextHop, REQUEST_BODY_HEADERS, replayableBody } from './redirect-hop'
+import { resolve } from './session-reader'
 
 /*
  * Header sessions on fetch, loaded on the first `fetch` or `wrapFetch` call: the origins sessions go

@@ -10,7 +10,7 @@ import {
   readValue,
 } from '@tessera/core/internal'
 import type { ClientEntry, ClientState, ReadSession, SessionReading } from './client-state'
-import { currentValue } from './client-state'
+import { currentValue, notify } from './client-state'
 
 /*
  * The read path, which is all a page that only reads loads: the tokens the browser holds, opened with
@@ -122,6 +122,7 @@ export function commit(
   // Those subscribed now hear of the change (not one that subscribes while the watching part loads:
   // it reads the value itself); other tabs hear of a change, not of the first look at a session.
   const subscribed = entry.listeners.size > 0
+  if (changed && subscribed) notify(state, entry)
   if (changed && (known || subscribed)) state.changed(entry, { tell: subscribed, announce: !!known })
 }
 
@@ -137,7 +138,12 @@ export function resolve(state: ClientState, entry: ClientEntry): Promise<unknown
   const promise: Promise<unknown> = (
     raw === undefined || !entry.readable
       ? Promise.resolve(null)
-      : openTokens(entry, tokensOf(raw, entry.cookie?.encoding, !entry.store), state.nowSeconds(), state.onInvalid)
+      : openTokens(
+          entry,
+          tokensOf(raw, entry.cookie?.encoding, !entry.store),
+          state.nowSeconds(),
+          state.onInvalid,
+        )
   ).then((read): unknown => {
     // A newer token arrived while this one was verified: that read decides.
     if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()

@@ -9,8 +9,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import superjson from 'superjson'
 import type { Protection } from '../src'
-import { createKeyRing, createProtector, deriveKey, encodeBase64url, superjsonCodec, webCrypto } from '../src'
-import { withSealingNonce } from '../src/wire/sealing-nonce'
+import { superjsonCodec, webCrypto } from '../src'
+import { createKeyRing, createProtector, deriveKey, encodeBase64url, withSealingNonce } from '../src/internal'
 
 const file = new URL('../test/vectors.json', import.meta.url)
 const keys = [

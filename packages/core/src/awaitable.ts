@@ -37,7 +37,9 @@ export function when<T, R>(value: Awaitable<T>, then: (ready: T) => Awaitable<R>
  * const nacl = loadOnce(() => import('tweetnacl').then((module) => module.default))
  * const loaded = await nacl() // or nacl.now(), undefined until loaded
  */
-export function loadOnce<T>(load: () => Promise<T>): (() => Awaitable<T>) & { readonly now: () => T | undefined } {
+export function loadOnce<T>(
+  load: () => Promise<T>,
+): (() => Awaitable<T>) & { readonly now: () => T | undefined } {
   let loaded: T | undefined
   let loading: Promise<T> | undefined
   const get = () => {

@@ -1,5 +1,5 @@
-import { SessionError } from './errors'
 import { decodeBase64urlText, encodeBase64url, utf8 } from './encoding'
+import { SessionError } from './errors'
 
 /*
  * The cookie: finding one in a Cookie header, the encodings of its value, its attributes checked

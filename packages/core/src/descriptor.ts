@@ -250,7 +250,10 @@ export function checkPublicKeys(name: string, keys: Readonly<Record<string, stri
  *
  * @example expirySeconds(defineSession('cart', { expiry: { idle: '1h' } })) // { idle: 3600, absolute: null }
  */
-export function expirySeconds({ name, expiry }: Pick<AnySessionDescriptor, 'name' | 'expiry'>): ExpirySeconds {
+export function expirySeconds({
+  name,
+  expiry,
+}: Pick<AnySessionDescriptor, 'name' | 'expiry'>): ExpirySeconds {
   const idle = expiry?.idle
   const absolute = expiry?.absolute
   return {
@@ -283,7 +286,8 @@ export function checkDescriptor(descriptor: AnySessionDescriptor): ExpirySeconds
   oneOf('storage', storage, ['client', 'server'])
   oneOf('visibility', visibility, ['client', 'server'])
   // Only an id travels for server storage: the browser has nothing to see, and only the id is signed.
-  if (storage === 'server' && visibility === 'client') fail('storage "server" cannot be visible to the client')
+  if (storage === 'server' && visibility === 'client')
+    fail('storage "server" cannot be visible to the client')
   oneOf(
     `with storage "${storage}" and visibility "${visibility}", protection`,
     protection,

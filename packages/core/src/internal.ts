@@ -20,15 +20,14 @@ export {
 } from './cookie'
 export type { KeyPurpose, KeyRing } from './crypto/key-ring'
 export { createKeyRing, DEFAULT_KEY_ID, deriveKey, KEY_ID, MIN_SECRET_BYTES } from './crypto/key-ring'
-export type { Nacl } from './crypto/nacl'
-export { loadNacl, naclVerify } from './crypto/nacl'
 export {
   assertEd25519Key,
   ED25519_KEY_BYTES,
   timingSafeEqualBytes,
   timingSafeEqualText,
 } from './crypto/session-crypto'
-export { createEd25519Verifier } from './crypto/web-crypto'
+export type { NaclModule } from './crypto/web-crypto'
+export { createEd25519Verifier, loadNacl } from './crypto/web-crypto'
 export {
   assertNameFor,
   assertSessionName,

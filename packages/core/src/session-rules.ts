@@ -52,7 +52,11 @@ const TRUSTED: CodecContext = Object.freeze({ untrusted: false })
  * Refuses null and undefined (`INVALID_VALUE`): `set` creates or replaces, `clear` ends (Ktor's
  * `set(null)` trap).
  */
-export function assertValue(name: string, value: unknown, what = 'set needs a value; use clear to end it'): void {
+export function assertValue(
+  name: string,
+  value: unknown,
+  what = 'set needs a value; use clear to end it',
+): void {
   if (value === null || value === undefined) {
     throw new SessionError('INVALID_VALUE', `session "${name}": ${what}`, { session: name })
   }
@@ -97,10 +101,14 @@ export async function checkValue(descriptor: AnySessionDescriptor, value: unknow
 export function encodeValue(descriptor: AnySessionDescriptor, value: unknown): Awaitable<string> {
   const { name, codec } = descriptor
   const refuse = (cause: unknown): never => {
-    throw new SessionError('ENCODE_FAILED', `session "${name}": the ${codec.name} codec cannot encode the value`, {
-      cause: cause instanceof Error ? new Error(cause.name) : undefined,
-      session: name,
-    })
+    throw new SessionError(
+      'ENCODE_FAILED',
+      `session "${name}": the ${codec.name} codec cannot encode the value`,
+      {
+        cause: cause instanceof Error ? new Error(cause.name) : undefined,
+        session: name,
+      },
+    )
   }
   try {
     const text = codec.encode(value, codecContext(descriptor))
@@ -111,7 +119,9 @@ export function encodeValue(descriptor: AnySessionDescriptor, value: unknown): A
 }
 
 /** A value read, or why the session reads as absent. */
-export type ReadValue = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: InvalidReason }
+export type ReadValue =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: InvalidReason }
 
 /**
  * Reads a session's value from its codec text: decoded (`DECODE_FAILED` when the codec throws or

@@ -203,8 +203,14 @@ describe('forbidden combinations, refused when the engine registers the session'
   // The one check of public keys, which the browser client runs too: INVALID_KEY on both sides.
   const badKeys: [string, SessionOptions<any>][] = [
     ['a public key of the wrong length', { visibility: 'client', publicKeys: { k1: 'AAAA' } }],
-    ['a public key that is not base64url', { visibility: 'client', publicKeys: { k1: `${'A'.repeat(42)}=` } }],
-    ['a public key under a malformed key id', { visibility: 'client', publicKeys: { 'k 1': 'A'.repeat(43) } }],
+    [
+      'a public key that is not base64url',
+      { visibility: 'client', publicKeys: { k1: `${'A'.repeat(42)}=` } },
+    ],
+    [
+      'a public key under a malformed key id',
+      { visibility: 'client', publicKeys: { 'k 1': 'A'.repeat(43) } },
+    ],
     ['an empty set of public keys', { visibility: 'client', publicKeys: {} }],
   ]
   for (const [label, options] of badKeys) {

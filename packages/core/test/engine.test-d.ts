@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import type { RequestSessions, SessionEngineOptions } from '../src'
-import type { ProtectorOptions } from '../src/internal'
 import { cookie, createSessionEngine, defineSession, header } from '../src'
+import type { ProtectorOptions } from '../src/internal'
 
 const Cart = defineSession<{ items: string[] }>()('cart')
 const Prefs = defineSession('prefs', { schema: z.object({ theme: z.enum(['dark', 'light']) }) })

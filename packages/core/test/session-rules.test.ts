@@ -35,7 +35,10 @@ describe('expirySeconds', () => {
 describe('sessionClaims', () => {
   const now = 1_800_000_000
   it('starts a new session now and ends it at the nearer of the idle and absolute limits', () => {
-    expect(sessionClaims({ idle: 3600, absolute: null }, undefined, now)).toEqual({ iat: now, exp: now + 3600 })
+    expect(sessionClaims({ idle: 3600, absolute: null }, undefined, now)).toEqual({
+      iat: now,
+      exp: now + 3600,
+    })
     expect(sessionClaims({ idle: 3600, absolute: 600 }, undefined, now)).toEqual({ iat: now, exp: now + 600 })
     expect(sessionClaims({ idle: null, absolute: null }, undefined, now)).toEqual({ iat: now, exp: 0 })
   })

@@ -5,10 +5,9 @@
 import superjson from 'superjson'
 import { describe, expect, it } from 'vitest'
 import type { Protection } from '../src'
-import type { OpenResult } from '../src/internal'
 import { superjsonCodec, webCrypto } from '../src'
-import { createKeyRing, createProtector, deriveKey, encodeBase64url } from '../src/internal'
-import { withSealingNonce } from '../src/internal'
+import type { OpenResult } from '../src/internal'
+import { createKeyRing, createProtector, deriveKey, encodeBase64url, withSealingNonce } from '../src/internal'
 import file from './vectors.json'
 
 interface Vector {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { defineSession, jsonCodec } from '@tessera/core'
-// Runs the builds as npm installs them (this package's dist on @tessera/core's dist, which bundles
-// tweetnacl into a module of its own): one request sets a signed, a sealed, an Ed25519 and a header
+// Runs the builds as npm installs them (this package's dist on @tessera/core's dist, with superjson
+// and tweetnacl as their dependencies): one request sets a signed, a sealed, an Ed25519 and a header
 // session through the fetch adapter, the next reads them all back. Run after `pnpm build`.
 import { cookie, createSessions, header } from '@tessera/node'
 import { sessionsOf, withSessions } from '@tessera/node/fetch'

@@ -50,7 +50,6 @@ describe('public surface', () => {
           "withSessions",
         ],
         "root": [
-          "HEADER_CLEARED",
           "InvalidReason",
           "SessionError",
           "SessionErrorCode",

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs'
 import type { Protection } from '@tessera/core'
 import { webCrypto } from '@tessera/core'
-import { createKeyRing, createProtector, deriveKey, encodeBase64url } from '@tessera/core/internal'
+// Fixed sealing nonces are for test vectors only: core's index does not export them.
+import {
+  createKeyRing,
+  createProtector,
+  deriveKey,
+  encodeBase64url,
+  withSealingNonce,
+} from '@tessera/core/internal'
 import fc from 'fast-check'
 import nacl from 'tweetnacl'
 import { describe, expect, it } from 'vitest'
-// Fixed sealing nonces are for test vectors only: core's index does not export them.
-import { withSealingNonce } from '@tessera/core/internal'
 import { nodeCrypto } from '../src/crypto/node-crypto'
 
 interface Vector {

@@ -1,6 +1,16 @@
-import type { AnySessionDescriptor, Duration, InvalidSessionEvent, RequestSessions, SessionCrypto, SessionEngine, SessionEngineOptions, SessionIO, SessionStorage } from '@tessera/core'
-import type { OpenResult, Protector } from '@tessera/core/internal'
+import type {
+  AnySessionDescriptor,
+  Duration,
+  InvalidSessionEvent,
+  RequestSessions,
+  SessionCrypto,
+  SessionEngine,
+  SessionEngineOptions,
+  SessionIO,
+  SessionStorage,
+} from '@tessera/core'
 import { cookie, header } from '@tessera/core'
+import type { OpenResult, Protector } from '@tessera/core/internal'
 import { createKeyRing, createProtector } from '@tessera/core/internal'
 import { Cart, Login, Prefs, ShortLived, Vault } from '../shared/sessions'
 import { LIFETIME_HEADER, TAMPER_HEADER, tamperedHeaders } from './request-flags'

@@ -160,8 +160,8 @@ describe.skipIf(!hasChromium)('in Chromium against a real server', () => {
       return (await app.client.fetch('/api/me')).json()
     })
     expect(me.prefs).toEqual({ theme: 'dark' })
-    // Writing a cookie is what loads the cookie writer (and js-cookie with it).
-    expect(servers.assetsServed.some((path) => path.includes('cookie-writer'))).toBe(true)
+    // Writing is what loads the session writer (and js-cookie with it).
+    expect(servers.assetsServed.some((path) => path.includes('session-writer'))).toBe(true)
   })
 
   it('sees a change made in a second tab', async () => {

@@ -1,5 +1,5 @@
-import type { Claims } from '@tessera/core/internal'
 import { defineSession, jsonCodec, superjsonCodec, webCrypto } from '@tessera/core'
+import type { Claims } from '@tessera/core/internal'
 import { createKeyRing, createProtector } from '@tessera/core/internal'
 import { vi } from 'vitest'
 import { z } from 'zod'

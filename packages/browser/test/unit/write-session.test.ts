@@ -1,4 +1,11 @@
-import { cookie, createSessionEngine, defineSession, isSessionError, jsonCodec, type SessionIO } from '@tessera/core'
+import {
+  cookie,
+  createSessionEngine,
+  defineSession,
+  isSessionError,
+  jsonCodec,
+  type SessionIO,
+} from '@tessera/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { createSessionClient } from '../../src'

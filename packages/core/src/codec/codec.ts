@@ -52,7 +52,10 @@ export function parseJson(text: string): unknown {
 function refusePrototypeKeys(key: string, value: unknown): unknown {
   if (
     key === '__proto__' ||
-    (key === 'constructor' && typeof value === 'object' && value !== null && Object.hasOwn(value, 'prototype'))
+    (key === 'constructor' &&
+      typeof value === 'object' &&
+      value !== null &&
+      Object.hasOwn(value, 'prototype'))
   ) {
     throw new TypeError('JSON text with a prototype key')
   }

@@ -1,6 +1,7 @@
+import type { Awaitable } from '../awaitable'
+import { loadOnce } from '../awaitable'
 import { decodeBase64url, encodeBase64url, utf8 } from '../encoding'
 import { SessionError } from '../errors'
-import { loadNacl, naclVerify } from './nacl'
 import type { Ed25519Signer, Ed25519Verify, SessionCrypto } from './session-crypto'
 import { assertEd25519Key } from './session-crypto'
 
@@ -8,6 +9,17 @@ import { assertEd25519Key } from './session-crypto'
 const PKCS8_ED25519_PREFIX = [
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ]
+
+/** What tessera takes from tweetnacl (./nacl). */
+export type NaclModule = typeof import('./nacl')
+
+/**
+ * tweetnacl and what tessera adds to it (./nacl), imported on first need (a failed import is tried
+ * again by the next call): sealing, and Ed25519 where WebCrypto lacks it.
+ *
+ * @example when(loadNacl(), ({ nacl }) => nacl.secretbox(message, nonce, key))
+ */
+export const loadNacl: () => Awaitable<NaclModule> = /* @__PURE__ */ loadOnce(() => import('./nacl'))
 
 /** Copies into a fresh ArrayBuffer-backed array, which every WebCrypto implementation accepts. */
 const buffer = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes)
@@ -57,8 +69,8 @@ export async function createEd25519Verifier(publicKey: Uint8Array): Promise<Ed25
     // WebCrypto refuses a signature whose S is not below the group order itself (RFC 8032).
     return (data, signature) => subtle.verify('Ed25519', webKey, buffer(signature), utf8(data))
   }
-  const nacl = await loadNacl()
-  return (data, signature) => naclVerify(nacl, utf8(data), signature, keyBytes)
+  const { naclVerify } = await loadNacl()
+  return (data, signature) => naclVerify(utf8(data), signature, keyBytes)
 }
 
 /**
@@ -107,7 +119,7 @@ export const webCrypto: SessionCrypto = {
         sign: async (data) => new Uint8Array(await subtle().sign('Ed25519', key, utf8(data))),
       }
     }
-    const nacl = await loadNacl()
+    const { nacl } = await loadNacl()
     const pair = nacl.sign.keyPair.fromSeed(seed)
     return { publicKey: pair.publicKey, sign: (data) => nacl.sign.detached(utf8(data), pair.secretKey) }
   },

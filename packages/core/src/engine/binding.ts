@@ -12,7 +12,12 @@ import type { ExpirySeconds } from '../session-rules'
 import type { SessionStorage } from '../storage/session-storage'
 import type { Protector } from '../wire/protector'
 import { createProtector, sealingNonceOf, withSealingNonce } from '../wire/protector'
-import type { CookieSessionOptions, HeaderSessionOptions, IdentityContext, SessionConfig } from './session-config'
+import type {
+  CookieSessionOptions,
+  HeaderSessionOptions,
+  IdentityContext,
+  SessionConfig,
+} from './session-config'
 import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
 
 /** Reported to `onInvalid` when an incoming session reads as absent; never carries the token. */

@@ -124,7 +124,8 @@ export function assertFits(binding: Binding, token: string): void {
   if (!cookie) return
   const value = encodeCookieValue(token, cookie.encoding)
   if (cookie.maxChunks === 1) {
-    return assertCookieFits(binding.name, value, '; store it server-side, make it smaller or enable chunking')
+    assertCookieFits(binding.name, value, '; store it server-side, make it smaller or enable chunking')
+    return
   }
   if (binding.name.length + 1 + value.length <= MAX_COOKIE_BYTES) return
   const needed = Math.ceil(value.length / chunkCapacity(binding.name))

@@ -2,10 +2,10 @@ import type { Awaitable } from '../awaitable'
 import { when } from '../awaitable'
 import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
-import type { Nacl } from '../crypto/nacl'
-import { loadNacl } from '../crypto/nacl'
 import type { Base64urlCodec, Ed25519Verify, SessionCrypto, TagFunction } from '../crypto/session-crypto'
 import { timingSafeEqualText } from '../crypto/session-crypto'
+import type { NaclModule } from '../crypto/web-crypto'
+import { loadNacl } from '../crypto/web-crypto'
 import { decodeBase64url, decodeBase64urlText, encodeBase64url, fromUtf8, utf8 } from '../encoding'
 import { SessionError } from '../errors'
 import type { Claims, OpenResult, Protection, TokenParts } from './token'
@@ -193,7 +193,12 @@ function createSealedProtector(options: ProtectorOptions): Protector {
   const nonce = sealingNonceOf(options) ?? (() => options.crypto.randomBytes(NONCE_BYTES))
   const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
 
-  const seal = (nacl: Nacl, { newest }: ReadyRing<Uint8Array>, payload: string, { iat, exp }: Claims) => {
+  const seal = (
+    { nacl }: NaclModule,
+    { newest }: ReadyRing<Uint8Array>,
+    payload: string,
+    { iat, exp }: Claims,
+  ) => {
     const iv = nonce()
     if (iv.length !== NONCE_BYTES)
       throw new SessionError('INVALID_OPTION', 'a sealing nonce must be 24 bytes')
@@ -203,7 +208,13 @@ function createSealedProtector(options: ProtectorOptions): Protector {
     sealed.set(box, NONCE_BYTES)
     return `${VERSION}.x.${newest.id}.${base64url.encode(sealed)}`
   }
-  const unseal = (nacl: Nacl, ring: ReadyRing<Uint8Array>, kid: string, sealed: Uint8Array, now: number) => {
+  const unseal = (
+    { nacl }: NaclModule,
+    ring: ReadyRing<Uint8Array>,
+    kid: string,
+    sealed: Uint8Array,
+    now: number,
+  ) => {
     const key = ring.byId.get(kid)
     if (!key) return refuse('UNKNOWN_KEY')
     const opened = nacl.secretbox.open(sealed.subarray(NONCE_BYTES), sealed.subarray(0, NONCE_BYTES), key.key)
@@ -269,7 +280,10 @@ const SEALING_NONCE: unique symbol = Symbol('tessera.sealingNonce')
  * @example
  * const writer = createProtector(withSealingNonce({ protection: 'sealed', name: 'cart', crypto, ring }, () => nonce))
  */
-export function withSealingNonce<TOptions extends object>(options: TOptions, nonce: () => Uint8Array): TOptions {
+export function withSealingNonce<TOptions extends object>(
+  options: TOptions,
+  nonce: () => Uint8Array,
+): TOptions {
   return { ...options, [SEALING_NONCE]: nonce }
 }
 

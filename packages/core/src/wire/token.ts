@@ -4,7 +4,7 @@
  * it is cookie- and header-safe as is. The keyed protections are in ./protector.
  */
 
-import { encodeBase64url, isBase64urlText, decodeBase64urlText, utf8 } from '../encoding'
+import { decodeBase64urlText, encodeBase64url, isBase64urlText, utf8 } from '../encoding'
 import type { InvalidReason } from '../errors'
 
 /** How a session value is protected on the wire. */
@@ -158,5 +158,7 @@ export function protectNone(payload: string, { iat, exp }: Claims): string {
  */
 export function openNone(token: string, now: number): OpenResult {
   const parts = parseToken(token, 'none')
-  return typeof parts === 'string' ? refuse(parts) : openVerified(parts, now, false, decodeBase64urlText, null)
+  return typeof parts === 'string'
+    ? refuse(parts)
+    : openVerified(parts, now, false, decodeBase64urlText, null)
 }

@@ -14,7 +14,8 @@ const UNTRUSTED_LIMIT = 64
 
 /** What decoding `{"json":null,"meta":meta}` as untrusted refuses it for: the limit's message, or undefined. */
 async function limitRefusal(meta: unknown): Promise<string | undefined> {
-  const text = typeof meta === 'string' ? `{"json":null,"meta":${meta}}` : JSON.stringify({ json: null, meta })
+  const text =
+    typeof meta === 'string' ? `{"json":null,"meta":${meta}}` : JSON.stringify({ json: null, meta })
   try {
     await superjsonCodec.decode(text, UNTRUSTED)
   } catch (error) {

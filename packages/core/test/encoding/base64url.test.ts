@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeBase64url, encodeBase64url } from '../../src/internal'
 import { isBase64urlText, isCanonicalBase64url } from '../../src/encoding'
+import { decodeBase64url, encodeBase64url } from '../../src/internal'
 
 const ascii = (text: string) => new TextEncoder().encode(text)
 

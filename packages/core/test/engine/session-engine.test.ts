@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { cookie, createSessionEngine, defineSession, header, isSessionError, webCrypto } from '../../src'
-import { decodeBase64url, encodeBase64url } from '../../src/internal'
-import { withSealingNonce } from '../../src/internal'
+import { decodeBase64url, encodeBase64url, withSealingNonce } from '../../src/internal'
 import { cookiePair, FakeBrowser, fakeIO, SECRET } from '../helpers/fake-io'
 
 function creationError(fn: () => unknown): unknown {

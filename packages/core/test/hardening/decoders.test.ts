@@ -11,8 +11,25 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { Protection, RequestSessions } from '../../src'
-import { cookie, createSessionEngine, defineSession, header, isSessionError, jsonCodec, memoryStorage, superjsonCodec, webCrypto } from '../../src'
-import { createKeyRing, createProtector, decodeCookieValue, encodeBase64url, readCookie, SESSION_ID } from '../../src/internal'
+import {
+  cookie,
+  createSessionEngine,
+  defineSession,
+  header,
+  isSessionError,
+  jsonCodec,
+  memoryStorage,
+  superjsonCodec,
+  webCrypto,
+} from '../../src'
+import {
+  createKeyRing,
+  createProtector,
+  decodeCookieValue,
+  encodeBase64url,
+  readCookie,
+  SESSION_ID,
+} from '../../src/internal'
 import { fakeIO } from '../helpers/fake-io'
 import {
   badBase64url,

@@ -8,7 +8,16 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Protection, SessionStorage, SessionTransformer } from '../../src'
-import { cookie, createSessionEngine, defineSession, header, isSessionError, jsonCodec, memoryStorage, superjsonCodec } from '../../src'
+import {
+  cookie,
+  createSessionEngine,
+  defineSession,
+  header,
+  isSessionError,
+  jsonCodec,
+  memoryStorage,
+  superjsonCodec,
+} from '../../src'
 import { SESSION_ID } from '../../src/internal'
 import { cookiePair, fakeIO } from '../helpers/fake-io'
 import { hostileString, SPECIAL_PIECES } from './helpers/arbitraries'

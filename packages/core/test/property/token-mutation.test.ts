@@ -6,10 +6,15 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Protection } from '../../src'
-import type { Protector } from '../../src/internal'
 import { webCrypto } from '../../src'
-import { createKeyRing, createProtector, decodeBase64url, encodeBase64url } from '../../src/internal'
-import { withSealingNonce } from '../../src/internal'
+import type { Protector } from '../../src/internal'
+import {
+  createKeyRing,
+  createProtector,
+  decodeBase64url,
+  encodeBase64url,
+  withSealingNonce,
+} from '../../src/internal'
 
 const RUNS = 10_000
 const NOW = 1_800_000_000

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { CookieAttributeOptions } from '../../src'
 import { cookie, createSessionEngine, defineSession, isSessionError } from '../../src'
-import { cookieAttributes, decodeCookieValue, encodeCookieValue, readCookie, serializeCookie } from '../../src/internal'
 import { readCookies } from '../../src/cookie'
+import {
+  cookieAttributes,
+  decodeCookieValue,
+  encodeCookieValue,
+  readCookie,
+  serializeCookie,
+} from '../../src/internal'
 
 describe('readCookie', () => {
   it('finds a cookie at the start, middle and end of the header', () => {

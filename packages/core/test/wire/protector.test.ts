@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type { Protection } from '../../src'
 import { isSessionError, webCrypto } from '../../src'
-import { createEd25519Opener, createKeyRing, createProtector, decodeBase64url, encodeBase64url, MAX_TOKEN_LENGTH, PROTECTION_LETTER, parseToken, splitToken } from '../../src/internal'
-import { withSealingNonce } from '../../src/internal'
+import {
+  createEd25519Opener,
+  createKeyRing,
+  createProtector,
+  decodeBase64url,
+  encodeBase64url,
+  MAX_TOKEN_LENGTH,
+  PROTECTION_LETTER,
+  parseToken,
+  splitToken,
+  withSealingNonce,
+} from '../../src/internal'
 
 const ring = createKeyRing({
   keys: [

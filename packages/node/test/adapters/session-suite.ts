@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HEADER_CLEARED } from '@tessera/core/internal'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookie, createSessions, isSessionError } from '../../src'
 import type { Reply } from './client'
 import { cookieNamed, get, parseSetCookie } from './client'
