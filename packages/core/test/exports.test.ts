@@ -148,7 +148,6 @@ describe('@tessera/core/internal exports', () => {
         "isReadable",
         "loadNacl",
         "loadOnce",
-        "naclVerify",
         "openNone",
         "openPayload",
         "parseJson",

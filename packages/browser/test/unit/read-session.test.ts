@@ -235,7 +235,7 @@ describe('misuse is a typed error', () => {
     ]) {
       const error = await call().catch((caught: unknown) => caught)
       expect(isSessionError(error, 'NOT_REGISTERED')).toBe(true)
-      expect((error as Error).message).toContain('through another descriptor')
+      expect((error as Error).message).toContain('another descriptor')
     }
     expect(() => sessions.peek(Twin as never)).toThrowError(
       expect.objectContaining({ code: 'NOT_REGISTERED' }),

@@ -48,18 +48,51 @@ function isJsonPlain(value: unknown, depth = 0): boolean {
 }
 
 /**
- * Throws unless the `meta` part of a payload that no key checked shares no references. superjson's
- * `referentialEqualities` make one node reachable by several paths, so the value would decode into a
- * shared graph instead of a tree: 40 of them in 2 KB unfold into 2^40 leaves for whoever serialises
- * the value, and one pointing a node at its ancestor makes a cycle. Without them a payload of n bytes
- * decodes into a tree of at most n nodes, in work linear in n (every annotation path is part of the
- * payload); n is at most 64 KiB, the longest token tessera reads. An annotation tree too deep for
- * superjson's recursion fails to decode (`DECODE_FAILED`).
+ * How deep an untrusted payload's annotation tree may nest, and how many segments each of its paths
+ * may have: resolving one annotation is then a walk of at most 64 steps.
+ */
+const UNTRUSTED_LIMIT = 64
+
+/**
+ * Throws unless the `meta` part of a payload that no key checked keeps to the limits for untrusted
+ * input, checked before superjson reads it:
+ *
+ * - no `referentialEqualities`: they make one node reachable by several paths, so the value would
+ *   decode into a shared graph instead of a tree (40 of them in 2 KB unfold into 2^40 leaves for
+ *   whoever serialises the value, and one pointing a node at its ancestor makes a cycle);
+ * - an annotation tree at most 64 levels deep, each path at most 64 segments (a dot after a
+ *   backslash is part of a key).
+ *
+ * A payload of n bytes then decodes into a tree of at most n nodes, in work linear in n plus at most
+ * 64 steps per annotation; n is at most 64 KiB (the longest token tessera reads).
  */
 function assertUntrustedMeta(meta: unknown): void {
-  if (isRecord(meta) && Object.hasOwn(meta, 'referentialEqualities')) {
+  if (meta === undefined) return
+  if (!isRecord(meta)) throw new TypeError('a superjson meta part must be an object')
+  if (Object.hasOwn(meta, 'referentialEqualities')) {
     throw new TypeError('an unauthenticated payload may not share references')
   }
+  const check = (tree: unknown, depth: number): void => {
+    if (depth >= UNTRUSTED_LIMIT) throw new TypeError('an annotation tree nests too deep')
+    const children = Array.isArray(tree) ? tree[1] : tree
+    if (!isRecord(children)) return
+    for (const path in children) {
+      if (segments(path) > UNTRUSTED_LIMIT) throw new TypeError('an annotation path is too long')
+      check(children[path], depth + 1)
+    }
+  }
+  check(meta.values, 0)
+}
+
+/** The segments of a path, as superjson splits it: its dots plus one, a backslash escaping the next character. */
+function segments(path: string): number {
+  let count = 1
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i)
+    if (code === 92 /* \ */) i++
+    else if (code === 46 /* . */) count++
+  }
+  return count
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -53,6 +53,16 @@ describe('superjsonCodec with { untrusted: true }', () => {
     const withPath = (p: string) => ({ values: { [p]: ['undefined'] }, v: 1 })
     expect(await limitRefusal(withPath(path(UNTRUSTED_LIMIT)))).toBeUndefined()
     expect(await limitRefusal(withPath(path(UNTRUSTED_LIMIT + 1)))).toMatch('path is too long')
+    // An escaped backslash does not escape the dot after it: 65 segments joined by `\\.` are refused.
+    expect(
+      await limitRefusal(
+        withPath(
+          Array(UNTRUSTED_LIMIT + 1)
+            .fill('a\\\\')
+            .join('.'),
+        ),
+      ),
+    ).toMatch('path is too long')
     // One key holding 99 dots is one segment.
     expect(await limitRefusal(withPath(Array(100).fill('a').join('\\.')))).toBeUndefined()
     const nested = (levels: number) => {
