@@ -1,12 +1,11 @@
-import type { SessionCodec } from './codec/codec'
-import { superjsonCodec } from './codec/superjson-codec'
+import type { SessionCodec } from './codec'
+import { superjsonCodec } from './codec'
 import { KEY_ID } from './crypto/key-ring'
 import { ED25519_KEY_BYTES } from './crypto/session-crypto'
 import type { Duration } from './duration'
 import { toSeconds } from './duration'
 import { decodeBase64url } from './encoding'
 import { SessionError } from './errors'
-import type { ExpirySeconds } from './session-rules'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Protection } from './wire/token'
 
@@ -210,6 +209,12 @@ export function defineSession(name?: string, options?: SessionOptions<any>): unk
   if (name === undefined)
     return (later: string, laterOptions?: SessionOptions<any>) => build(later, laterOptions)
   return build(name, options)
+}
+
+/** A session's lifetime in whole seconds; null where that limit is off. */
+export interface ExpirySeconds {
+  readonly idle: number | null
+  readonly absolute: number | null
 }
 
 const PROTECTIONS: readonly Protection[] = ['none', 'signed', 'ed25519', 'sealed']

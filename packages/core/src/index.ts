@@ -3,10 +3,8 @@
 // a public API.
 
 export type { Awaitable } from './awaitable'
-export type { CodecContext, SessionCodec } from './codec/codec'
-export { jsonCodec } from './codec/codec'
-export { superjsonCodec } from './codec/superjson-codec'
-export type { SessionTransformer } from './codec/transformer'
+export type { CodecContext, SessionCodec } from './codec'
+export { jsonCodec, superjsonCodec } from './codec'
 export type { CookieAttributeOptions, CookieEncoding, SameSite } from './cookie'
 export type { KeyOptions, SessionKey } from './crypto/key-ring'
 export type {
@@ -49,4 +47,5 @@ export type { StandardSchemaV1 } from './standard-schema'
 export type { MemoryStorage, MemoryStorageOptions } from './storage/memory-storage'
 export { memoryStorage } from './storage/memory-storage'
 export type { SessionStorage, StorageWriteOptions, StoredSession } from './storage/session-storage'
+export type { SessionTransformer } from './transformer'
 export type { Protection } from './wire/token'

@@ -3,8 +3,7 @@
 // @tessera/core (or @tessera/browser, @tessera/node) instead.
 
 export { isPromiseLike, loadOnce, when } from './awaitable'
-export { parseJson } from './codec/codec'
-export { transformRead, transformWrite } from './codec/transformer'
+export { parseJson } from './codec'
 export type { CookieAttributes } from './cookie'
 export {
   assertCookieFits,
@@ -28,6 +27,7 @@ export {
 } from './crypto/session-crypto'
 export type { NaclModule } from './crypto/web-crypto'
 export { createEd25519Verifier, loadNacl } from './crypto/web-crypto'
+export type { ExpirySeconds } from './descriptor'
 export {
   assertNameFor,
   assertSessionName,
@@ -49,7 +49,7 @@ export type { Binding, EngineInternals } from './engine/binding'
 export { RequestSessions } from './engine/request-sessions'
 export { assertOwner, MAX_OWNER_LENGTH, randomId, SESSION_ID } from './engine/server-store'
 export { HEADER_CLEARED } from './engine/session-io'
-export type { ExpirySeconds, ReadValue } from './session-rules'
+export type { ReadValue } from './session-rules'
 export {
   assertValue,
   checkValue,
@@ -61,6 +61,7 @@ export {
 } from './session-rules'
 export type { SchemaOutcome } from './standard-schema'
 export { validateWith } from './standard-schema'
+export { transformRead, transformWrite } from './transformer'
 export type { Protector, ProtectorOptions } from './wire/protector'
 export { createEd25519Opener, createProtector, withSealingNonce } from './wire/protector'
 export type { Claims, OpenedToken, OpenResult, RefusedToken, TokenParts } from './wire/token'

@@ -1,13 +1,13 @@
 import type { Awaitable } from './awaitable'
 import { isPromiseLike } from './awaitable'
-import type { CodecContext } from './codec/codec'
-import type { SessionTransformer } from './codec/transformer'
-import { transformRead } from './codec/transformer'
-import type { AnySessionDescriptor } from './descriptor'
+import type { CodecContext } from './codec'
+import type { AnySessionDescriptor, ExpirySeconds } from './descriptor'
 import type { InvalidReason } from './errors'
 import { SessionError } from './errors'
 import type { SchemaOutcome } from './standard-schema'
 import { validateWith } from './standard-schema'
+import type { SessionTransformer } from './transformer'
+import { transformRead } from './transformer'
 import type { Claims, OpenResult } from './wire/token'
 
 /*
@@ -15,12 +15,6 @@ import type { Claims, OpenResult } from './wire/token'
  * the claims a token is written with, checking and encoding a value to write, and reading one
  * (open -> transformers -> decode -> schema). Pure functions of the descriptor and their inputs.
  */
-
-/** A session's lifetime in whole seconds; null where that limit is off. */
-export interface ExpirySeconds {
-  readonly idle: number | null
-  readonly absolute: number | null
-}
 
 /**
  * Claims for a token written at `now`: the session keeps its start (`start`, or now for a new one);

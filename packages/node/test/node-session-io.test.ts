@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { cookie, createSessions } from '../src'
 import { forwardedHttps } from '../src/forwarded-proto'
-import { NodeSessionIO } from '../src/http/node-session-io'
+import { NodeSessionIO } from '../src/http/with-sessions'
 import { Cart, SECRET } from './adapters/sessions'
 
 const engine = createSessions({ secret: SECRET, sessions: [cookie(Cart)] })

@@ -1,7 +1,7 @@
-import { transformWrite } from '../codec/transformer'
 import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
 import { checkValue, encodeValue, openPayload, readValue, sessionClaims } from '../session-rules'
+import { transformWrite } from '../transformer'
 import type { Claims } from '../wire/token'
 import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
 import { readEntry, SESSION_ID, storageCall, storeValue, ttlMillis, writeEntry } from './server-store'

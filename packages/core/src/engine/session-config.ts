@@ -1,9 +1,9 @@
-import type { SessionTransformer } from '../codec/transformer'
 import type { CookieAttributeOptions, CookieEncoding } from '../cookie'
 import type { AnySessionDescriptor, SessionValue, Transport } from '../descriptor'
 import type { Duration } from '../duration'
 import { SessionError } from '../errors'
 import type { SessionStorage } from '../storage/session-storage'
+import type { SessionTransformer } from '../transformer'
 
 /** What a custom `identity` function may look at: the request's headers. */
 export interface IdentityContext {

@@ -64,8 +64,7 @@ describe('superjsonCodec', () => {
 
   it('loads superjson only for a value or a text that needs it, then answers synchronously', async () => {
     vi.resetModules()
-    const fresh = (await import('../../src/codec/superjson-codec?second-copy'))
-      .superjsonCodec as typeof superjsonCodec
+    const fresh = (await import('../../src/codec?second-copy')).superjsonCodec as typeof superjsonCodec
     // JSON-plain values and texts without meta never wait for superjson.
     expect(fresh.encode({ a: 1 })).toBe('{"json":{"a":1}}')
     expect(fresh.decode('{"json":{"a":1}}')).toEqual({ a: 1 })
@@ -87,8 +86,7 @@ describe('superjsonCodec', () => {
       return { default: superjson }
     })
     try {
-      const fresh = (await import('../../src/codec/superjson-codec?third-copy'))
-        .superjsonCodec as typeof superjsonCodec
+      const fresh = (await import('../../src/codec?third-copy')).superjsonCodec as typeof superjsonCodec
       await expect(async () => fresh.encode(new Date(0))).rejects.toThrow()
       expect(await fresh.encode(new Date(0))).toBe(superjson.stringify(new Date(0)))
       expect(attempts).toBe(2)

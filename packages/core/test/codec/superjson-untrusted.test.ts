@@ -191,8 +191,7 @@ describe('the order of the checks', () => {
     }
     vi.doMock('superjson', () => ({ default: { stringify: refuse, deserialize: refuse, parse: refuse } }))
     try {
-      const fresh = (await import('../../src/codec/superjson-codec?second-copy'))
-        .superjsonCodec as typeof superjsonCodec
+      const fresh = (await import('../../src/codec?second-copy')).superjsonCodec as typeof superjsonCodec
       for (const text of [sharing, selfHolding]) {
         await expect(async () => fresh.decode(text, UNTRUSTED)).rejects.toThrow('may not share references')
       }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestSessions, SessionEngine } from '@tessera/core'
-import { attachSessions, NodeSessionIO } from '../http/node-session-io'
+import { attachSessions, NodeSessionIO } from '../http/with-sessions'
 
 declare global {
   namespace Express {

@@ -1,7 +1,7 @@
 import type { AnySessionDescriptor } from '@tessera/core'
 import type { RequireSessionOptions } from '../auth/session-auth'
 import { createSessionGuard } from '../auth/session-auth'
-import { respondChallenge } from '../http/respond-challenge'
+import { respondChallenge } from '../http/with-sessions'
 import type { ExpressMiddleware, ExpressRequest } from './express-sessions'
 
 /**

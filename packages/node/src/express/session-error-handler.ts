@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { sendJson } from '../http/node-session-io'
+import { sendJson } from '../http/with-sessions'
 import { sessionErrorResponse } from '../session-error-status'
 
 /** An Express error middleware, typed structurally for Express 4 and 5. */

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http'
 import type { AnySessionDescriptor } from '@tessera/core'
 import type { RequireSessionOptions } from '../auth/session-auth'
 import { createSessionGuard } from '../auth/session-auth'
-import { respondChallenge } from './respond-challenge'
 import type { SessionRequest } from './with-sessions'
+import { respondChallenge } from './with-sessions'
 
 /**
  * Makes a guard for node:http handlers (Ktor's `session<T>` authentication): it resolves to true

@@ -1,4 +1,4 @@
-import type { Awaitable } from '../awaitable'
+import type { Awaitable } from './awaitable'
 
 /**
  * A step between the encoded value and the wire, as Ktor's transformers: `write` runs in order when a
