@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cookie, createSessionEngine, defineSession } from '../../src'
 import { countingStorage } from '../helpers/counting-storage'
-import { FakeBrowser, fakeClock, isClearing, SECRET } from '../helpers/fake-io'
+import { FakeBrowser, fakeClock, fakeIO, isClearing, SECRET } from '../helpers/fake-io'
 
 /*
  * The calls of one request in any order: `clear` while a `get` of the same session is still reading,
@@ -82,5 +82,39 @@ describe('the first call of a request', () => {
     const { result: id } = await env.browser.request((s) => s.id(Login))
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
     expect(await env.storage.read(id!)).toMatchObject({ data: '{"json":{"user":"ada"}}' })
+  })
+})
+
+describe('calls after a clear, and the commit', () => {
+  it('get after clear, as the first calls: null, not the value the request carried', async () => {
+    const env = setup()
+    await env.browser.request((s) => s.set(Cart, { items: ['a'] }))
+    const { result, io } = await env.browser.request(async (s) => {
+      await s.clear(Cart)
+      return s.get(Cart)
+    })
+    expect(result).toBeNull()
+    expect(io.setCookies().map(isClearing)).toEqual([true])
+  })
+
+  it('commit writes once: a second commit adds no line', async () => {
+    const env = setup()
+    const io = fakeIO()
+    const sessions = env.engine.open(io.io)
+    await sessions.set(Cart, { items: ['a'] })
+    sessions.commit()
+    sessions.commit()
+    expect(io.setCookies()).toHaveLength(1)
+  })
+
+  it('a set still working when the response is committed fails with RESPONSE_COMMITTED, never a lost write', async () => {
+    const env = setup()
+    await env.browser.request((s) => s.set(Cart, { items: ['a'] }))
+    const io = fakeIO({ cookie: `cart=${env.browser.cookies.get('cart')}` })
+    const sessions = env.engine.open(io.io)
+    const setting = sessions.set(Cart, { items: ['b'] })
+    sessions.commit()
+    await expect(setting).rejects.toMatchObject({ code: 'RESPONSE_COMMITTED' })
+    expect(io.setCookies()).toEqual([])
   })
 })

@@ -9,6 +9,7 @@ import {
   encodeBase64url,
   MAX_TOKEN_LENGTH,
   openNone,
+  splitToken,
   webCrypto,
 } from '../../src'
 
@@ -35,6 +36,17 @@ describe('the token length limit', () => {
     const p = createProtector({ protection: 'none', name: 'cart', crypto: webCrypto })
     expect(await p.open(noneTokenOf(MAX_TOKEN_LENGTH), NOW)).toMatchObject({ ok: true })
     expect(await p.open(noneTokenOf(MAX_TOKEN_LENGTH + 1), NOW)).toEqual({ ok: false, reason: 'MALFORMED' })
+  })
+})
+
+describe('the protection letter', () => {
+  it('is WRONG_PROTECTION only for one known letter; anything longer or else is MALFORMED', () => {
+    expect(splitToken('v1.s.0.1.0.e30.tag', 'none')).toBe('WRONG_PROTECTION')
+    expect(splitToken('v1.x.0.box', 'signed')).toBe('WRONG_PROTECTION')
+    for (const letter of ['nn', 'sx', 'xs', 'an', 'na', 'N', '', 'v1']) {
+      expect(splitToken(`v1.${letter}.1.0.e30`, 'none')).toBe('MALFORMED')
+      expect(splitToken(`v1.${letter}.0.box`, 'sealed')).toBe('MALFORMED')
+    }
   })
 })
 
