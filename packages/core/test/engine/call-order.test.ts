@@ -117,4 +117,26 @@ describe('calls after a clear, and the commit', () => {
     await expect(setting).rejects.toMatchObject({ code: 'RESPONSE_COMMITTED' })
     expect(io.setCookies()).toEqual([])
   })
+
+  it('set after clear, of the value the request carried: written, not skipped as unchanged', async () => {
+    const env = setup()
+    await env.browser.request((s) => s.set(Cart, { items: ['a'] }))
+    const { io } = await env.browser.request(async (s) => {
+      await s.clear(Cart)
+      await s.set(Cart, { items: ['a'] })
+    })
+    expect(io.setCookies().map(isClearing)).toEqual([false])
+    expect((await env.browser.request((s) => s.get(Cart))).result).toEqual({ items: ['a'] })
+  })
+
+  it('regenerate after clear does nothing: the cleared session does not come back', async () => {
+    const env = setup()
+    await env.browser.request((s) => s.set(Cart, { items: ['a'] }))
+    const { io } = await env.browser.request(async (s) => {
+      await s.clear(Cart)
+      await s.regenerate(Cart)
+    })
+    expect(io.setCookies().map(isClearing)).toEqual([true])
+    expect(env.browser.cookies.has('cart')).toBe(false)
+  })
 })

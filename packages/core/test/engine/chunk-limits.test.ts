@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { InvalidSessionEvent } from '../../src'
-import { cookie, createSessionEngine, defineSession } from '../../src'
-import { cookiePair, FakeBrowser, isClearing, SECRET } from '../helpers/fake-io'
+import { cookie, createSessionEngine, decodeBase64url, defineSession } from '../../src'
+import { cookiePair, FakeBrowser, fakeIO, isClearing, SECRET } from '../helpers/fake-io'
 
 const Big = defineSession<{ blob: string }>()('big', { protection: 'signed' })
 
@@ -42,5 +42,68 @@ describe('maxChunks holds when reading, not only when writing', () => {
     await browser.request((s) => s.set(Big, value))
     expect(browser.cookies.size).toBe(4)
     expect((await browser.request((s) => s.get(Big))).result).toEqual(value)
+  })
+})
+
+describe('where a cookie is split', () => {
+  /**
+   * A session, and the blob length that makes its raw cookie value exactly `valueLength` characters
+   * (the token is `<head>.<base64url of the payload>.<tag>`: its length follows the payload's bytes).
+   */
+  async function exactly(valueLength: (name: string) => number) {
+    for (const name of ['big', 'bigs', 'bigss', 'bigsss']) {
+      const Session = defineSession<{ blob: string }>()(name, { protection: 'signed' })
+      const engine = createSessionEngine({
+        secret: SECRET,
+        sessions: [cookie(Session, { chunking: { maxChunks: 4 } })],
+      })
+      const probe = new FakeBrowser(engine)
+      await probe.request((s) => s.set(Session, { blob: blob(100) }))
+      const token = probe.cookies.get(name)!
+      const body = token.split('.')[5]!
+      const payloadBytes = decodeBase64url(body)!.length
+      const rest = token.length - body.length
+      const wanted = valueLength(name) - rest
+      // base64url of n bytes is floor((4n + 2) / 3) characters: no n gives a length of 1 modulo 4.
+      if (wanted % 4 === 1) continue
+      const bytes = Math.floor((wanted * 3) / 4)
+      return { Session, browser: new FakeBrowser(engine), value: { blob: blob(100 + bytes - payloadBytes) } }
+    }
+    throw new Error('no session name gives that length')
+  }
+
+  it('a cookie of exactly 4096 bytes stays one cookie', async () => {
+    const { Session, browser, value } = await exactly((name) => 4096 - name.length - 1)
+    const { io } = await browser.request((s) => s.set(Session, value))
+    const [pair, ...more] = io.setCookies().map(cookiePair)
+    expect(more).toEqual([])
+    expect(pair!.name.length + 1 + pair!.value.length).toBe(4096)
+    expect((await browser.request((s) => s.get(Session))).result).toEqual(value)
+  })
+
+  it('a token of exactly two chunks is two full cookies and reads back', async () => {
+    const capacity = (name: string) => 4096 - name.length - 8
+    const { Session, browser, value } = await exactly((name) => 2 * capacity(name))
+    const { io } = await browser.request((s) => s.set(Session, value))
+    const pairs = io.setCookies().map(cookiePair)
+    expect(pairs.map((pair) => pair.name)).toEqual([Session.name, `${Session.name}.1`])
+    expect(pairs[1]!.value).toHaveLength(capacity(Session.name))
+    expect((await browser.request((s) => s.get(Session))).result).toEqual(value)
+  })
+})
+
+describe('what is a chunk marker', () => {
+  it('only a count from 2 to 99 and "~" at the very start of the value', async () => {
+    const browser = new FakeBrowser(engineWith(1))
+    await browser.request((s) => s.set(Big, { blob: 'x' }))
+    const token = browser.cookies.get('big')!
+    for (const prefix of ['x2~', '05~', '1.~', '1~', '100~']) {
+      const events: InvalidSessionEvent[] = []
+      const sessions = engineWith(3, events).open(
+        fakeIO({ cookie: `big=${prefix}${token}; big.1=${token}` }).io,
+      )
+      expect(await sessions.get(Big)).toBeNull()
+      expect(events).toEqual([{ session: 'big', reason: 'MALFORMED' }])
+    }
   })
 })

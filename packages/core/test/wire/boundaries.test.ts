@@ -137,3 +137,59 @@ describe('an Ed25519 opener without a newest key id (the browser)', () => {
     expect(await server.open(older, NOW)).toMatchObject({ ok: true, kid: 'old', stale: true })
   })
 })
+
+describe('protector set-up and sealing edges', () => {
+  const ring = createKeyRing({ secret: SECRET })
+
+  it('once its keys are ready, a sealed protector seals and opens without a promise', async () => {
+    const p = createProtector({ protection: 'sealed', name: 'cart', crypto: webCrypto, ring })
+    await p.protect('warm-up', { iat: NOW, exp: 0 })
+    const token = p.protect('x', { iat: NOW, exp: 0 })
+    expect(typeof token).toBe('string')
+    const opened = p.open(token as string, NOW)
+    expect(opened).toMatchObject({ ok: true, payload: 'x' })
+  })
+
+  it('a sealed token with an empty key id is MALFORMED, not an unknown key', async () => {
+    const p = createProtector({ protection: 'sealed', name: 'cart', crypto: webCrypto, ring })
+    const token = await p.protect('x', { iat: NOW, exp: 0 })
+    expect(await p.open(token.replace(/^v1\.x\.0\./, 'v1.x..'), NOW)).toEqual({
+      ok: false,
+      reason: 'MALFORMED',
+    })
+  })
+
+  it('errors say what is wrong', () => {
+    const fail = (run: () => unknown) => {
+      try {
+        run()
+      } catch (error) {
+        return error
+      }
+      return undefined
+    }
+    expect(
+      fail(() => createProtector({ protection: 'signed', name: 'cart', crypto: webCrypto })),
+    ).toMatchObject({
+      code: 'INVALID_KEY',
+      message: 'session "cart" is signed and needs a secret or keys',
+    })
+    expect(
+      fail(() => createProtector({ protection: 'rot13' as never, name: 'cart', crypto: webCrypto, ring })),
+    ).toMatchObject({ code: 'INVALID_OPTION', message: 'unknown protection "rot13"' })
+  })
+
+  it('a sealing nonce that is not 24 bytes: INVALID_OPTION saying so', async () => {
+    const p = createProtector({
+      protection: 'sealed',
+      name: 'cart',
+      crypto: webCrypto,
+      ring,
+      nonce: () => new Uint8Array(12),
+    })
+    await expect(Promise.resolve().then(() => p.protect('x', { iat: NOW, exp: 0 }))).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'a sealing nonce must be 24 bytes',
+    })
+  })
+})
