@@ -139,4 +139,14 @@ describe('calls after a clear, and the commit', () => {
     expect(io.setCookies().map(isClearing)).toEqual([true])
     expect(env.browser.cookies.has('cart')).toBe(false)
   })
+
+  it('id after clear, as the first calls: null, not the id the request carried', async () => {
+    const env = setup()
+    await env.browser.request((s) => s.set(Login, { user: 'ada' }))
+    const { result } = await env.browser.request(async (s) => {
+      await s.clear(Login)
+      return s.id(Login)
+    })
+    expect(result).toBeNull()
+  })
 })

@@ -50,7 +50,7 @@ describe('where a cookie is split', () => {
    * A session, and the blob length that makes its raw cookie value exactly `valueLength` characters
    * (the token is `<head>.<base64url of the payload>.<tag>`: its length follows the payload's bytes).
    */
-  async function exactly(valueLength: (name: string) => number) {
+  async function exactly(valueLength: (name: string) => number, maxChunks = 4) {
     for (const name of ['big', 'bigs', 'bigss', 'bigsss']) {
       const Session = defineSession<{ blob: string }>()(name, { protection: 'signed' })
       const engine = createSessionEngine({
@@ -67,7 +67,10 @@ describe('where a cookie is split', () => {
       // base64url of n bytes is floor((4n + 2) / 3) characters: no n gives a length of 1 modulo 4.
       if (wanted % 4 === 1) continue
       const bytes = Math.floor((wanted * 3) / 4)
-      return { Session, browser: new FakeBrowser(engine), value: { blob: blob(100 + bytes - payloadBytes) } }
+      const browser = new FakeBrowser(
+        createSessionEngine({ secret: SECRET, sessions: [cookie(Session, { chunking: { maxChunks } })] }),
+      )
+      return { Session, browser, value: { blob: blob(100 + bytes - payloadBytes) } }
     }
     throw new Error('no session name gives that length')
   }
@@ -78,6 +81,30 @@ describe('where a cookie is split', () => {
     const [pair, ...more] = io.setCookies().map(cookiePair)
     expect(more).toEqual([])
     expect(pair!.name.length + 1 + pair!.value.length).toBe(4096)
+    expect((await browser.request((s) => s.get(Session))).result).toEqual(value)
+  })
+
+  it('without chunking, a cookie of exactly 4096 bytes is written; one byte more is TOO_LARGE, giving its size', async () => {
+    const fits = await exactly((name) => 4096 - name.length - 1, 1)
+    const { io } = await fits.browser.request((s) => s.set(fits.Session, fits.value))
+    expect(io.setCookies()).toHaveLength(1)
+    expect((await fits.browser.request((s) => s.get(fits.Session))).result).toEqual(fits.value)
+
+    const over = await exactly((name) => 4096 - name.length, 1)
+    const name = over.Session.name
+    const error = await over.browser
+      .request((s) => s.set(over.Session, over.value))
+      .catch((caught: unknown) => caught)
+    expect(error).toMatchObject({
+      code: 'TOO_LARGE',
+      message: `session "${name}": the cookie would be 4097 bytes, over the browser limit of 4096; store it server-side, make it smaller or enable chunking`,
+    })
+  })
+
+  it('with chunking, a cookie one byte over 4096 is split in two', async () => {
+    const { Session, browser, value } = await exactly((name) => 4096 - name.length)
+    const { io } = await browser.request((s) => s.set(Session, value))
+    expect(io.setCookies().map((line) => cookiePair(line).name)).toEqual([Session.name, `${Session.name}.1`])
     expect((await browser.request((s) => s.get(Session))).result).toEqual(value)
   })
 

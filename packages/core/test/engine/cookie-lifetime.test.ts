@@ -22,6 +22,24 @@ describe('the cookie of a session with no expiry', () => {
   }
 })
 
+describe('the cookie of a session with an idle limit', () => {
+  it('lives as long as the token: Max-Age is the time left to its expiry', async () => {
+    const Idle = defineSession<{ n: number }>()('idle', { expiry: { idle: '1h' } })
+    const clock = fakeClock()
+    const engine = createSessionEngine({
+      secret: SECRET,
+      sessions: [cookie(Idle, { chunking: true })],
+      now: clock.now,
+    })
+    const browser = new FakeBrowser(engine, clock.now)
+    const { io } = await browser.request((s) => s.set(Idle, { n: 1 }))
+    expect(io.setCookies()[0]).toMatch(/; Max-Age=3600; Expires=/)
+    clock.advance(100)
+    const later = await browser.request((s) => s.set(Idle, { n: 2 }))
+    expect(later.io.setCookies()[0]).toMatch(/; Max-Age=3600; Expires=/)
+  })
+})
+
 describe('the test browser applies Set-Cookie lines as a browser does', () => {
   const now = 1_800_000_000
   it('deletes at Max-Age 0 or below, whatever the value; keeps a positive Max-Age even past Expires', () => {

@@ -159,6 +159,15 @@ describe('protector set-up and sealing edges', () => {
     })
   })
 
+  it('each protector says which protection it is', () => {
+    for (const protection of ['none', 'signed', 'ed25519', 'sealed'] as const) {
+      expect(createProtector({ protection, name: 'cart', crypto: webCrypto, ring }).protection).toBe(
+        protection,
+      )
+    }
+    expect(webCrypto.name).toBe('webcrypto')
+  })
+
   it('errors say what is wrong', () => {
     const fail = (run: () => unknown) => {
       try {
