@@ -20,8 +20,10 @@ class QuickFirst extends BaseSequencer {
 }
 
 // What Stryker runs for each mutant (stryker.config.mjs): the node project of vitest.config.ts alone.
-// The edge project runs the same tests on the same WebCrypto and doubles the time without killing
-// more mutants (measured); the type tests (`*.test-d.ts`) run no source code.
+// The edge project runs the same tests on the same WebCrypto: measured on web-crypto.ts,
+// ed25519-verifier.ts and token-opener.ts (154 mutants), adding it killed no mutant more (148 either
+// way) and made every full test run 1.6 times longer (69 s to 111 s), which each survivor pays.
+// The type tests (`*.test-d.ts`) run no source code.
 export default defineConfig({
   resolve: { conditions: ['@tessera/source'] },
   test: {
