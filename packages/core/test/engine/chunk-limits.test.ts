@@ -126,9 +126,7 @@ describe('what is a chunk marker', () => {
     const token = browser.cookies.get('big')!
     for (const prefix of ['x2~', '05~', '1.~', '1~', '100~']) {
       const events: InvalidSessionEvent[] = []
-      const sessions = engineWith(3, events).open(
-        fakeIO({ cookie: `big=${prefix}${token}; big.1=${token}` }).io,
-      )
+      const sessions = engineWith(3, events).open(fakeIO({ cookie: `big=${prefix}${token}` }).io)
       expect(await sessions.get(Big)).toBeNull()
       expect(events).toEqual([{ session: 'big', reason: 'MALFORMED' }])
     }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { CookieAttributeOptions } from '../../src'
 import { cookieAttributes, readCookie, serializeCookie } from '../../src'
 
@@ -63,5 +63,18 @@ describe('errors of cookie attributes and values name the cookie and the rule', 
     )
     expect(error).toMatchObject({ code: 'INVALID_VALUE', session: 'cart' })
     expect(error.message).toBe('cookie "cart": the value has characters a cookie cannot hold')
+  })
+})
+
+describe('serializeCookie in a fresh process', () => {
+  it('dates Expires right from the first line it writes, whatever its second', async () => {
+    vi.resetModules()
+    const fresh = (await import(
+      '../../src/transport/cookie?fresh'
+    )) as typeof import('../../src/transport/cookie')
+    const attributes = cookieAttributes('cart', {})
+    expect(fresh.serializeCookie('cart', 'a', attributes, { maxAge: 1, now: 0, secure: false })).toBe(
+      'cart=a; Max-Age=1; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Path=/; HttpOnly; SameSite=Lax',
+    )
   })
 })
