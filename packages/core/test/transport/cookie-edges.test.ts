@@ -70,7 +70,7 @@ describe('serializeCookie in a fresh process', () => {
   it('dates Expires right from the first line it writes, whatever its second', async () => {
     vi.resetModules()
     const fresh = (await import(
-      '../../src/transport/cookie?fresh'
+      '../../src/transport/cookie?second-copy'
     )) as typeof import('../../src/transport/cookie')
     const attributes = cookieAttributes('cart', {})
     expect(fresh.serializeCookie('cart', 'a', attributes, { maxAge: 1, now: 0, secure: false })).toBe(
