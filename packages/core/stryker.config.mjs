@@ -22,6 +22,8 @@ export default {
   mutate,
   coverageAnalysis: 'perTest',
   concurrency: 2,
+  // Reuses the last run's results where code and tests are unchanged. A static mutant (module-level
+  // code: constants, regexes) keeps its old result when only tests changed: `--force` for exact figures.
   incremental: true,
   incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
