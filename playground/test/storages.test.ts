@@ -1,5 +1,6 @@
 import { createConnection } from 'node:net'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { inCI } from '../../scripts/ci.mjs'
 import type { PlaygroundServer } from '../server/playground-server'
 import { startPlaygroundServer } from '../server/playground-server'
 import type { StorageKind } from '../server/storage'
@@ -29,7 +30,7 @@ for (const [kind, port] of [
   ['postgres', 5432],
 ] as [StorageKind, number][]) {
   const up = await listening(port)
-  if (!up && process.env.CI) throw new Error(`${kind} must run on 127.0.0.1:${port} in CI`)
+  if (!up && inCI()) throw new Error(`${kind} must run on 127.0.0.1:${port} in CI`)
   if (!up)
     console.warn(
       `[storages] nothing on 127.0.0.1:${port}: the STORAGE=${kind} tests are skipped (CI runs them)`,

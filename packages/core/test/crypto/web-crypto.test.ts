@@ -26,6 +26,20 @@ async function webCryptoWithoutEd25519(): Promise<typeof webCrypto> {
   return module.webCrypto
 }
 
+/** A fresh copy of web-crypto.ts: nothing probed or cached yet. */
+let copies = 0
+async function freshWebCrypto(): Promise<typeof webCrypto> {
+  vi.resetModules()
+  const module = (await import(
+    `../../src/crypto/web-crypto?fresh-${++copies}`
+  )) as typeof import('../../src/crypto/web-crypto')
+  return module.webCrypto
+}
+
+/** The algorithm name of a WebCrypto call's algorithm argument. */
+const algorithmOf = (algorithm: unknown) =>
+  typeof algorithm === 'string' ? algorithm : (algorithm as { name: string }).name
+
 describe('webCrypto', () => {
   afterEach(() => {
     vi.restoreAllMocks()
@@ -84,8 +98,11 @@ describe('webCrypto', () => {
     const fallback = await webCryptoWithoutEd25519()
     const signer = await fallback.ed25519Signer(seed)
     expect(encodeBase64url(signer.publicKey)).toBe(encodeBase64url(native.publicKey))
+    const webSign = vi.spyOn(globalThis.crypto.subtle, 'sign')
     const signature = await signer.sign('message')
+    expect(webSign).not.toHaveBeenCalled() // tweetnacl signed this one
     expect(encodeBase64url(signature)).toBe(encodeBase64url(await native.sign('message')))
+    expect(webSign).toHaveBeenCalledTimes(1) // and WebCrypto that one: two paths compared, not one with itself
     const verify = await fallback.ed25519Verifier(native.publicKey)
     expect(await verify('message', signature)).toBe(true)
     expect(await verify('massage', signature)).toBe(false)
@@ -98,6 +115,69 @@ describe('webCrypto', () => {
     expect(encodeBase64url((await fallback.ed25519Signer(vectorSeed)).publicKey)).toBe(
       file.ed25519PublicKeys['k2/cart'],
     )
+  })
+
+  it('signs and verifies Ed25519 with WebCrypto itself where the runtime has it (not tweetnacl)', async () => {
+    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign')
+    const verifyCall = vi.spyOn(globalThis.crypto.subtle, 'verify')
+    const signer = await webCrypto.ed25519Signer(seed)
+    const signature = await signer.sign('message')
+    expect(sign.mock.calls.map(([algorithm]) => algorithmOf(algorithm))).toEqual(['Ed25519'])
+    const verify = await webCrypto.ed25519Verifier(signer.publicKey)
+    expect(await verify('message', signature)).toBe(true)
+    expect(verifyCall.mock.calls.map(([algorithm]) => algorithmOf(algorithm))).toEqual(['Ed25519'])
+  })
+
+  it('probes for WebCrypto Ed25519 once, whatever the number of signers', async () => {
+    const fresh = await freshWebCrypto()
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey')
+    await fresh.ed25519Signer(seed)
+    await fresh.ed25519Signer(seed)
+    const probes = importKey.mock.calls.filter(([format]) => format === 'raw')
+    expect(probes.map(([, , algorithm]) => algorithmOf(algorithm))).toEqual(['Ed25519'])
+  })
+
+  it('imports HMAC and HKDF keys as not extractable, with the one usage each needs', async () => {
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey')
+    await webCrypto.hmacSha256(new Uint8Array(32))
+    await webCrypto.hkdf(new Uint8Array(32), new Uint8Array(1), new Uint8Array(1), 32)
+    const imports = importKey.mock.calls.map(([, , algorithm, extractable, usages]) => ({
+      algorithm: algorithmOf(algorithm),
+      extractable,
+      usages,
+    }))
+    expect(imports).toEqual([
+      { algorithm: 'HMAC', extractable: false, usages: ['sign'] },
+      { algorithm: 'HKDF', extractable: false, usages: ['deriveBits'] },
+    ])
+    expect(importKey.mock.calls[0]![2]).toMatchObject({ hash: 'SHA-256' })
+  })
+
+  it('derives HKDF-SHA256 bits of the asked length (RFC 5869 test case 1)', async () => {
+    const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (h) => Number.parseInt(h, 16))
+    const okm = await webCrypto.hkdf(
+      hex('0b'.repeat(22)),
+      hex('000102030405060708090a0b0c'),
+      hex('f0f1f2f3f4f5f6f7f8f9'),
+      42,
+    )
+    expect(encodeBase64url(okm)).toBe(
+      encodeBase64url(
+        hex('3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865'),
+      ),
+    )
+  })
+
+  it('answers UNSUPPORTED (a SessionError, not a TypeError) in a runtime without crypto.subtle', async () => {
+    const getRandomValues = globalThis.crypto.getRandomValues.bind(globalThis.crypto)
+    for (const runtime of [{ getRandomValues }, undefined]) {
+      vi.stubGlobal('crypto', runtime)
+      await expect(webCrypto.hmacSha256(new Uint8Array(32))).rejects.toMatchObject({ code: 'UNSUPPORTED' })
+      await expect(
+        webCrypto.hkdf(new Uint8Array(32), new Uint8Array(0), new Uint8Array(0), 32),
+      ).rejects.toMatchObject({ code: 'UNSUPPORTED' })
+      vi.unstubAllGlobals()
+    }
   })
 })
 
@@ -114,10 +194,63 @@ describe('timing-safe comparisons', () => {
     expect(timingSafeEqualBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2, 0]))).toBe(false)
   })
 
-  it('do not stop at the first difference (every character is looked at)', () => {
-    // A string whose only difference sits in the last character is still told apart.
-    const a = 'x'.repeat(1000)
-    expect(timingSafeEqualText(a, `${'x'.repeat(999)}y`)).toBe(false)
-    expect(timingSafeEqualText(`y${'x'.repeat(999)}`, a)).toBe(false)
+  it('do not stop at the first difference: every character and byte of the shorter input is compared', () => {
+    /** `text`, recording which positions the comparison reads. */
+    const watched = (text: string) => {
+      const read: number[] = []
+      const value = {
+        length: text.length,
+        charCodeAt: (i: number) => {
+          read.push(i)
+          return text.charCodeAt(i)
+        },
+      }
+      return { text: value as unknown as string, read }
+    }
+    /** `bytes`, recording which indexes the comparison reads. */
+    const watchedBytes = (bytes: Uint8Array) => {
+      const read: number[] = []
+      const value = new Proxy(bytes, {
+        get(target, key) {
+          if (typeof key === 'string' && /^[0-9]+$/.test(key)) read.push(Number(key))
+          return Reflect.get(target, key)
+        },
+      })
+      return { bytes: value, read }
+    }
+    const all = (length: number) => Array.from({ length }, (_, i) => i)
+
+    // Different in the first character: still all 100 compared, once each, on both sides.
+    const a = watched('x'.repeat(100))
+    const b = watched(`y${'x'.repeat(99)}`)
+    expect(timingSafeEqualText(a.text, b.text)).toBe(false)
+    expect(a.read).toEqual(all(100))
+    expect(b.read).toEqual(all(100))
+    // Different lengths: the characters both have, and none past the shorter one.
+    const long = watched('x'.repeat(10))
+    const short = watched('y'.repeat(6))
+    expect(timingSafeEqualText(long.text, short.text)).toBe(false)
+    expect(long.read).toEqual(all(6))
+    expect(short.read).toEqual(all(6))
+
+    const c = watchedBytes(new Uint8Array(64).fill(7))
+    const d = watchedBytes(Uint8Array.from({ length: 64 }, (_, i) => (i === 0 ? 8 : 7)))
+    expect(timingSafeEqualBytes(c.bytes, d.bytes)).toBe(false)
+    expect(c.read).toEqual(all(64))
+    expect(d.read).toEqual(all(64))
+    const e = watchedBytes(new Uint8Array(64))
+    const f = watchedBytes(new Uint8Array(32))
+    expect(timingSafeEqualBytes(e.bytes, f.bytes)).toBe(false)
+    expect(e.read).toEqual(all(32))
+    expect(f.read).toEqual(all(32))
+
+    // A difference in the last character alone is still told apart.
+    expect(timingSafeEqualText('x'.repeat(1000), `${'x'.repeat(999)}y`)).toBe(false)
+    expect(
+      timingSafeEqualBytes(
+        new Uint8Array(64),
+        Uint8Array.from({ length: 64 }, (_, i) => (i === 63 ? 1 : 0)),
+      ),
+    ).toBe(false)
   })
 })

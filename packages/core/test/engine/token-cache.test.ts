@@ -50,6 +50,32 @@ describe('token cache', () => {
     expect(counter.tags).toBe(4)
   })
 
+  it('holds at most tokenCache tokens, oldest out first: an evicted token is verified again', async () => {
+    const { engine, counter } = setup(2)
+    const browsers = [0, 1, 2].map(() => new FakeBrowser(engine))
+    for (const [n, browser] of browsers.entries()) await browser.request((s) => s.set(Cart, { n }))
+    expect(counter.tags).toBe(3)
+    const read = async (n: number) => {
+      expect((await browsers[n]!.request((s) => s.get(Cart))).result).toEqual({ n })
+      return counter.tags
+    }
+    expect(await read(2)).toBe(3) // remembered
+    expect(await read(1)).toBe(3) // remembered
+    expect(await read(0)).toBe(4) // the oldest was let go: verified again, and remembered
+    expect(await read(0)).toBe(4)
+    expect(await read(1)).toBe(5) // now the oldest, it made room for the first
+  })
+
+  it('remembers a token it verified, not only one it wrote: the same cookie is verified once', async () => {
+    const writer = setup()
+    await writer.browser.request((s) => s.set(Cart, { n: 1 }))
+    const reader = setup()
+    reader.browser.cookies.set('cart', writer.browser.cookies.get('cart')!)
+    for (let i = 0; i < 3; i++)
+      expect((await reader.browser.request((s) => s.get(Cart))).result).toEqual({ n: 1 })
+    expect(reader.counter.tags).toBe(1)
+  })
+
   it('a remembered token is still refused once it expired', async () => {
     const { browser, clock } = setup()
     await browser.request((s) => s.set(Cart, { n: 1 }))

@@ -55,14 +55,37 @@ export function isClearing(line: string): boolean {
 }
 
 /**
+ * True when a browser drops the cookie a Set-Cookie line names, as RFC 6265 says: Max-Age wins and
+ * deletes at 0 or below (whatever the value); without it, an Expires at or before `nowSeconds` deletes.
+ */
+export function deletesCookie(line: string, nowSeconds: number): boolean {
+  const attribute = (name: string) =>
+    line
+      .split(';')
+      .slice(1)
+      .map((part) => part.trim())
+      .find((part) => part.toLowerCase().startsWith(`${name.toLowerCase()}=`))
+      ?.slice(name.length + 1)
+  const maxAge = attribute('Max-Age')
+  if (maxAge !== undefined && /^-?[0-9]+$/.test(maxAge)) return Number(maxAge) <= 0
+  const expires = attribute('Expires')
+  return expires !== undefined && Date.parse(expires) <= nowSeconds * 1000
+}
+
+/**
  * A browser in miniature: keeps cookies and header-session tokens between requests, applies
- * Set-Cookie lines (Max-Age=0 deletes) and header responses (`cleared` deletes).
+ * Set-Cookie lines as a browser does ({@link deletesCookie}: Max-Age at or below 0, or a past Expires,
+ * deletes, whatever the value) and header responses (`cleared` deletes). `now` (unix milliseconds,
+ * the engine's clock in tests) dates Expires.
  */
 export class FakeBrowser {
   readonly cookies = new Map<string, string>()
   readonly headerTokens = new Map<string, string>()
 
-  constructor(readonly engine: SessionEngine) {}
+  constructor(
+    readonly engine: SessionEngine,
+    readonly now: () => number = Date.now,
+  ) {}
 
   /** Sends one request: opens the sessions, runs `handler`, commits, and stores what came back. */
   async request<T>(
@@ -80,7 +103,7 @@ export class FakeBrowser {
     sessions.commit()
     for (const line of io.setCookies()) {
       const { name, value } = cookiePair(line)
-      if (isClearing(line)) this.cookies.delete(name)
+      if (deletesCookie(line, Math.floor(this.now() / 1000))) this.cookies.delete(name)
       else this.cookies.set(name, value)
     }
     for (const [name, value] of io.headers) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as connectStore from '../../src/connect-store'
+import { inCI } from '../../../../scripts/ci.mjs'
 import * as directory from '../../src/directory'
 import * as postgres from '../../src/postgres'
 import * as redis from '../../src/redis'
@@ -61,19 +62,46 @@ describe('a missing server in the integration tests', () => {
     expect(await serverAvailable('Redis', port)).toBe(false)
     expect(warn).toHaveBeenCalledTimes(1)
     expect(warn.mock.calls[0]![0]).toBe(
-      `[tessera] Redis is not reachable on 127.0.0.1:${port}: skipping the Redis storage tests (with CI=true this fails)`,
+      `[tessera] Redis is not reachable on 127.0.0.1:${port}: skipping the Redis storage tests (in CI this fails)`,
     )
   })
 
-  it('with CI=true: a failure', async () => {
-    vi.stubEnv('CI', 'true')
+  it('outside CI: also with CI=false or CI=0', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
     const port = await closedPort()
-    await expect(serverAvailable('PostgreSQL', port)).rejects.toThrow(
-      `PostgreSQL is not reachable on 127.0.0.1:${port}: CI=true requires it`,
-    )
+    for (const value of ['false', '0', 'FALSE']) {
+      vi.stubEnv('CI', value)
+      expect(await serverAvailable('Redis', port)).toBe(false)
+    }
   })
 
-  it('a Redis Cluster that cannot be started (no redis-server): skipped outside CI, a failure with CI=true', async () => {
+  it('in CI (CI=1, CI=true): a failure', async () => {
+    const port = await closedPort()
+    for (const value of ['1', 'true']) {
+      vi.stubEnv('CI', value)
+      await expect(serverAvailable('PostgreSQL', port)).rejects.toThrow(
+        `PostgreSQL is not reachable on 127.0.0.1:${port}: CI requires it`,
+      )
+    }
+  })
+})
+
+describe('the CI rule (scripts/ci.mjs), shared by the storage, browser and playground suites', () => {
+  it('is CI for any non-empty CI but false and 0', () => {
+    for (const value of ['true', '1', 'TRUE', 'yes', 'github-actions', ' 1 '])
+      expect(inCI({ CI: value })).toBe(true)
+    for (const value of [undefined, '', ' ', 'false', 'False', '0']) expect(inCI({ CI: value })).toBe(false)
+  })
+
+  it('reads process.env by default', () => {
+    vi.stubEnv('CI', '1')
+    expect(inCI()).toBe(true)
+    vi.stubEnv('CI', '0')
+    expect(inCI()).toBe(false)
+    vi.unstubAllEnvs()
+  })
+
+  it('a Redis Cluster that cannot be started (no redis-server): skipped outside CI, a failure in CI (CI=1 too)', async () => {
     // A PATH with bash and mkdir only, as on a machine without Redis.
     const bin = await mkdtemp(join(tmpdir(), 'tessera-no-redis-'))
     try {
@@ -86,12 +114,14 @@ describe('a missing server in the integration tests', () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
       expect(await clusterAvailable()).toBe(false)
       expect(warn.mock.calls.map((call) => call[0])).toEqual([
-        '[tessera] a Redis Cluster could not be started on 127.0.0.1:7000-7005 (redis cluster: redis-server and redis-cli must be on the PATH): skipping the Redis Cluster tests (with CI=true this fails)',
+        '[tessera] a Redis Cluster could not be started on 127.0.0.1:7000-7005 (redis cluster: redis-server and redis-cli must be on the PATH): skipping the Redis Cluster tests (in CI this fails)',
       ])
-      vi.stubEnv('CI', 'true')
-      await expect(clusterAvailable()).rejects.toThrow(
-        'a Redis Cluster could not be started on 127.0.0.1:7000-7005 (redis cluster: redis-server and redis-cli must be on the PATH): CI=true requires it',
-      )
+      for (const value of ['true', '1']) {
+        vi.stubEnv('CI', value)
+        await expect(clusterAvailable()).rejects.toThrow(
+          'a Redis Cluster could not be started on 127.0.0.1:7000-7005 (redis cluster: redis-server and redis-cli must be on the PATH): CI requires it',
+        )
+      }
     } finally {
       await rm(bin, { recursive: true, force: true })
     }

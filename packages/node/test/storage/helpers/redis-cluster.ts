@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
+import { inCI } from '../../../../../scripts/ci.mjs'
 import * as scripts from '../../../src/redis/redis-scripts'
 
 /** The six nodes of the test cluster on 127.0.0.1 (three masters, three replicas). */
@@ -23,7 +24,7 @@ async function script(args: string[], timeout: number): Promise<void> {
 /**
  * Whether the cluster tests can run: reuses the healthy cluster on 127.0.0.1:7000-7005, or starts
  * one (redis-cluster.sh, which .ci/run calls too). When that fails (no redis-server on the PATH, a
- * port taken), one clear line outside CI (the tests are skipped) and a failure with `CI=true`.
+ * port taken), one clear line outside CI (the tests are skipped) and a failure in CI (scripts/ci.mjs).
  */
 export async function clusterAvailable(): Promise<boolean> {
   try {
@@ -31,8 +32,8 @@ export async function clusterAvailable(): Promise<boolean> {
     return true
   } catch (error) {
     const line = `a Redis Cluster could not be started on 127.0.0.1:7000-7005 (${(error as Error).message})`
-    if (process.env.CI === 'true') throw new Error(`${line}: CI=true requires it for the Redis Cluster tests`)
-    console.warn(`[tessera] ${line}: skipping the Redis Cluster tests (with CI=true this fails)`)
+    if (inCI()) throw new Error(`${line}: CI requires it for the Redis Cluster tests`)
+    console.warn(`[tessera] ${line}: skipping the Redis Cluster tests (in CI this fails)`)
     return false
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
+import { inCI } from '../../../../../scripts/ci.mjs'
 
 export const REDIS_PORT = 6379
 export const POSTGRES_PORT = 5432
@@ -28,14 +29,14 @@ export function reachable(port: number): Promise<boolean> {
 
 /**
  * Whether the integration tests of `name` can run. A missing server is one clear line outside CI
- * (the tests are skipped, reported as skipped) and a failure of the whole file with `CI=true`.
+ * (the tests are skipped, reported as skipped) and a failure of the whole file in CI (`inCI`: `CI`
+ * set to anything but empty, `false` or `0`).
  */
 export async function serverAvailable(name: string, port: number): Promise<boolean> {
   if (await reachable(port)) return true
   const line = `${name} is not reachable on 127.0.0.1:${port}`
-  if (process.env.CI === 'true')
-    throw new Error(`${line}: CI=true requires it for the storage integration tests`)
-  console.warn(`[tessera] ${line}: skipping the ${name} storage tests (with CI=true this fails)`)
+  if (inCI()) throw new Error(`${line}: CI requires it for the storage integration tests`)
+  console.warn(`[tessera] ${line}: skipping the ${name} storage tests (in CI this fails)`)
   return false
 }
 
