@@ -2,14 +2,21 @@
 // Not part of CI or `npm test`: on two cores it takes tens of minutes. The survivors that are
 // equivalent (no test can tell them apart) are listed with their reasons in test/mutation/EQUIVALENT.md.
 
-/** The files mutated: the wire format, the crypto, the cookie line and the engine's token handling. */
+/**
+ * The files mutated: the wire format, the crypto, the encodings, the cookie, the session rules, the
+ * codec's limits on untrusted text and the engine's token handling and stored entries.
+ */
 export const mutate = [
   'src/wire/**/*.ts',
   'src/crypto/**/*.ts',
-  'src/transport/**/*.ts',
+  'src/encoding.ts',
+  'src/cookie.ts',
+  'src/session-rules.ts',
+  'src/codec.ts',
   'src/engine/request-sessions.ts',
   'src/engine/token-cache.ts',
-  'src/engine/transport.ts',
+  'src/engine/token-transport.ts',
+  'src/engine/server-store.ts',
 ]
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createEd25519Verifier, createKeyRing, webCrypto } from '../../src'
+import { webCrypto } from '../../src'
+import { createEd25519Verifier, createKeyRing } from '../../src/internal'
 
 /*
  * The errors of key rings and crypto: each is a SessionError whose code and message say what is wrong,

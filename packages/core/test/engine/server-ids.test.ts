@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { InvalidSessionEvent } from '../../src'
-import { cookie, createSessionEngine, defineSession, encodeBase64url } from '../../src'
+import { cookie, createSessionEngine, defineSession } from '../../src'
+import { encodeBase64url } from '../../src/internal'
 import { countingStorage } from '../helpers/counting-storage'
 import { fakeIO, isClearing } from '../helpers/fake-io'
 

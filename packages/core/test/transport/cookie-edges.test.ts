@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { CookieAttributeOptions } from '../../src'
-import { cookieAttributes, readCookie, serializeCookie } from '../../src'
+import { cookieAttributes, readCookie, serializeCookie } from '../../src/internal'
 
 /** The SessionError that `run` throws. */
 function thrown(run: () => unknown): Error & { code?: string; session?: string } {
@@ -69,9 +69,7 @@ describe('errors of cookie attributes and values name the cookie and the rule', 
 describe('serializeCookie in a fresh process', () => {
   it('dates Expires right from the first line it writes, whatever its second', async () => {
     vi.resetModules()
-    const fresh = (await import(
-      '../../src/transport/cookie?second-copy'
-    )) as typeof import('../../src/transport/cookie')
+    const fresh = (await import('../../src/cookie?second-copy')) as typeof import('../../src/cookie')
     const attributes = cookieAttributes('cart', {})
     expect(fresh.serializeCookie('cart', 'a', attributes, { maxAge: 1, now: 0, secure: false })).toBe(
       'cart=a; Max-Age=1; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Path=/; HttpOnly; SameSite=Lax',

@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl'
 import { describe, expect, it } from 'vitest'
+import { webCrypto } from '../../src'
 import {
   createEd25519Opener,
   createKeyRing,
@@ -10,8 +11,8 @@ import {
   MAX_TOKEN_LENGTH,
   openNone,
   splitToken,
-  webCrypto,
-} from '../../src'
+  withSealingNonce,
+} from '../../src/internal'
 
 const SECRET = 'the sealing secret of this test, 32+ bytes'
 const NOW = 1_800_000_000
@@ -189,13 +190,12 @@ describe('protector set-up and sealing edges', () => {
   })
 
   it('a sealing nonce that is not 24 bytes: INVALID_OPTION saying so', async () => {
-    const p = createProtector({
-      protection: 'sealed',
-      name: 'cart',
-      crypto: webCrypto,
-      ring,
-      nonce: () => new Uint8Array(12),
-    })
+    const p = createProtector(
+      withSealingNonce(
+        { protection: 'sealed', name: 'cart', crypto: webCrypto, ring },
+        () => new Uint8Array(12),
+      ),
+    )
     await expect(Promise.resolve().then(() => p.protect('x', { iat: NOW, exp: 0 }))).rejects.toMatchObject({
       code: 'INVALID_OPTION',
       message: 'a sealing nonce must be 24 bytes',
