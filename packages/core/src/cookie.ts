@@ -39,14 +39,27 @@ export function encodeCookieValue(token: string, encoding: CookieEncoding): stri
 
 export type SameSite = 'lax' | 'strict' | 'none'
 
-/** Cookie attributes, checked once by {@link cookieAttributes}. */
+/**
+ * The attributes of a session's cookie, checked once when the session is registered: a value that
+ * could split the header or add an attribute, a `__Host-`/`__Secure-` name without what its prefix
+ * requires, or SameSite=None or Partitioned without Secure is `INVALID_OPTION`.
+ *
+ * @example cookie(Cart, { sameSite: 'strict', domain: 'example.com' })
+ */
 export interface CookieAttributeOptions {
+  /** @default the host that set it */
   readonly domain?: string | undefined
+  /** @default '/' */
   readonly path?: string | undefined
+  /** `'auto'`: Secure when the request came over https. @default 'auto' */
   readonly secure?: boolean | 'auto' | undefined
+  /** @default true, except for client-visible sessions */
   readonly httpOnly?: boolean | undefined
+  /** @default 'lax' */
   readonly sameSite?: SameSite | false | undefined
+  /** CHIPS: a cookie partitioned by the top-level site (needs `secure: true`). @default false */
   readonly partitioned?: boolean | undefined
+  /** @default none */
   readonly priority?: 'low' | 'medium' | 'high' | undefined
   /**
    * Further attributes, `name=value` or a bare `name` (`true`). Names are tokens; `Domain`, `Path`,
