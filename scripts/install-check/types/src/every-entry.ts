@@ -20,6 +20,7 @@ import {
   webCrypto,
 } from '@tessera/core'
 import { createSessions, nodeCrypto, sessionErrorStatus } from '@tessera/node'
+import { type ConnectStore, connectStoreStorage } from '@tessera/node/connect-store'
 import { directoryStorage } from '@tessera/node/directory'
 import { expressSessions, requireSession } from '@tessera/node/express'
 import { fastifySessions } from '@tessera/node/fastify'
@@ -82,8 +83,21 @@ createServer(
   }),
 )
 
-// Storages
+// Storages (a connect store: any object with express-session's get, set and destroy)
+const sessionsById = new Map<string, unknown>()
+const store: ConnectStore = {
+  get: (sid, callback) => callback(null, sessionsById.get(sid)),
+  set: (sid, session, callback) => {
+    sessionsById.set(sid, session)
+    callback?.()
+  },
+  destroy: (sid, callback) => {
+    sessionsById.delete(sid)
+    callback?.()
+  },
+}
 export const storages = [
+  connectStoreStorage(store, { timeout: 500 }),
   redisStorage(new Redis({ lazyConnect: true }), { prefix: 'app:sess:' }),
   postgresStorage(new pg.Pool()),
   directoryStorage('/var/lib/app/sessions'),
