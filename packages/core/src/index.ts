@@ -30,7 +30,7 @@ export type {
 export { defineSession } from './descriptor'
 export type { Duration } from './duration'
 export type { InvalidSessionEvent } from './engine/binding'
-export type { OpenOptions, RequestSessions } from './engine/request-sessions'
+export type { OpenOptions, RequestSessions, SessionSetOptions } from './engine/request-sessions'
 export type {
   CookieSessionOptions,
   HeaderSessionOptions,

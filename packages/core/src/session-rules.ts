@@ -2,6 +2,8 @@ import type { Awaitable } from './awaitable'
 import { isPromiseLike } from './awaitable'
 import type { CodecContext } from './codec'
 import type { AnySessionDescriptor, ExpirySeconds } from './descriptor'
+import type { Duration } from './duration'
+import { toSeconds } from './duration'
 import type { InvalidReason } from './errors'
 import { SessionError } from './errors'
 import type { SchemaOutcome } from './standard-schema'
@@ -30,6 +32,59 @@ export function sessionClaims(expiry: ExpirySeconds, start: number | undefined, 
     expiry.absolute === null ? Number.POSITIVE_INFINITY : iat + expiry.absolute,
   )
   return { iat, exp: exp === Number.POSITIVE_INFINITY ? 0 : exp }
+}
+
+/**
+ * The fixed end (unix seconds) of a client-stored session that was given its own lifetime
+ * (`set(D, value, { maxAge })`), read from its claims; undefined for one that follows the
+ * descriptor's expiry. The claims tell them apart without a field of their own: a token written by
+ * the descriptor's rules expires no later than those rules allow now (`now + idle`, `iat + absolute`)
+ * and no sooner than its start plus the shorter limit, so a token outside that range has its own end.
+ * A minute of clock skew between servers is allowed on either side (a tenth of the shorter limit
+ * when that is under ten minutes). Once a longer own lifetime is within the idle time of its end it
+ * reads as the descriptor's, and use renews it as one.
+ *
+ * @example ownEnd({ idle: 3600, absolute: null }, { iat: now, exp: now + 30 * 86_400 }, now) // now + 30 days
+ */
+export function ownEnd(expiry: ExpirySeconds, claims: Claims, now: number): number | undefined {
+  if (claims.exp === 0) return undefined
+  const allowed = sessionClaims(expiry, claims.iat, now).exp
+  if (allowed === 0 || claims.exp > allowed + CLOCK_SKEW) return claims.exp
+  const shortest = Math.min(
+    expiry.idle ?? Number.POSITIVE_INFINITY,
+    expiry.absolute ?? Number.POSITIVE_INFINITY,
+  )
+  const skew = Math.min(CLOCK_SKEW, Math.floor(shortest / 10))
+  return claims.exp - claims.iat < shortest - skew ? claims.exp : undefined
+}
+
+/** Seconds two servers' clocks may disagree before a token reads as having its own lifetime. */
+const CLOCK_SKEW = 60
+
+/**
+ * The end (unix seconds) a lifetime given to one session sets: `maxAge` from `now`, or `expiresAt`.
+ * `INVALID_OPTION` naming the session for both at once, a duration that does not parse, or an end
+ * that is not a valid date in the future.
+ */
+export function lifetimeEnd(
+  name: string,
+  lifetime: { readonly maxAge?: Duration | undefined; readonly expiresAt?: Date | undefined },
+  now: number,
+): number | undefined {
+  const { maxAge, expiresAt } = lifetime
+  const fail = (rule: string): never => {
+    throw new SessionError('INVALID_OPTION', `session "${name}": ${rule}`, { session: name })
+  }
+  if (maxAge !== undefined && expiresAt !== undefined) fail('give set a maxAge or an expiresAt, not both')
+  if (maxAge !== undefined) {
+    const seconds = toSeconds(maxAge, 'set maxAge', name)
+    if (seconds === 0) fail('set maxAge must be more than 0 (use clear to end the session)')
+    return now + seconds
+  }
+  if (expiresAt === undefined) return undefined
+  const end = expiresAt instanceof Date ? Math.floor(expiresAt.getTime() / 1000) : Number.NaN
+  if (!(end > now) || end >= 10 ** 12) fail('set expiresAt must be a Date in the future')
+  return end
 }
 
 /**

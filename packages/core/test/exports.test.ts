@@ -71,6 +71,7 @@ describe('@tessera/core exports', () => {
         "SessionIO",
         "SessionKey",
         "SessionOptions",
+        "SessionSetOptions",
         "SessionStorage",
         "SessionTransformer",
         "SessionValue",

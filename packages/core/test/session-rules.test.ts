@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { defineSession, isSessionError, jsonCodec, type SessionError } from '../src'
 import { checkValue, expirySeconds, openNone, protectNone, readValue, sessionClaims } from '../src/internal'
+import { ownEnd } from '../src/session-rules'
 
 /*
  * The session rules that the engine and the browser client share (src/session-rules.ts): the
@@ -104,5 +105,22 @@ describe('none tokens', () => {
       kid: null,
       stale: false,
     })
+  })
+})
+
+describe('ownEnd: a client-stored token with a lifetime of its own, told from its claims', () => {
+  const now = 1_800_000_000
+  const hourIdle = { idle: 3600, absolute: null }
+
+  it('reads a token of the descriptor, renewed or skewed by under a minute, as the descriptor’s', () => {
+    expect(ownEnd(hourIdle, { iat: now - 7200, exp: now + 1800 }, now)).toBeUndefined()
+    expect(ownEnd(hourIdle, { iat: now, exp: now + 3600 + 60 }, now)).toBeUndefined()
+    expect(ownEnd({ idle: null, absolute: null }, { iat: now, exp: 0 }, now)).toBeUndefined()
+  })
+
+  it('reads a longer or a shorter lifetime as its own', () => {
+    expect(ownEnd(hourIdle, { iat: now, exp: now + 86_400 }, now)).toBe(now + 86_400)
+    expect(ownEnd(hourIdle, { iat: now, exp: now + 600 }, now)).toBe(now + 600)
+    expect(ownEnd({ idle: null, absolute: null }, { iat: now, exp: now + 60 }, now)).toBe(now + 60)
   })
 })

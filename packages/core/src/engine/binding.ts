@@ -105,6 +105,15 @@ export function createBinding(index: number, config: SessionConfig, parts: Engin
   if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > 99) {
     fail('chunking.maxChunks must be an integer from 1 to 99')
   }
+  const cookieMaxAge: number | null | undefined = !isCookie
+    ? undefined
+    : options.maxAge === undefined || options.maxAge === null
+      ? options.maxAge
+      : toSeconds(options.maxAge, `cookie "${name}" maxAge`)
+  // Ktor's `cookie.maxAge = 30.days` is a 30-day session: a cookie lifetime given without an expiry
+  // in the descriptor is the session's lifetime (idle, renewed on use), and the cookie follows it.
+  const lifetimeFromMaxAge =
+    typeof cookieMaxAge === 'number' && cookieMaxAge > 0 && descriptor.expiry === undefined
   const protectorOptions = { protection: descriptor.protection, name, crypto: parts.crypto, ring: parts.ring }
   // Sealing nonces are random; tests alone fix them, through withSealingNonce.
   const nonce = sealingNonceOf(parts.options)
@@ -122,8 +131,8 @@ export function createBinding(index: number, config: SessionConfig, parts: Engin
     merge: options.merge,
     maxRetries,
     owner: options.owner,
-    idle: expiry.idle,
-    absolute: expiry.absolute,
+    idle: lifetimeFromMaxAge ? cookieMaxAge : expiry.idle,
+    absolute: lifetimeFromMaxAge ? null : expiry.absolute,
     cookie: isCookie
       ? {
           attributes: cookieAttributes(name, {
@@ -131,10 +140,7 @@ export function createBinding(index: number, config: SessionConfig, parts: Engin
             httpOnly: options.httpOnly ?? descriptor.visibility !== 'client',
           }),
           encoding,
-          maxAge:
-            options.maxAge === undefined || options.maxAge === null
-              ? options.maxAge
-              : toSeconds(options.maxAge, `cookie "${name}" maxAge`),
+          maxAge: lifetimeFromMaxAge ? undefined : cookieMaxAge,
           maxChunks,
         }
       : undefined,

@@ -1,6 +1,15 @@
 import type { AnySessionDescriptor, SessionValue } from '../descriptor'
+import type { Duration } from '../duration'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
-import { checkValue, encodeValue, openPayload, readValue, sessionClaims } from '../session-rules'
+import {
+  checkValue,
+  encodeValue,
+  lifetimeEnd,
+  openPayload,
+  ownEnd,
+  readValue,
+  sessionClaims,
+} from '../session-rules'
 import { transformWrite } from '../transformer'
 import type { Claims } from '../wire/token'
 import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
@@ -12,6 +21,22 @@ import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './token
 export interface OpenOptions {
   /** Told, for this request only, why an incoming session read as absent; after the engine's own hook. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
+}
+
+/**
+ * A lifetime for one session, given to `set`: it replaces the descriptor's expiry for this session
+ * ("remember me for 30 days" beside a default of a browser session). The lifetime starts now and ends
+ * at a fixed time, which use does not move; later writes keep it, the cookie's Max-Age follows it
+ * (whatever the cookie's own `maxAge`), and `regenerate` or a `set` with another lifetime replace it.
+ * A client-stored session carries it in its token's expiry, a server-stored one in its stored entry.
+ *
+ * @example await req.sessions.set(Login, { userId }, { maxAge: rememberMe ? '30d' : undefined })
+ */
+export interface SessionSetOptions {
+  /** The session ends this long from now. */
+  readonly maxAge?: Duration | undefined
+  /** The session ends at this time (give `maxAge` or `expiresAt`, not both). */
+  readonly expiresAt?: Date | undefined
 }
 
 /** An incoming token that opened: its payload (after transformers) and claims. */
@@ -37,6 +62,8 @@ interface SessionState {
   iat: number | undefined
   /** Expiry of the token that travels (incoming, or about to be written). */
   exp: number
+  /** The end of a session given its own lifetime (unix seconds); undefined: the descriptor's expiry. */
+  end: number | undefined
   /** Server-stored sessions: the id and the stored version read. */
   id: string | undefined
   version: number | undefined
@@ -55,6 +82,7 @@ function newState(): SessionState {
     text: undefined,
     iat: undefined,
     exp: 0,
+    end: undefined,
     id: undefined,
     version: undefined,
     pending: undefined,
@@ -66,6 +94,7 @@ function forgetValue(state: SessionState): void {
   state.value = null
   state.text = undefined
   state.iat = undefined
+  state.end = undefined
   state.id = undefined
   state.version = undefined
 }
@@ -104,21 +133,31 @@ export class RequestSessions {
   /**
    * Creates or replaces the session. The value is checked against the schema (`INVALID_VALUE` when it
    * fails, or throws: then only the name of what it threw is kept as `cause`), encoded, protected and,
-   * for server-stored sessions, written to the storage with compare-and-set.
+   * for server-stored sessions, written to the storage with compare-and-set. `options` gives this one
+   * session its own lifetime ({@link SessionSetOptions}); without it the session keeps the lifetime it
+   * has.
+   *
+   * @example await req.sessions.set(Login, { userId }, { maxAge: '30d' })
    */
   async set<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
     value: Value<TDescriptor>,
+    options?: SessionSetOptions,
   ): Promise<void> {
     const binding = this.#engine.binding(descriptor)
     this.#assertOpen(binding)
+    const end = options && lifetimeEnd(binding.name, options, this.#engine.nowSeconds())
     const checked = await checkValue(binding.descriptor, value)
     const encoded = encodeValue(binding.descriptor, checked)
     const text = typeof encoded === 'string' ? encoded : await encoded
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
-    if (binding.skipEqualWrites && state.value !== null && state.text === text) return
-    if (binding.storage) return this.#store(binding, state, checked, text)
+    if (end !== undefined) {
+      // A lifetime of its own starts now.
+      state.iat = undefined
+      state.end = end
+    } else if (binding.skipEqualWrites && state.value !== null && state.text === text) return
+    if (binding.storage) return this.#store(binding, state, checked, text, end !== undefined)
     await this.#issue(binding, state, text)
     state.value = checked
     state.text = text
@@ -215,6 +254,7 @@ export class RequestSessions {
     if (!state.loaded) await this.#ensureLoaded(binding, state)
     if (state.value === null || state.text === undefined) return
     state.iat = undefined
+    state.end = undefined
     if (!binding.storage) return this.#issue(binding, state, state.text)
     const oldId = state.id
     state.id = undefined
@@ -308,8 +348,11 @@ export class RequestSessions {
       if (typeof entry === 'string') return this.#invalid(binding, state, entry)
       text = entry.text
       iat = entry.iat
+      state.end = entry.end
       state.id = opened.payload
       state.version = record.version
+    } else {
+      state.end = ownEnd(binding, opened, this.#engine.nowSeconds())
     }
     const read = await readValue(binding.descriptor, text)
     if (!read.ok) return this.#invalid(binding, state, read.reason)
@@ -317,7 +360,7 @@ export class RequestSessions {
     state.text = text
     state.iat = iat
     state.exp = opened.exp
-    if (opened.stale || this.#rollingDue(binding, { iat, exp: opened.exp })) {
+    if (opened.stale || (state.end === undefined && this.#rollingDue(binding, { iat, exp: opened.exp }))) {
       await this.#renew(binding, state, text)
     }
   }
@@ -340,7 +383,7 @@ export class RequestSessions {
   #rollingDue(binding: Binding, claims: Claims): boolean {
     if (binding.idle === null || claims.exp === 0) return false
     if (claims.exp - this.#engine.nowSeconds() >= binding.idle / 2) return false
-    return this.#claims(binding, claims.iat).exp > claims.exp
+    return this.#claims(binding, claims.iat, undefined).exp > claims.exp
   }
 
   /**
@@ -352,9 +395,9 @@ export class RequestSessions {
     try {
       if (!binding.storage) return await this.#issue(binding, state, text)
       const id = state.id!
-      const claims = this.#claims(binding, state.iat)
+      const claims = this.#claims(binding, state.iat, state.end)
       const ttl = ttlMillis(claims, this.#engine.nowSeconds())
-      const data = writeEntry({ iat: claims.iat, text })
+      const data = writeEntry({ iat: claims.iat, end: state.end, text })
       const version = await binding.storage.write(id, data, { ttl, expectedVersion: state.version })
       // Another request changed or ended the session meanwhile: its write (and token) stands, not ours.
       if (version === null) return
@@ -378,14 +421,18 @@ export class RequestSessions {
     }
   }
 
-  /** Claims for a token written now: the session keeps its start; expiry from idle and absolute limits. */
-  #claims(binding: Binding, start: number | undefined): Claims {
-    return sessionClaims(binding, start, this.#engine.nowSeconds())
+  /**
+   * Claims for a token written now: the session keeps its start; it expires at its own end when it
+   * has one, else by the descriptor's idle and absolute limits.
+   */
+  #claims(binding: Binding, start: number | undefined, end: number | undefined): Claims {
+    const now = this.#engine.nowSeconds()
+    return end === undefined ? sessionClaims(binding, start, now) : { iat: start ?? now, exp: end }
   }
 
   /** Protects `text` into a token for a client-stored session and marks it to be written. */
   #issue(binding: Binding, state: SessionState, text: string): Promise<void> {
-    return this.#issueToken(binding, state, text, this.#claims(binding, state.iat))
+    return this.#issueToken(binding, state, text, this.#claims(binding, state.iat, state.end))
   }
 
   /** Protects a payload (a client-stored value's text, or a server-stored id) and marks it to be written. */
@@ -400,24 +447,36 @@ export class RequestSessions {
     state.pending = token
   }
 
-  /** Writes a server-stored session (a new id when it has none) and, for a new id, issues its token. */
-  async #store(binding: Binding, state: SessionState, value: unknown, text: string): Promise<void> {
+  /**
+   * Writes a server-stored session (a new id when it has none) and, for a new id or a new lifetime
+   * (which the cookie follows), issues its token.
+   */
+  async #store(
+    binding: Binding,
+    state: SessionState,
+    value: unknown,
+    text: string,
+    newLifetime = false,
+  ): Promise<void> {
     const isNew = state.id === undefined
     const id = state.id ?? this.#newId(binding)
-    const claims = this.#claims(binding, state.iat)
+    const claims = this.#claims(binding, state.iat, state.end)
     const stored = await storeValue(binding, {
       id,
       value,
       text,
       expectedVersion: isNew ? null : (state.version ?? null),
       claims,
+      end: state.end,
       now: this.#engine.nowSeconds(),
     })
     state.id = id
     state.version = stored.version
     state.value = stored.value
     state.text = stored.text
-    if (isNew) await this.#issueToken(binding, state, id, claims)
+    state.iat = claims.iat
+    // A new id needs a token; so does a new lifetime, for the cookie to follow it.
+    if (isNew || newLifetime) await this.#issueToken(binding, state, id, claims)
   }
 
   #newId(binding: Binding): string {

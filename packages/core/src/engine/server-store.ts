@@ -108,6 +108,8 @@ export async function storeValue(
     text: string
     expectedVersion: number | null
     claims: Claims
+    /** The session's own end, when it has one (kept in the entry). */
+    end: number | undefined
     now: number
   },
 ): Promise<Stored> {
@@ -116,7 +118,7 @@ export async function storeValue(
   for (let attempt = 1; ; attempt++) {
     // Outside storageCall: a bad owner is the app's error (INVALID_VALUE), not the storage's.
     const owner = ownerOf(binding, value)
-    const data = writeEntry({ iat: write.claims.iat, text })
+    const data = writeEntry({ iat: write.claims.iat, end: write.end, text })
     const version = await storageCall(binding, () =>
       storage.write(write.id, data, { ttl: ttlMillis(write.claims, write.now), expectedVersion, owner }),
     )
@@ -147,7 +149,7 @@ export async function storeValue(
  *
  * The storage holds it as an opaque string, so every storage keeps its contract and its schema. What
  * lifetime needs comes from here, never from the token, which a `none` session's client can rewrite.
- * Later fields (last seen, a per-session lifetime, metadata the app attaches) are more keys on the line.
+ * Later fields are more keys on the line: `end`, the end of a session given its own lifetime.
  */
 
 /** Format marker of the line; a reader refuses a format it does not know. */
@@ -159,13 +161,19 @@ const ENTRY_START = '{"tessera":"entry/'
 export interface StoredEntry {
   /** When the session began (unix seconds): its absolute limit counts from here. */
   readonly iat: number
+  /**
+   * The end (unix seconds) of a session given its own lifetime (`set(D, value, { maxAge })`): it
+   * replaces the descriptor's expiry. Undefined when the descriptor's expiry applies.
+   */
+  readonly end?: number | undefined
   /** The codec's text of the value. */
   readonly text: string
 }
 
 /** The `data` to store for a session that began at `iat` and holds the codec's `text`. */
-export function writeEntry({ iat, text }: StoredEntry): string {
-  return `${JSON.stringify({ tessera: ENTRY_FORMAT, iat })}\n${text}`
+export function writeEntry({ iat, end, text }: StoredEntry): string {
+  const line = end === undefined ? { tessera: ENTRY_FORMAT, iat } : { tessera: ENTRY_FORMAT, iat, end }
+  return `${JSON.stringify(line)}\n${text}`
 }
 
 /**
@@ -189,6 +197,7 @@ export function readEntry(
       ? { iat: token.iat, text: data }
       : undefined
   if (entry === undefined) return InvalidReason.DECODE_FAILED
+  if (entry.end !== undefined) return now >= entry.end ? InvalidReason.EXPIRED : entry
   if (binding.absolute !== null && now >= entry.iat + binding.absolute) return InvalidReason.EXPIRED
   return entry
 }
@@ -207,7 +216,10 @@ function parseEntry(data: string): StoredEntry | undefined {
   } catch {
     return undefined
   }
-  const { tessera, iat } = (line ?? {}) as Record<string, unknown>
-  if (tessera !== ENTRY_FORMAT || !Number.isSafeInteger(iat) || (iat as number) < 0) return undefined
-  return { iat: iat as number, text: data.slice(newline + 1) }
+  const { tessera, iat, end } = (line ?? {}) as Record<string, unknown>
+  if (tessera !== ENTRY_FORMAT || !isSeconds(iat)) return undefined
+  if (end !== undefined && !isSeconds(end)) return undefined
+  return { iat, end, text: data.slice(newline + 1) }
 }
+
+const isSeconds = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0

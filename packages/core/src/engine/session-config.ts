@@ -57,7 +57,10 @@ export interface TransportOptions<T = unknown> {
 /** Options of a cookie session: Ktor's cookie settings, with secure defaults. */
 export interface CookieSessionOptions<T = unknown> extends TransportOptions<T>, CookieAttributeOptions {
   /**
-   * Cookie lifetime. `null`: a browser-session cookie (no Max-Age, no Expires); `0`: expire it.
+   * Cookie lifetime. `null`: a browser-session cookie (no Max-Age, no Expires); `0`: expire it. As in
+   * Ktor, a duration given when the descriptor has no `expiry` is the session's lifetime too (idle,
+   * renewed on use), and the cookie follows the session; beside an `expiry`, the expiry ends the
+   * session and this is only the cookie's. A session given its own lifetime by `set` ignores it.
    * @default the remaining lifetime of the session (7 days with the default expiry)
    */
   readonly maxAge?: Duration | null | undefined

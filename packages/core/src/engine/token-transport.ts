@@ -137,10 +137,14 @@ export function assertFits(binding: Binding, token: string): void {
   )
 }
 
-/** What a session's pending write needs: the token (null to clear), its expiry, the chunks that came. */
+/**
+ * What a session's pending write needs: the token (null to clear), its expiry, whether that is the
+ * end of a lifetime of its own (which the cookie follows, whatever its `maxAge`), the chunks that came.
+ */
 export interface Outgoing {
   readonly pending: string | null | undefined
   readonly exp: number
+  readonly end: number | undefined
   readonly incomingChunks: number
 }
 
@@ -161,7 +165,7 @@ export function writeOutgoing(binding: Binding, state: Outgoing, io: SessionIO, 
   if (state.pending === null) {
     clear(binding.name)
   } else {
-    const maxAge = cookieMaxAge(cookie.maxAge, state.exp, now)
+    const maxAge = cookieMaxAge(state.end === undefined ? cookie.maxAge : undefined, state.exp, now)
     const value = encodeCookieValue(state.pending!, cookie.encoding)
     const parts = splitValue(binding.name, value)
     for (let i = 0; i < parts.length; i++) {
