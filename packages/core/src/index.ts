@@ -30,7 +30,12 @@ export type {
 export { defineSession } from './descriptor'
 export type { Duration } from './duration'
 export type { InvalidSessionEvent } from './engine/binding'
-export type { OpenOptions, RequestSessions, SessionSetOptions } from './engine/request-sessions'
+export type {
+  OpenOptions,
+  RequestSessions,
+  SessionLifetime,
+  SessionSetOptions,
+} from './engine/request-sessions'
 export type {
   CookieSessionOptions,
   HeaderSessionOptions,

@@ -70,6 +70,7 @@ describe('@tessera/core exports', () => {
         "SessionExpiry",
         "SessionIO",
         "SessionKey",
+        "SessionLifetime",
         "SessionOptions",
         "SessionSetOptions",
         "SessionStorage",

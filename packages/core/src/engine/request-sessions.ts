@@ -39,6 +39,27 @@ export interface SessionSetOptions {
   readonly expiresAt?: Date | undefined
 }
 
+/**
+ * When the current session began and when it ends, as `sessions.lifetime(D)` answers: for "your
+ * session ends in 5 minutes" and for deciding to renew on activity. Times are whole seconds.
+ */
+export interface SessionLifetime {
+  /** When the session began (kept across renewals and writes; `regenerate` and a new lifetime restart it). */
+  readonly createdAt: Date
+  /**
+   * When the session ends if it is not used again: the expiry its token (client-stored) or its stored
+   * entry (server-stored) carries now. Use moves it while the session renews on use. Null: never.
+   */
+  readonly expiresAt: Date | null
+  /**
+   * The latest the session can end however it is used: the end of a lifetime of its own, or its start
+   * plus the descriptor's absolute limit. Null when use can keep it going without bound.
+   */
+  readonly maxExpiresAt: Date | null
+  /** True when `set` gave this session a lifetime of its own ({@link SessionSetOptions}). */
+  readonly ownLifetime: boolean
+}
+
 /** An incoming token that opened: its payload (after transformers) and claims. */
 type OpenedIncoming = Claims & { readonly payload: string; readonly stale: boolean }
 
@@ -263,6 +284,28 @@ export class RequestSessions {
     if (oldId !== undefined) await storageCall(binding, () => binding.storage!.invalidate(oldId))
   }
 
+  /**
+   * When the current session began and when it ends ({@link SessionLifetime}), or null when there is
+   * no session. Reflects this request's writes; reads the session first when it was not read yet.
+   *
+   * @example
+   * const lifetime = await req.sessions.lifetime(Login)
+   * const endsSoon = lifetime?.expiresAt && lifetime.expiresAt.getTime() - Date.now() < 5 * 60_000
+   */
+  async lifetime(descriptor: AnySessionDescriptor): Promise<SessionLifetime | null> {
+    const binding = this.#engine.binding(descriptor)
+    const state = this.#state(binding)
+    if (!state.loaded) await this.#ensureLoaded(binding, state)
+    if (state.value === null || state.iat === undefined) return null
+    const latest = state.end ?? (binding.absolute === null ? undefined : state.iat + binding.absolute)
+    return {
+      createdAt: atSecond(state.iat),
+      expiresAt: state.exp === 0 ? null : atSecond(state.exp),
+      maxExpiresAt: latest === undefined ? null : atSecond(latest),
+      ownLifetime: state.end !== undefined,
+    }
+  }
+
   /** The id of a server-stored session, or null when there is none (for "sign out other devices"). */
   async id(descriptor: AnySessionDescriptor): Promise<string | null> {
     const binding = this.#engine.binding(descriptor)
@@ -351,6 +394,8 @@ export class RequestSessions {
       state.end = entry.end
       state.id = opened.payload
       state.version = record.version
+      // The stored entry's expiry is the session's; the token's only times its cookie.
+      state.exp = Math.ceil(record.expiresAt / 1000)
     } else {
       state.end = ownEnd(binding, opened, this.#engine.nowSeconds())
     }
@@ -359,7 +404,7 @@ export class RequestSessions {
     state.value = read.value
     state.text = text
     state.iat = iat
-    state.exp = opened.exp
+    if (!binding.storage) state.exp = opened.exp
     if (opened.stale || (state.end === undefined && this.#rollingDue(binding, { iat, exp: opened.exp }))) {
       await this.#renew(binding, state, text)
     }
@@ -475,6 +520,7 @@ export class RequestSessions {
     state.value = stored.value
     state.text = stored.text
     state.iat = claims.iat
+    state.exp = claims.exp
     // A new id needs a token; so does a new lifetime, for the cookie to follow it.
     if (isNew || newLifetime) await this.#issueToken(binding, state, id, claims)
   }
@@ -492,6 +538,8 @@ export class RequestSessions {
     return id
   }
 }
+
+const atSecond = (seconds: number) => new Date(seconds * 1000)
 
 /** A random pause before retrying a conflicted update, growing with the attempt (at most ~32 ms). */
 function pause(attempt: number): Promise<void> {

@@ -170,3 +170,74 @@ describe('a lifetime for one session: set(D, value, { maxAge | expiresAt })', ()
     }
   })
 })
+
+describe('sessions.lifetime(D): when the session began and when it ends', () => {
+  const Idle = defineSession<{ n: number }>()('idle', { expiry: { idle: '1h', absolute: '1d' } })
+  const Kept = defineSession<{ n: number }>()('kept', {
+    storage: 'server',
+    expiry: { idle: '1h', absolute: '1d' },
+  })
+
+  for (const Session of [Idle, Kept] as (typeof Idle | typeof Kept)[]) {
+    it(`${Session.name}: null without a session; start, expiry and latest end with one`, async () => {
+      const clock = fakeClock()
+      const storage = memoryStorage({ now: clock.now })
+      const engine = createSessionEngine({
+        secret: SECRET,
+        sessions: [cookie(Session, { storage })],
+        now: clock.now,
+      })
+      const browser = new FakeBrowser(engine, clock.now)
+      const start = clock.seconds()
+      const at = (seconds: number) => new Date(seconds * 1000)
+      expect((await browser.request((s) => s.lifetime(Session))).result).toBeNull()
+      // Within the request that writes it, it is the session just written.
+      const written = await browser.request(async (s) => {
+        await s.set(Session, { n: 1 })
+        return s.lifetime(Session)
+      })
+      expect(written.result).toEqual({
+        createdAt: at(start),
+        expiresAt: at(start + 3600),
+        maxExpiresAt: at(start + 86_400),
+        ownLifetime: false,
+      })
+      // Past half its idle time, use renews it: the expiry moves, the start stays.
+      clock.advance(2000)
+      expect((await browser.request((s) => s.lifetime(Session))).result).toEqual({
+        createdAt: at(start),
+        expiresAt: at(start + 2000 + 3600),
+        maxExpiresAt: at(start + 86_400),
+        ownLifetime: false,
+      })
+      clock.advance(100)
+      const own = await browser.request(async (s) => {
+        await s.set(Session, { n: 2 }, { maxAge: '3d' })
+        return s.lifetime(Session)
+      })
+      const now = clock.seconds()
+      expect(own.result).toEqual({
+        createdAt: at(now),
+        expiresAt: at(now + 3 * 86_400),
+        maxExpiresAt: at(now + 3 * 86_400),
+        ownLifetime: true,
+      })
+      clock.advance(60)
+      expect((await browser.request((s) => s.lifetime(Session))).result).toEqual(own.result)
+      const cleared = await browser.request(async (s) => {
+        await s.clear(Session)
+        return s.lifetime(Session)
+      })
+      expect(cleared.result).toBeNull()
+    })
+  }
+
+  it('a session that never expires has neither expiry nor latest end', async () => {
+    const Forever = defineSession<{ n: number }>()('forever', { expiry: { idle: null } })
+    const engine = createSessionEngine({ secret: SECRET, sessions: [Forever] })
+    const browser = new FakeBrowser(engine)
+    await browser.request((s) => s.set(Forever, { n: 1 }))
+    const { result } = await browser.request((s) => s.lifetime(Forever))
+    expect(result).toMatchObject({ expiresAt: null, maxExpiresAt: null, ownLifetime: false })
+  })
+})
