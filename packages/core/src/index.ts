@@ -36,6 +36,8 @@ export type {
   SessionLifetime,
   SessionSetOptions,
 } from './engine/request-sessions'
+export type { SessionMetadata } from './engine/server-store'
+export type { ManagedSession, ManagedSessionValue } from './engine/session-admin'
 export type {
   CookieSessionOptions,
   HeaderSessionOptions,
@@ -51,6 +53,11 @@ export { InvalidReason, isSessionError, SessionError, SessionErrorCode } from '.
 export type { StandardSchemaV1 } from './standard-schema'
 export type { MemoryStorage, MemoryStorageOptions } from './storage/memory-storage'
 export { memoryStorage } from './storage/memory-storage'
-export type { SessionStorage, StorageWriteOptions, StoredSession } from './storage/session-storage'
+export type {
+  OwnedSession,
+  SessionStorage,
+  StorageWriteOptions,
+  StoredSession,
+} from './storage/session-storage'
 export type { SessionTransformer } from './transformer'
 export type { Protection } from './wire/token'

@@ -143,6 +143,11 @@ export function createPlaygroundEngine(options: PlaygroundEngineOptions): Playgr
     publicKeys: () => main.publicKeys(),
     invalidate: (descriptor, id) => main.invalidate(descriptor, id),
     invalidateOwner: (descriptor, owner) => main.invalidateOwner(descriptor, owner),
+    listSessions: (descriptor, owner) => main.listSessions(descriptor, owner),
+    readSession: (descriptor, owner, handle) => main.readSession(descriptor, owner, handle),
+    replaceSession: (descriptor, owner, handle, value) =>
+      main.replaceSession(descriptor, owner, handle, value),
+    endSession: (descriptor, owner, handle) => main.endSession(descriptor, owner, handle),
   }
 
   return {

@@ -64,6 +64,8 @@ export interface EngineInternals {
   binding(descriptor: AnySessionDescriptor): Binding
   nowSeconds(): number
   randomId(): string
+  /** The handle a listing gives the server-stored session `id` (engine/session-admin.ts). */
+  handleOf(binding: Binding, id: string): Promise<string>
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
 }
 

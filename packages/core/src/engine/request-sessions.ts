@@ -13,7 +13,16 @@ import {
 import { transformWrite } from '../transformer'
 import type { Claims } from '../wire/token'
 import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
-import { readEntry, SESSION_ID, storageCall, storeValue, ttlMillis, writeEntry } from './server-store'
+import type { SessionMetadata } from './server-store'
+import {
+  isMetadata,
+  readEntry,
+  SESSION_ID,
+  storageCall,
+  storeValue,
+  ttlMillis,
+  writeEntry,
+} from './server-store'
 import type { SessionIO } from './session-io'
 import { assertFits, incomingChunks, readIncoming, writeOutgoing } from './token-transport'
 
@@ -37,6 +46,13 @@ export interface SessionSetOptions {
   readonly maxAge?: Duration | undefined
   /** The session ends at this time (give `maxAge` or `expiresAt`, not both). */
   readonly expiresAt?: Date | undefined
+  /**
+   * Labels for a server-stored session, kept across its writes and listed by `engine.listSessions`
+   * (a devices page): `{ device: 'Firefox on Linux' }`. At most 16, names of 1 to 64 characters,
+   * values of at most 512; replaced as a whole when given again. A client-stored session has nowhere
+   * to keep them: `INVALID_OPTION`.
+   */
+  readonly metadata?: SessionMetadata | undefined
 }
 
 /**
@@ -85,6 +101,8 @@ interface SessionState {
   exp: number
   /** The end of a session given its own lifetime (unix seconds); undefined: the descriptor's expiry. */
   end: number | undefined
+  /** Server-stored sessions: the app's labels, kept in the entry. */
+  meta: SessionMetadata | undefined
   /** Server-stored sessions: the id and the stored version read. */
   id: string | undefined
   version: number | undefined
@@ -104,6 +122,7 @@ function newState(): SessionState {
     iat: undefined,
     exp: 0,
     end: undefined,
+    meta: undefined,
     id: undefined,
     version: undefined,
     pending: undefined,
@@ -116,6 +135,7 @@ function forgetValue(state: SessionState): void {
   state.text = undefined
   state.iat = undefined
   state.end = undefined
+  state.meta = undefined
   state.id = undefined
   state.version = undefined
 }
@@ -168,16 +188,21 @@ export class RequestSessions {
     const binding = this.#engine.binding(descriptor)
     this.#assertOpen(binding)
     const end = options && lifetimeEnd(binding.name, options, this.#engine.nowSeconds())
+    const meta = options?.metadata
+    if (meta !== undefined) assertMetadata(binding, meta)
     const checked = await checkValue(binding.descriptor, value)
     const encoded = encodeValue(binding.descriptor, checked)
     const text = typeof encoded === 'string' ? encoded : await encoded
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
+    if (meta !== undefined) state.meta = meta
     if (end !== undefined) {
       // A lifetime of its own starts now.
       state.iat = undefined
       state.end = end
-    } else if (binding.skipEqualWrites && state.value !== null && state.text === text) return
+    } else if (meta === undefined && binding.skipEqualWrites && state.value !== null && state.text === text) {
+      return
+    }
     if (binding.storage) return this.#store(binding, state, checked, text, end !== undefined)
     await this.#issue(binding, state, text)
     state.value = checked
@@ -306,6 +331,16 @@ export class RequestSessions {
     }
   }
 
+  /**
+   * The handle of the current server-stored session, as `engine.listSessions` lists it (to mark "this
+   * device" on a devices page), or null when there is none. Not the id, and never usable as a cookie.
+   */
+  async handle(descriptor: AnySessionDescriptor): Promise<string | null> {
+    const binding = this.#engine.binding(descriptor)
+    const id = await this.id(descriptor)
+    return id === null ? null : this.#engine.handleOf(binding, id)
+  }
+
   /** The id of a server-stored session, or null when there is none (for "sign out other devices"). */
   async id(descriptor: AnySessionDescriptor): Promise<string | null> {
     const binding = this.#engine.binding(descriptor)
@@ -392,6 +427,7 @@ export class RequestSessions {
       text = entry.text
       iat = entry.iat
       state.end = entry.end
+      state.meta = entry.meta
       state.id = opened.payload
       state.version = record.version
       // The stored entry's expiry is the session's; the token's only times its cookie.
@@ -442,7 +478,8 @@ export class RequestSessions {
       const id = state.id!
       const claims = this.#claims(binding, state.iat, state.end)
       const ttl = ttlMillis(claims, this.#engine.nowSeconds())
-      const data = writeEntry({ iat: claims.iat, end: state.end, text })
+      const now = this.#engine.nowSeconds()
+      const data = writeEntry({ iat: claims.iat, end: state.end, seen: now, meta: state.meta, text })
       const version = await binding.storage.write(id, data, { ttl, expectedVersion: state.version })
       // Another request changed or ended the session meanwhile: its write (and token) stands, not ours.
       if (version === null) return
@@ -513,6 +550,7 @@ export class RequestSessions {
       expectedVersion: isNew ? null : (state.version ?? null),
       claims,
       end: state.end,
+      meta: state.meta,
       now: this.#engine.nowSeconds(),
     })
     state.id = id
@@ -540,6 +578,17 @@ export class RequestSessions {
 }
 
 const atSecond = (seconds: number) => new Date(seconds * 1000)
+
+/** Refuses (`INVALID_OPTION`) metadata for a client-stored session, or beyond the limits. */
+function assertMetadata(binding: Binding, meta: unknown): void {
+  const rule = !binding.storage
+    ? 'metadata needs a server-stored session'
+    : !isMetadata(meta)
+      ? 'metadata must be at most 16 string labels, names of 1 to 64 characters, values of at most 512'
+      : undefined
+  if (rule)
+    throw new SessionError('INVALID_OPTION', `session "${binding.name}": ${rule}`, { session: binding.name })
+}
 
 /** A random pause before retrying a conflicted update, growing with the attempt (at most ~32 ms). */
 function pause(attempt: number): Promise<void> {

@@ -110,6 +110,10 @@ export async function storeValue(
     claims: Claims
     /** The session's own end, when it has one (kept in the entry). */
     end: number | undefined
+    /** The app's labels of the session, kept in the entry. */
+    meta: SessionMetadata | undefined
+    /** When the session was last seen; `now` unless an admin's write must not count as the user's. */
+    seen?: number | undefined
     now: number
   },
 ): Promise<Stored> {
@@ -118,7 +122,13 @@ export async function storeValue(
   for (let attempt = 1; ; attempt++) {
     // Outside storageCall: a bad owner is the app's error (INVALID_VALUE), not the storage's.
     const owner = ownerOf(binding, value)
-    const data = writeEntry({ iat: write.claims.iat, end: write.end, text })
+    const data = writeEntry({
+      iat: write.claims.iat,
+      end: write.end,
+      seen: write.seen ?? write.now,
+      meta: write.meta,
+      text,
+    })
     const version = await storageCall(binding, () =>
       storage.write(write.id, data, { ttl: ttlMillis(write.claims, write.now), expectedVersion, owner }),
     )
@@ -149,7 +159,8 @@ export async function storeValue(
  *
  * The storage holds it as an opaque string, so every storage keeps its contract and its schema. What
  * lifetime needs comes from here, never from the token, which a `none` session's client can rewrite.
- * Later fields are more keys on the line: `end`, the end of a session given its own lifetime.
+ * Later fields are more keys on the line: `end`, the end of a session given its own lifetime; `seen`,
+ * when it was last written or renewed; `meta`, the labels the app attached (a device, say).
  */
 
 /** Format marker of the line; a reader refuses a format it does not know. */
@@ -166,14 +177,46 @@ export interface StoredEntry {
    * replaces the descriptor's expiry. Undefined when the descriptor's expiry applies.
    */
   readonly end?: number | undefined
+  /** When the session was last written or renewed (unix seconds); undefined before this was kept. */
+  readonly seen?: number | undefined
+  /** What the app attached to the session (`set(D, value, { metadata })`): a device label, say. */
+  readonly meta?: SessionMetadata | undefined
   /** The codec's text of the value. */
   readonly text: string
 }
 
+/** Labels an app attaches to a server-stored session, listed on a devices page. */
+export type SessionMetadata = Readonly<Record<string, string>>
+
+/** Most labels of a session's metadata, and most characters of a label's name and of its value. */
+export const METADATA_LIMITS = { entries: 16, name: 64, value: 512 } as const
+
 /** The `data` to store for a session that began at `iat` and holds the codec's `text`. */
-export function writeEntry({ iat, end, text }: StoredEntry): string {
-  const line = end === undefined ? { tessera: ENTRY_FORMAT, iat } : { tessera: ENTRY_FORMAT, iat, end }
+export function writeEntry({ iat, end, seen, meta, text }: StoredEntry): string {
+  const line: Record<string, unknown> = { tessera: ENTRY_FORMAT, iat }
+  if (end !== undefined) line.end = end
+  if (seen !== undefined) line.seen = seen
+  if (meta !== undefined) line.meta = meta
   return `${JSON.stringify(line)}\n${text}`
+}
+
+/**
+ * True for metadata within {@link METADATA_LIMITS}: a plain object of string labels, each name 1 to
+ * 64 characters and each value at most 512.
+ */
+export function isMetadata(meta: unknown): meta is SessionMetadata {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return false
+  const entries = Object.entries(meta)
+  return (
+    entries.length <= METADATA_LIMITS.entries &&
+    entries.every(
+      ([name, value]) =>
+        name.length >= 1 &&
+        name.length <= METADATA_LIMITS.name &&
+        typeof value === 'string' &&
+        value.length <= METADATA_LIMITS.value,
+    )
+  )
 }
 
 /**
@@ -202,6 +245,11 @@ export function readEntry(
   return entry
 }
 
+/** A stored entry of either shape: undefined for the older one (no line) or one that cannot be read. */
+export function entryLine(data: string): StoredEntry | undefined {
+  return data.startsWith(ENTRY_START) ? parseEntry(data) : undefined
+}
+
 /** Just the codec's text of a stored entry (of either shape); undefined when it cannot be read. */
 export function entryText(data: string): string | undefined {
   return data.startsWith(ENTRY_START) ? parseEntry(data)?.text : data
@@ -216,10 +264,12 @@ function parseEntry(data: string): StoredEntry | undefined {
   } catch {
     return undefined
   }
-  const { tessera, iat, end } = (line ?? {}) as Record<string, unknown>
+  const { tessera, iat, end, seen, meta } = (line ?? {}) as Record<string, unknown>
   if (tessera !== ENTRY_FORMAT || !isSeconds(iat)) return undefined
   if (end !== undefined && !isSeconds(end)) return undefined
-  return { iat, end, text: data.slice(newline + 1) }
+  if (seen !== undefined && !isSeconds(seen)) return undefined
+  if (meta !== undefined && !isMetadata(meta)) return undefined
+  return { iat, end, seen, meta, text: data.slice(newline + 1) }
 }
 
 const isSeconds = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0

@@ -2,7 +2,7 @@ import type { SessionKey } from '../crypto/key-ring'
 import { createKeyRing } from '../crypto/key-ring'
 import type { SessionCrypto } from '../crypto/session-crypto'
 import { webCrypto } from '../crypto/web-crypto'
-import type { AnySessionDescriptor } from '../descriptor'
+import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { SessionError } from '../errors'
 import { memoryStorage } from '../storage/memory-storage'
 import type { SessionStorage } from '../storage/session-storage'
@@ -11,6 +11,8 @@ import { createBinding } from './binding'
 import type { OpenOptions } from './request-sessions'
 import { RequestSessions } from './request-sessions'
 import { assertOwner, randomId, SESSION_ID, storageError } from './server-store'
+import type { ManagedSession, ManagedSessionValue } from './session-admin'
+import { createSessionAdmin } from './session-admin'
 import type { SessionConfig } from './session-config'
 import type { SessionIO } from './session-io'
 import { assertChunkNamesFree } from './token-transport'
@@ -49,6 +51,37 @@ export interface SessionEngine {
    * otherwise), as at `set`.
    */
   invalidateOwner(descriptor: AnySessionDescriptor, owner: string): Promise<number>
+  /**
+   * The live server-stored sessions of an owner, newest first: a devices page. Each is named by an
+   * opaque handle, never by its id (see {@link ManagedSession}). `INVALID_OPERATION` when the storage
+   * has no `listOwner`; `INVALID_VALUE` for an owner `set` would refuse.
+   *
+   * @example const devices = await engine.listSessions(Login, user.id)
+   */
+  listSessions(descriptor: AnySessionDescriptor, owner: string): Promise<ManagedSession[]>
+  /** One session of an owner by its handle, with its value; null when the owner lists no such session. */
+  readSession<TDescriptor extends AnySessionDescriptor>(
+    descriptor: TDescriptor,
+    owner: string,
+    handle: string,
+  ): Promise<ManagedSessionValue<SessionValue<TDescriptor>> | null>
+  /**
+   * Replaces the value of one session of an owner, with compare-and-set as between requests: a
+   * request that changed it since it was listed makes it `CONFLICT` (unless the session has a
+   * `merge`). Keeps its lifetime and labels. False when the owner lists no such session.
+   */
+  replaceSession<TDescriptor extends AnySessionDescriptor>(
+    descriptor: TDescriptor,
+    owner: string,
+    handle: string,
+    value: SessionValue<TDescriptor>,
+  ): Promise<boolean>
+  /**
+   * Ends one session of an owner ("sign out this device"); false when the owner lists no such session.
+   *
+   * @example await engine.endSession(Login, user.id, handle)
+   */
+  endSession(descriptor: AnySessionDescriptor, owner: string, handle: string): Promise<boolean>
 }
 
 const toConfig = (entry: SessionConfig | AnySessionDescriptor): SessionConfig =>
@@ -111,6 +144,8 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   assertChunkNamesFree(bindings)
 
   const now = options.now ?? Date.now
+  const nowSeconds = () => Math.floor(now() / 1000)
+  const admin = createSessionAdmin({ crypto, ring, nowSeconds })
   const internals: EngineInternals = {
     bindings,
     binding(descriptor) {
@@ -118,8 +153,9 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
       if (!binding) throw notRegistered(descriptor, byName.has(descriptor?.name))
       return binding
     },
-    nowSeconds: () => Math.floor(now() / 1000),
+    nowSeconds,
     randomId: () => randomId(crypto),
+    handleOf: admin.handleOf,
     onInvalid: options.onInvalid,
   }
 
@@ -168,5 +204,11 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
         throw storageError(descriptor.name, cause)
       }
     },
+    listSessions: (descriptor, owner) => admin.list(internals.binding(descriptor), owner),
+    readSession: (descriptor, owner, handle) =>
+      admin.read(internals.binding(descriptor), owner, handle) as Promise<ManagedSessionValue<any> | null>,
+    replaceSession: (descriptor, owner, handle, value) =>
+      admin.replace(internals.binding(descriptor), owner, handle, value),
+    endSession: (descriptor, owner, handle) => admin.end(internals.binding(descriptor), owner, handle),
   }
 }

@@ -1,5 +1,5 @@
 import { SessionError } from '../errors'
-import type { SessionStorage, StorageWriteOptions, StoredSession } from './session-storage'
+import type { OwnedSession, SessionStorage, StorageWriteOptions, StoredSession } from './session-storage'
 
 export interface MemoryStorageOptions {
   /**
@@ -99,6 +99,15 @@ export function memoryStorage(options: MemoryStorageOptions = {}): MemoryStorage
     async invalidate(id) {
       const entry = entries.get(id)
       if (entry) remove(id, entry)
+    },
+
+    async listOwner(owner) {
+      const listed: OwnedSession[] = []
+      for (const id of [...(owners.get(owner) ?? [])]) {
+        const entry = live(id)
+        if (entry) listed.push({ id, data: entry.data, version: entry.version, expiresAt: entry.expiresAt })
+      }
+      return listed
     },
 
     async invalidateOwner(owner) {

@@ -11,6 +11,12 @@ export interface StoredSession {
   readonly expiresAt: number
 }
 
+/** A live stored session of an owner, as {@link SessionStorage.listOwner} returns it. */
+export interface OwnedSession extends StoredSession {
+  /** The storage's id of the session (what `read`, `write` and `invalidate` take). */
+  readonly id: string
+}
+
 export interface StorageWriteOptions {
   /** Milliseconds until the entry expires; 0 for never. */
   readonly ttl: number
@@ -44,4 +50,10 @@ export interface SessionStorage {
   invalidate(id: string): Promise<void>
   /** Ends every session written with `owner` (sign out everywhere); returns how many live ones ended. Optional. */
   invalidateOwner?(owner: string): Promise<number>
+  /**
+   * The live sessions whose last write named `owner` (a devices page), in any order; expired entries
+   * and entries since moved to another owner are never listed. Optional: without it the engine's
+   * `listSessions`, `readSession`, `replaceSession` and `endSession` throw `INVALID_OPERATION`.
+   */
+  listOwner?(owner: string): Promise<readonly OwnedSession[]>
 }

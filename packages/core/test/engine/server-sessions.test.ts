@@ -42,9 +42,9 @@ describe('server-stored sessions', () => {
     const token = env.browser.cookies.get('login')!
     expect(token).toMatch(/^v1\.s\.0\./)
     expect(payloadOf(token)).toBe(id)
-    // The engine's entry: the session's start on a line of its own, then the codec's text.
+    // The engine's entry: the session's start and last write on a line of its own, then the codec's text.
     expect(await env.storage.read(id)).toMatchObject({
-      data: '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada","n":1}}',
+      data: '{"tessera":"entry/1","iat":1800000000,"seen":1800000000}\n{"json":{"user":"ada","n":1}}',
       version: 1,
     })
     expect((await env.browser.request((s) => s.get(Login))).result).toEqual({ user: 'ada', n: 1 })
@@ -132,7 +132,7 @@ describe('server-stored sessions', () => {
     expect(payloadOf(env.browser.cookies.get('login')!)).toBe(second)
     expect(await env.storage.read(first)).toBeNull()
     expect((await env.storage.read(second))?.data).toBe(
-      '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada","n":1}}',
+      '{"tessera":"entry/1","iat":1800000000,"seen":1800000000}\n{"json":{"user":"ada","n":1}}',
     )
     const stale = env.engine.open(fakeIO({ cookie: `login=${oldToken}` }).io)
     expect(await stale.get(Login)).toBeNull()
@@ -274,7 +274,7 @@ describe('server-stored sessions', () => {
       const newId = payloadOf(env.browser.cookies.get('login')!)
       expect(newId).not.toBe(oldId)
       expect((await env.storage.read(newId))?.data).toBe(
-        '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada","n":101}}',
+        '{"tessera":"entry/1","iat":1800000000,"seen":1800000000}\n{"json":{"user":"ada","n":101}}',
       )
     })
   })
@@ -497,7 +497,10 @@ describe('the stored entry keeps what lifetime needs, not the token (#13, 11)', 
     }
     expect(seen).toEqual([{ user: 'ada' }, { user: 'ada' }, null, null, null])
     // The renewals kept the session's real start, and the entry was gone at the limit.
-    expect(starts).toEqual([`{"tessera":"entry/1","iat":${start}}`, `{"tessera":"entry/1","iat":${start}}`])
+    expect(starts).toEqual([
+      `{"tessera":"entry/1","iat":${start},"seen":${start + 1200}}`,
+      `{"tessera":"entry/1","iat":${start},"seen":${start + 2400}}`,
+    ])
   })
 
   it('counts the absolute limit from the stored start even where the storage keeps the entry longer', async () => {
@@ -535,7 +538,7 @@ describe('the stored entry keeps what lifetime needs, not the token (#13, 11)', 
     expect(events).toEqual([{ session: 'unsigned', reason: 'DECODE_FAILED' }])
     await browser.request((s) => s.set(Signed, { user: 'ada lovelace' }))
     expect((await storage.read(signedId))?.data).toBe(
-      '{"tessera":"entry/1","iat":1800000000}\n{"json":{"user":"ada lovelace"}}',
+      '{"tessera":"entry/1","iat":1800000000,"seen":1800000000}\n{"json":{"user":"ada lovelace"}}',
     )
   })
 

@@ -151,7 +151,12 @@ describe('a lifetime for one session: set(D, value, { maxAge | expiresAt })', ()
     const record = await storage.read(id)
     expect(record!.expiresAt).toBe((clock.seconds() + 2 * DAY) * 1000)
     expect(record!.data.split('\n')[0]).toBe(
-      JSON.stringify({ tessera: 'entry/1', iat: clock.seconds(), end: clock.seconds() + 2 * DAY }),
+      JSON.stringify({
+        tessera: 'entry/1',
+        iat: clock.seconds(),
+        end: clock.seconds() + 2 * DAY,
+        seen: clock.seconds(),
+      }),
     )
   })
 
