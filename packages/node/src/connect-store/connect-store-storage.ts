@@ -54,7 +54,8 @@ const STORAGE = 'connect-store'
  * - compare-and-set holds within one process only (read, check and write of an id are queued there);
  *   across processes the store offers none, so two writes of one session at the same moment both
  *   succeed and the last one wins;
- * - no owner index: a write with an `owner` and sign out everywhere fail with `INVALID_OPERATION`;
+ * - no owner index: a write with an `owner`, sign out everywhere, and listing an owner's sessions
+ *   (`engine.listSessions` and the by-handle operations) fail with `INVALID_OPERATION`;
  * - the TTL becomes the session's `cookie.expires` (and `originalMaxAge`), which stores turn into their
  *   own expiry; a TTL of 0 (no expiry) leaves `expires` null, and the store's default TTL applies. Reads
  *   treat an entry past its expiry as absent, whatever the store has deleted.

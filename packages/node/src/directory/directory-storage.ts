@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { type Duration, SessionError, type SessionStorage } from '@tessera/core'
+import { type Duration, type OwnedSession, SessionError, type SessionStorage } from '@tessera/core'
 import { SESSION_ID } from '@tessera/core/internal'
 import { createKeyedLock } from '../storage-support/keyed-lock'
 import { assertSessionId } from '../storage-support/session-id'
@@ -42,6 +42,11 @@ export interface DirectoryStorage extends SessionStorage {
    */
   sweep(): Promise<number>
   invalidateOwner(owner: string): Promise<number>
+  /**
+   * The live sessions of an owner, through the owner's folder of markers: one file read per session
+   * the owner has, never a scan of the directory.
+   */
+  listOwner(owner: string): Promise<readonly OwnedSession[]>
   /** Stops the background sweep timer. Pending operations still complete. */
   close(): void
 }
@@ -236,6 +241,25 @@ export function directoryStorage(root: string, options: DirectoryStorageOptions 
         })
       } catch (error) {
         throw storageFailure(STORAGE, 'invalidate', error)
+      }
+    },
+
+    async listOwner(owner) {
+      if (typeof owner !== 'string')
+        throw new SessionError('INVALID_VALUE', 'directory storage: owner must be a string')
+      try {
+        const listed: OwnedSession[] = []
+        // The owner's folder of markers: a file read per marker, never a scan of every session.
+        for (const id of await listQuietly(ownerDirOf(owner))) {
+          if (!SESSION_ID.test(id)) continue
+          const stored = await load(id).catch(() => undefined)
+          // A marker outlives its session until the sweep (or a sign-out) removes it: never listed.
+          if (!stored || stored.owner !== owner || isExpired(stored, now())) continue
+          listed.push({ id, data: stored.data, version: stored.version, expiresAt: stored.expiresAt })
+        }
+        return listed
+      } catch (error) {
+        throw storageFailure(STORAGE, 'listOwner', error)
       }
     },
 

@@ -9,6 +9,7 @@ export interface PostgresStatements {
   readonly writeVersion: string
   readonly invalidate: string
   readonly invalidateOwner: string
+  readonly listOwner: string
   readonly sweep: string
 }
 
@@ -77,6 +78,9 @@ RETURNING version`,
     invalidate: `DELETE FROM ${quoted} WHERE id = $1`,
     invalidateOwner: `WITH gone AS (DELETE FROM ${quoted} AS s WHERE owner = $1 RETURNING expires_at)
 SELECT count(*)::int AS count FROM gone AS s WHERE ${live('s')}`,
+    // Through the owner index; expired rows are left to the sweeper, never listed.
+    listOwner: `SELECT id, data, version, floor(extract(epoch FROM expires_at) * 1000)::float8 AS expires_at
+FROM ${quoted} AS s WHERE owner = $1 AND ${live('s')}`,
     // One batch of expired rows, found through the expires_at index; rows another sweeper holds are skipped.
     sweep: `DELETE FROM ${quoted} WHERE id IN (
   SELECT id FROM ${quoted} WHERE expires_at <= now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED

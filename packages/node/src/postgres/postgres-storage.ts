@@ -1,4 +1,10 @@
-import { type Duration, isSessionError, SessionError, type SessionStorage } from '@tessera/core'
+import {
+  type Duration,
+  isSessionError,
+  type OwnedSession,
+  SessionError,
+  type SessionStorage,
+} from '@tessera/core'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure, withTimeout } from '../storage-support/storage-failure'
 import { startSweeper } from '../storage-support/sweeper'
@@ -64,6 +70,8 @@ export interface PostgresStorage extends SessionStorage {
   /** Deletes expired rows in batches through the `expires_at` index; returns how many. */
   sweep(): Promise<number>
   invalidateOwner(owner: string): Promise<number>
+  /** The live rows of an owner, found through the `owner` index (one statement). */
+  listOwner(owner: string): Promise<readonly OwnedSession[]>
   /** Stops the background sweep timer. The pool stays open: it is yours. */
   close(): void
 }
@@ -230,6 +238,18 @@ export function postgresStorage(pool: PostgresPool, options: PostgresStorageOpti
         throw new SessionError('INVALID_VALUE', 'postgres storage: owner must be a string')
       const { rows } = await run('invalidateOwner', sql.invalidateOwner, [owner])
       return Number(rows[0]?.count ?? 0)
+    },
+
+    async listOwner(owner) {
+      if (typeof owner !== 'string')
+        throw new SessionError('INVALID_VALUE', 'postgres storage: owner must be a string')
+      const { rows } = await run('listOwner', sql.listOwner, [owner])
+      return rows.map((row) => ({
+        id: row.id,
+        data: row.data,
+        version: Number(row.version),
+        expiresAt: row.expires_at === null ? 0 : Number(row.expires_at),
+      }))
     },
   }
 }

@@ -119,6 +119,29 @@ return count
 `)
 
 /**
+ * One node. KEYS[1]: the owner's index. ARGV: owner, session-key prefix. Drops index entries whose
+ * score passed, then returns `{id, data, version, expires, ...}` for each listed session that lives
+ * and still names the owner: one atomic read of the owner's sessions.
+ */
+export const LIST_OWNER = script(`
+${NOW}
+local now = now_ms()
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%d', now))
+local listed = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local fields = redis.call('HMGET', ARGV[2] .. id, 'data', 'version', 'expires', 'owner')
+  local expires = tonumber(fields[3] or '0') or 0
+  if fields[1] and fields[4] == ARGV[1] and (expires == 0 or expires > now) then
+    table.insert(listed, id)
+    table.insert(listed, fields[1])
+    table.insert(listed, fields[2])
+    table.insert(listed, fields[3] or '0')
+  end
+end
+return listed
+`)
+
+/**
  * Cluster, the session's slot. KEYS[1]: the session; ARGV as {@link SESSION_WRITE}. Returns nil on a
  * version mismatch, else `{version, owner or '', expires}` for the index step that follows.
  */

@@ -1,4 +1,4 @@
-import { SessionError, type SessionStorage } from '@tessera/core'
+import { type OwnedSession, SessionError, type SessionStorage } from '@tessera/core'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure, withTimeout } from '../storage-support/storage-failure'
 import { type NodeRedisClient, type RedisClient, type RedisCommands, redisCommands } from './redis-client'
@@ -12,6 +12,7 @@ import {
   INDEX_MARGIN_MS,
   INVALIDATE,
   INVALIDATE_OWNER,
+  LIST_OWNER,
   type RedisScript,
   WRITE,
 } from './redis-scripts'
@@ -43,10 +44,17 @@ export interface RedisStorage extends SessionStorage {
   /** The key prefix in use. */
   readonly prefix: string
   invalidateOwner(owner: string): Promise<number>
+  /**
+   * The live sessions of an owner, from its index: one Lua script on one node; on a cluster the index,
+   * then each session in its own slot. O(sessions of the owner).
+   */
+  listOwner(owner: string): Promise<readonly OwnedSession[]>
 }
 
 const STORAGE = 'redis'
 const READ_FIELDS = ['data', 'version', 'expires'] as const
+/** A session's fields a cluster listing reads: those of a read, and its owner. */
+const LIST_FIELDS = ['data', 'version', 'expires', 'owner'] as const
 /** Sessions of one owner a cluster's sign-out ends at once; the rest wait for the next group. */
 const CLUSTER_WALK_GROUP = 64
 
@@ -87,6 +95,7 @@ export function redisStorage(
       }
     },
     evaluate: scriptRunner(commands),
+    readFields: (key, fields) => commands.hmget(key, fields),
   }
   return {
     prefix,
@@ -112,9 +121,19 @@ interface Context {
   run<T>(operation: string, call: () => Promise<T>): Promise<T>
   /** Runs a script on one key. */
   evaluate(script: RedisScript, key: string, args: readonly string[]): Promise<unknown>
+  /** HMGET of one key. */
+  readFields(key: string, fields: readonly string[]): Promise<(string | null)[]>
 }
 
-type Operations = Pick<RedisStorage, 'write' | 'invalidate' | 'invalidateOwner'>
+type Operations = Pick<RedisStorage, 'write' | 'invalidate' | 'invalidateOwner' | 'listOwner'>
+
+/** A listed session from `[id, data, version, expires]`. */
+const ownedSession = (id: string, data: string, version: string, expires: string): OwnedSession => ({
+  id,
+  data,
+  version: Number(version),
+  expiresAt: Number(expires) || 0,
+})
 
 /** EVALSHA, and EVAL when Redis (that node, on a cluster) does not know the script yet. */
 function scriptRunner(commands: RedisCommands): Context['evaluate'] {
@@ -169,6 +188,18 @@ function singleNodeOperations(context: Context, fullPrefix: string): Operations 
       await run('invalidate', () => evaluate(INVALIDATE, sessionKey(id), [fullIndexPrefix, id]))
     },
 
+    async listOwner(owner) {
+      checkOwner(owner)
+      const flat = (await run('listOwner', () =>
+        evaluate(LIST_OWNER, indexKey(owner), [owner, fullPrefix]),
+      )) as string[]
+      const listed: OwnedSession[] = []
+      for (let i = 0; i + 3 < flat.length; i += 4) {
+        listed.push(ownedSession(flat[i]!, flat[i + 1]!, flat[i + 2]!, flat[i + 3]!))
+      }
+      return listed
+    },
+
     async invalidateOwner(owner) {
       checkOwner(owner)
       const count = await run('invalidateOwner', () =>
@@ -216,6 +247,29 @@ function clusterOperations(context: Context): Operations {
       if (typeof owner === 'string' && owner !== '') {
         await run('invalidate', () => evaluate(CLUSTER_INDEX_REMOVE, indexKey(owner), [id, '']))
       }
+    },
+
+    async listOwner(owner) {
+      checkOwner(owner)
+      const listed = (await run('listOwner', () =>
+        evaluate(CLUSTER_INDEX_LIST, indexKey(owner), []),
+      )) as string[]
+      const ids = listed.filter((_, i) => i % 2 === 0)
+      const now = Date.now()
+      const sessions: OwnedSession[] = []
+      // Each session lives in its own slot: read them in groups, keeping those that still name the owner.
+      for (let start = 0; start < ids.length; start += CLUSTER_WALK_GROUP) {
+        const group = ids.slice(start, start + CLUSTER_WALK_GROUP)
+        const rows = await Promise.all(
+          group.map((id) => run('listOwner', () => context.readFields(sessionKey(id), LIST_FIELDS))),
+        )
+        rows.forEach(([data, version, expires, stored], i) => {
+          const expiresAt = Number(expires) || 0
+          if (data == null || stored !== owner || (expiresAt !== 0 && expiresAt <= now)) return
+          sessions.push(ownedSession(group[i]!, data, version ?? '0', expires ?? '0'))
+        })
+      }
+      return sessions
     },
 
     async invalidateOwner(owner) {

@@ -128,6 +128,13 @@ describe('connectStoreStorage on express-session MemoryStore', () => {
     })
     const signOut = await outcome(engine.invalidateOwner(Login, 'ada'))
     expect(isSessionError(signOut, 'INVALID_OPERATION')).toBe(true)
+    // No owner index, so no devices page: listing and acting on a listed session name what is missing.
+    expect(storage.listOwner).toBeUndefined()
+    const listing = await outcome(engine.listSessions(Login, 'ada'))
+    expect(isSessionError(listing, 'INVALID_OPERATION')).toBe(true)
+    expect((listing as Error).message).toContain('listOwner')
+    const ending = await outcome(engine.endSession(Login, 'ada', 'a-handle'))
+    expect(isSessionError(ending, 'INVALID_OPERATION')).toBe(true)
   })
 
   it("reads an express-session app's own session under the same id as absent", async () => {

@@ -1,4 +1,10 @@
-import { isSessionError, type SessionStorage } from '@tessera/core'
+import {
+  cookie,
+  createSessionEngine,
+  defineSession,
+  isSessionError,
+  type SessionStorage,
+} from '@tessera/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { newId, sleep } from './helpers/servers'
 
@@ -124,6 +130,7 @@ export function describeStorageContract(
     })
 
     if (options.ownerIndex !== false) describeOwnerIndex(name, () => storage)
+    if (options.ownerIndex !== false) describeOwnerListing(name, () => storage)
 
     if (options.checksIds) {
       it('refuses ids outside SESSION_ID before touching anything', async () => {
@@ -207,5 +214,103 @@ function describeOwnerIndex(name: string, current: () => SessionStorage): void {
     await sleep(300)
     expect(await storage.invalidateOwner!(owner)).toBe(1)
     expect(await storage.read(live)).toBeNull()
+  })
+}
+
+/** Listing an owner's sessions (a devices page): `listOwner`, and the engine's management over it. */
+function describeOwnerListing(name: string, current: () => SessionStorage): void {
+  const listed = async (storage: SessionStorage, owner: string) => {
+    if (!storage.listOwner) throw new Error(`${name} cannot list an owner's sessions`)
+    const sessions = await storage.listOwner(owner)
+    return [...sessions].sort((a, b) => a.data.localeCompare(b.data))
+  }
+
+  it('listing: lists the live sessions of one owner with their data, version and expiry, and no other', async () => {
+    const storage = current()
+    const [alice, bob] = [newOwner(), newOwner()]
+    const [a1, a2, b1] = [newId(), newId(), newId()]
+    const before = Date.now()
+    await storage.write(a1, 'a1', { ttl: 60_000, owner: alice })
+    await storage.write(a2, 'a2', { ttl: 0, owner: alice })
+    await storage.write(a2, 'a2 again', { ttl: 0, expectedVersion: 1 })
+    await storage.write(b1, 'b1', { ttl: 60_000, owner: bob })
+    const sessions = await listed(storage, alice)
+    expect(sessions.map(({ id, data, version }) => ({ id, data, version }))).toEqual([
+      { id: a1, data: 'a1', version: 1 },
+      { id: a2, data: 'a2 again', version: 2 },
+    ])
+    expect(sessions[0]!.expiresAt).toBeGreaterThanOrEqual(before + 60_000 - 1000)
+    expect(sessions[1]!.expiresAt).toBe(0)
+    expect(await listed(storage, newOwner())).toEqual([])
+  })
+
+  it('listing: never lists an expired, invalidated or handed-over session', async () => {
+    const storage = current()
+    const [owner, other] = [newOwner(), newOwner()]
+    const [gone, expiring, moved, live] = [newId(), newId(), newId(), newId()]
+    await storage.write(gone, 'gone', { ttl: 60_000, owner })
+    await storage.write(expiring, 'expiring', { ttl: 100, owner })
+    await storage.write(moved, 'moved', { ttl: 60_000, owner })
+    await storage.write(moved, 'moved on', { ttl: 60_000, owner: other })
+    await storage.write(live, 'live', { ttl: 60_000, owner })
+    await storage.invalidate(gone)
+    await sleep(300)
+    expect((await listed(storage, owner)).map((one) => one.id)).toEqual([live])
+    expect((await listed(storage, other)).map((one) => one.id)).toEqual([moved])
+  })
+
+  it("listing: the engine lists, reads, replaces and ends an owner's sessions by handle", async () => {
+    const storage = current()
+    const Login = defineSession<{ user: string; n: number }>()(`login${newId().slice(0, 6)}`, {
+      storage: 'server',
+    })
+    const engine = createSessionEngine({
+      secret: 'a contract secret of at least thirty-two bytes',
+      sessions: [cookie(Login, { storage, owner: (login) => login.user })],
+    })
+    const owner = newOwner()
+    const cookies: string[] = []
+    for (const [n, device] of [
+      [1, 'Laptop'],
+      [2, 'Phone'],
+    ] as const) {
+      const appended: string[] = []
+      const sessions = engine.open({
+        requestHeader: () => undefined,
+        appendHeader: (_, value) => void appended.push(value),
+        setHeader: () => {},
+        headersSent: () => false,
+        isSecure: () => false,
+      })
+      await sessions.set(Login, { user: owner, n }, { metadata: { device } })
+      sessions.commit()
+      cookies.push(appended[0]!.slice(0, appended[0]!.indexOf(';')))
+    }
+    const devices = await engine.listSessions(Login, owner)
+    expect(devices.map((one) => one.metadata.device).sort()).toEqual(['Laptop', 'Phone'])
+    const phone = devices.find((one) => one.metadata.device === 'Phone')!
+    expect(await engine.readSession(Login, owner, phone.handle)).toMatchObject({
+      value: { user: owner, n: 2 },
+    })
+    expect(await engine.replaceSession(Login, owner, phone.handle, { user: owner, n: 20 })).toBe(true)
+    expect(await engine.readSession(Login, owner, phone.handle)).toMatchObject({
+      value: { user: owner, n: 20 },
+    })
+    expect(await engine.endSession(Login, newOwner(), phone.handle)).toBe(false)
+    expect(await engine.endSession(Login, owner, phone.handle)).toBe(true)
+    expect((await engine.listSessions(Login, owner)).map((one) => one.metadata.device)).toEqual(['Laptop'])
+    // The ended device's cookie no longer opens a session; the other's still does.
+    const read = async (cookieLine: string) => {
+      const sessions = engine.open({
+        requestHeader: (header) => (header === 'cookie' ? cookieLine : undefined),
+        appendHeader: () => {},
+        setHeader: () => {},
+        headersSent: () => false,
+        isSecure: () => false,
+      })
+      return sessions.get(Login)
+    }
+    expect(await read(cookies[1]!)).toBeNull()
+    expect(await read(cookies[0]!)).toEqual({ user: owner, n: 1 })
   })
 }
