@@ -1,6 +1,7 @@
 import type { Playground } from './lib/playground-context'
 import { PlaygroundContext } from './lib/playground-context'
 import { CartPanel } from './panels/cart-panel'
+import { DevicesPanel } from './panels/devices-panel'
 import { LoginPanel } from './panels/login-panel'
 import { PrefsPanel } from './panels/prefs-panel'
 import { VaultPanel } from './panels/vault-panel'
@@ -101,6 +102,7 @@ export function App({ playground }: { playground: Playground }) {
         <OfflineNote playground={playground} />
         <CartPanel />
         <LoginPanel />
+        <DevicesPanel />
         <PrefsPanel />
         <VaultPanel />
       </main>

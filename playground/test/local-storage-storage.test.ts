@@ -58,6 +58,18 @@ describe('the offline mode localStorage storage', () => {
     expect(await s.invalidateOwner!('ada')).toBe(0)
   })
 
+  it('lists the live sessions of an owner (the Devices panel offline), never an expired or moved one', async () => {
+    const s = storage()
+    await s.write('ada-laptop', 'a', { ttl: 0, owner: 'ada' })
+    await s.write('ada-tablet', 'c', { ttl: 10, owner: 'ada' })
+    await s.write('ada-moved1', 'm', { ttl: 0, owner: 'ada' })
+    await s.write('ada-moved1', 'n', { ttl: 0, owner: 'grace' })
+    now += 20
+    expect(await s.listOwner!('ada')).toEqual([{ id: 'ada-laptop', data: 'a', version: 1, expiresAt: 0 }])
+    expect((await s.listOwner!('grace')).map((one) => one.id)).toEqual(['ada-moved1'])
+    expect(await s.listOwner!('nobody')).toEqual([])
+  })
+
   it('moves an entry to its new owner, and invalidates one id', async () => {
     const s = storage()
     await s.write('shared-id1', 'x', { ttl: 0, owner: 'ada' })

@@ -1,6 +1,7 @@
 import { isSessionError } from '@tessera/core'
 import { Cart, Login, SHORT_LIFETIME_SECONDS, Vault, vaultSchema } from '../shared/sessions'
 import { CATALOG, USERS } from './catalog'
+import { deviceMetadata, deviceRows } from './devices'
 import type { PlaygroundEngine, SessionName } from './playground-engine'
 import { SESSIONS } from './playground-engine'
 import type { ApiCall } from './session-report'
@@ -121,12 +122,12 @@ export function createApi(context: ApiContext): (call: ApiCall) => Promise<Respo
       // Against session fixation: a session that existed before signing in moves to a new id (the
       // old id is invalidated) before it holds the user.
       if (previousId !== null) await call.sessions.regenerate(Login)
-      await call.sessions.set(Login, {
-        userId: userId as string,
-        name: user.name,
-        roles: user.roles,
-        signedInAt: new Date(),
-      })
+      await call.sessions.set(
+        Login,
+        { userId: userId as string, name: user.name, roles: user.roles, signedInAt: new Date() },
+        // Labels for the Devices panel, listed by engine.listSessions.
+        { metadata: deviceMetadata(call.request.headers.get('user-agent')) },
+      )
       return json({ previousId, report: await report(call, 'login') })
     },
     async 'DELETE /api/login'(call) {
@@ -142,6 +143,24 @@ export function createApi(context: ApiContext): (call: ApiCall) => Promise<Respo
       return json({ ended, report: await report(call, 'login') })
     },
     'POST /api/login/reissue': (call) => reissue(call, 'login'),
+
+    // Devices: the signed-in user's sessions, listed by handle through the storage's owner index.
+    async 'GET /api/devices'(call) {
+      const login = await call.sessions.get(Login)
+      if (login === null) return problem(401, 'not signed in')
+      const sessions = await playground.engine.listSessions(Login, login.userId)
+      return json({ devices: deviceRows(sessions, await call.sessions.handle(Login)) })
+    },
+    async 'POST /api/devices/end'(call) {
+      const login = await call.sessions.get(Login)
+      if (login === null) return problem(401, 'not signed in')
+      const { handle } = await readBody(call.request)
+      if (typeof handle !== 'string') return problem(400, 'name the session by its handle')
+      // The owner comes from the caller's own session: a handle of another user's session ends nothing.
+      const signedOut = await playground.engine.endSession(Login, login.userId, handle)
+      const sessions = await playground.engine.listSessions(Login, login.userId)
+      return json({ signedOut, devices: deviceRows(sessions, await call.sessions.handle(Login)) })
+    },
 
     // Prefs: the browser writes them; the server only reads, through the schema.
     'GET /api/prefs': async (call) => json({ report: await report(call, 'prefs') }),

@@ -1,4 +1,5 @@
 import type { SessionClient } from '@tessera/browser'
+import type { DeviceRow } from '../api/devices'
 import { LIFETIME_HEADER, TAMPER_HEADER } from '../api/request-flags'
 import type { SessionReport } from '../api/session-report'
 import type { ResponseTrace } from '../api/trace'
@@ -17,6 +18,9 @@ export interface ApiBody {
   readonly error?: string
   readonly previousId?: string | null
   readonly ended?: number
+  /** The Devices panel's listing. */
+  readonly devices?: readonly DeviceRow[]
+  readonly signedOut?: boolean
 }
 
 /** Options of one call. */

@@ -1,4 +1,4 @@
-import type { SessionStorage, StoredSession } from '@tessera/core'
+import type { OwnedSession, SessionStorage, StoredSession } from '@tessera/core'
 
 interface Entry extends StoredSession {
   readonly owner?: string | undefined
@@ -78,6 +78,16 @@ export function localStorageStorage(prefix: string, now: () => number = Date.now
 
     async invalidate(id) {
       remove(id, readJson<Entry>(entryKey(id)))
+    },
+
+    async listOwner(owner) {
+      const listed: OwnedSession[] = []
+      for (const id of ownerIds(owner)) {
+        const entry = live(id)
+        if (entry?.owner !== owner) continue
+        listed.push({ id, data: entry.data, version: entry.version, expiresAt: entry.expiresAt })
+      }
+      return listed
     },
 
     async invalidateOwner(owner) {
