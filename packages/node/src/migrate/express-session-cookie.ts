@@ -12,18 +12,16 @@ import {
 } from './legacy-source'
 
 /**
- * Options of {@link expressSessionCookie}: express-session's own `name`, `secret` and `store`, as the
+ * Options of {@link expressSessionCookie}, after the tessera session the old one becomes: express-session's own `name`, `secret` and `store`, as the
  * app configured them.
  *
  * @example
- * expressSessionCookie({ into: Login, store, secret: process.env.OLD_SECRET!, from: (old) => ... })
+ * expressSessionCookie(Login, { store, secret: process.env.OLD_SECRET!, from: (old) => ... })
  */
 export interface ExpressSessionCookieOptions<
   TDescriptor extends AnySessionDescriptor,
   TLegacy = Record<string, unknown>,
 > {
-  /** The tessera session the express-session session becomes. */
-  readonly into: TDescriptor
   /** The store express-session used (MemoryStore, connect-redis...): only `get` and `destroy` are called. */
   readonly store: Pick<ConnectStore, 'get' | 'destroy'>
   /** express-session's `secret`: one, or several (the first signs there, every one verifies here). */
@@ -54,8 +52,7 @@ const STORE = 'express-session'
  * @example
  * import session from 'express-session'
  * const store = new session.MemoryStore() // the store express-session had
- * const legacy = expressSessionCookie({
- *   into: Login,
+ * const legacy = expressSessionCookie(Login, {
  *   store,
  *   secret: [process.env.OLD_SECRET!],
  *   from: (old: { userId?: string }) => (old.userId ? { userId: old.userId } : null),
@@ -64,9 +61,12 @@ const STORE = 'express-session'
 export function expressSessionCookie<
   TDescriptor extends AnySessionDescriptor,
   TLegacy = Record<string, unknown>,
->(options: ExpressSessionCookieOptions<TDescriptor, TLegacy>): LegacySessionSource<TDescriptor> {
-  assertSourceOptions('expressSessionCookie', options?.into, options?.from)
-  const { into, store, from } = options
+>(
+  into: TDescriptor,
+  options: ExpressSessionCookieOptions<TDescriptor, TLegacy>,
+): LegacySessionSource<TDescriptor> {
+  assertSourceOptions('expressSessionCookie', into, options?.from)
+  const { store, from } = options
   if (!store || typeof store.get !== 'function' || typeof store.destroy !== 'function') {
     throw new SessionError('INVALID_OPTION', 'expressSessionCookie needs the store with get and destroy')
   }

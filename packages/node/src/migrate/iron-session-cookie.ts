@@ -10,18 +10,16 @@ import {
 } from './legacy-source'
 
 /**
- * Options of {@link ironSessionCookie}: iron-session's own `cookieName` and `password`, as the app
+ * Options of {@link ironSessionCookie}, after the tessera session the old one becomes: iron-session's own `cookieName` and `password`, as the app
  * configured them.
  *
  * @example
- * ironSessionCookie({ into: Login, cookieName: 'app', password: process.env.IRON_PASSWORD!, from: (old) => ... })
+ * ironSessionCookie(Login, { cookieName: 'app', password: process.env.IRON_PASSWORD!, from: (old) => ... })
  */
 export interface IronSessionCookieOptions<
   TDescriptor extends AnySessionDescriptor,
   TLegacy = Record<string, unknown>,
 > {
-  /** The tessera session the iron-session session becomes. */
-  readonly into: TDescriptor
   /** iron-session's `cookieName`. */
   readonly cookieName: string
   /**
@@ -57,8 +55,7 @@ const loadIronSession = loadOnce(async () => {
  * first legacy cookie seen.
  *
  * @example
- * const legacy = ironSessionCookie({
- *   into: Login,
+ * const legacy = ironSessionCookie(Login, {
  *   cookieName: 'app-session',
  *   password: process.env.IRON_PASSWORD!,
  *   from: (old: { user?: { id: string } }) => (old.user ? { userId: old.user.id } : null),
@@ -67,9 +64,12 @@ const loadIronSession = loadOnce(async () => {
 export function ironSessionCookie<
   TDescriptor extends AnySessionDescriptor,
   TLegacy = Record<string, unknown>,
->(options: IronSessionCookieOptions<TDescriptor, TLegacy>): LegacySessionSource<TDescriptor> {
-  assertSourceOptions('ironSessionCookie', options?.into, options?.from)
-  const { into, from } = options
+>(
+  into: TDescriptor,
+  options: IronSessionCookieOptions<TDescriptor, TLegacy>,
+): LegacySessionSource<TDescriptor> {
+  assertSourceOptions('ironSessionCookie', into, options?.from)
+  const { from } = options
   const passwords: Record<string, string> =
     typeof options.password === 'string' ? { 1: options.password } : { ...options.password }
   const values = Object.values(passwords)

@@ -7,7 +7,7 @@ import { cookieAttributes, serializeCookie } from '@tessera/core/internal'
  * ships two, {@link expressSessionCookie} and {@link ironSessionCookie}; an app can write its own.
  *
  * @example
- * const source: LegacySessionSource<typeof Login> = expressSessionCookie({ into: Login, store, secret, from })
+ * const source: LegacySessionSource<typeof Login> = expressSessionCookie(Login, { store, secret, from })
  */
 export interface LegacySessionSource<TDescriptor extends AnySessionDescriptor = AnySessionDescriptor> {
   /** The tessera session the legacy one becomes (registered with the engine). */
@@ -60,10 +60,10 @@ export function legacyCookieClearer(
   return (secure) => serializeCookie(name, '', attributes, { maxAge: 0, now: 0, secure })
 }
 
-/** Checks the `into` and `from` options every source has. */
+/** Checks the session and the `from` option every source has. */
 export function assertSourceOptions(kind: string, into: unknown, from: unknown): void {
   if (typeof (into as AnySessionDescriptor | undefined)?.name !== 'string') {
-    throw new SessionError('INVALID_OPTION', `${kind}: into must be a session descriptor`)
+    throw new SessionError('INVALID_OPTION', `${kind}: the first argument must be a session descriptor`)
   }
   if (typeof from !== 'function') {
     throw new SessionError(

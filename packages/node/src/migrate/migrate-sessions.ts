@@ -43,7 +43,7 @@ interface Carried {
  * @example
  * const sessions = migrateSessions(createSessions({ secret, sessions: [cookie(Login)] }), {
  *   until: new Date('2027-03-01T00:00:00Z'),
- *   from: [expressSessionCookie({ into: Login, store, secret: oldSecret, from: (old) => ... })],
+ *   from: [expressSessionCookie(Login, { store, secret: oldSecret, from: (old) => ... })],
  * })
  * app.use(expressSessions(sessions))
  */

@@ -59,7 +59,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
     const sid = sidOf(connectSid)
     expect(await storeGet(store, sid)).toMatchObject({ userId: 'u1' })
     tessera = await tesseraApp(
-      migratingEngine([expressSessionCookie({ into: Login, store, secret: OLD_SECRET, from: toLogin })]),
+      migratingEngine([expressSessionCookie(Login, { store, secret: OLD_SECRET, from: toLogin })]),
     )
 
     const first = await request(`${tessera.url}/me`, connectSid)
@@ -85,8 +85,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
   it('keeps the store entry with destroy: false, and clears the cookie with its configured path and domain', async () => {
     const store = new session.MemoryStore()
     const connectSid = await signIn(store, { name: 'app.sid' })
-    const source = expressSessionCookie({
-      into: Login,
+    const source = expressSessionCookie(Login, {
       store,
       secret: OLD_SECRET,
       name: 'app.sid',
@@ -107,8 +106,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
   it('verifies with any secret of a rotation, and not with another secret', async () => {
     const store = new session.MemoryStore()
     const connectSid = await signIn(store)
-    const rotated = expressSessionCookie({
-      into: Login,
+    const rotated = expressSessionCookie(Login, {
       store,
       secret: ['the new secret', OLD_SECRET],
       from: toLogin,
@@ -118,8 +116,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
     await tessera.close()
 
     const other = await signIn(store)
-    const wrong = expressSessionCookie({
-      into: Login,
+    const wrong = expressSessionCookie(Login, {
       store,
       secret: 'not the secret it was signed with',
       from: toLogin,
@@ -137,7 +134,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
   it('reads a tampered cookie as absent, and clears it', async () => {
     const store = new session.MemoryStore()
     const connectSid = await signIn(store)
-    const source = expressSessionCookie({ into: Login, store, secret: OLD_SECRET, from: toLogin })
+    const source = expressSessionCookie(Login, { store, secret: OLD_SECRET, from: toLogin })
     tessera = await tesseraApp(migratingEngine([source]))
     // Another session id under the same signature, and the same id under a changed signature.
     const [name, value] = connectSid.split('=') as [string, string]
@@ -167,9 +164,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
     expect(stale).toBeUndefined()
     for (const source of [store, keeping]) {
       tessera = await tesseraApp(
-        migratingEngine([
-          expressSessionCookie({ into: Login, store: source, secret: OLD_SECRET, from: toLogin }),
-        ]),
+        migratingEngine([expressSessionCookie(Login, { store: source, secret: OLD_SECRET, from: toLogin })]),
       )
       const answer = await request(`${tessera.url}/me`, connectSid)
       expect(answer.body).toBeNull()
@@ -192,8 +187,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
     for (const broken of [failing, silent]) {
       tessera = await tesseraApp(
         migratingEngine([
-          expressSessionCookie({
-            into: Login,
+          expressSessionCookie(Login, {
             store: broken,
             secret: OLD_SECRET,
             from: toLogin,
@@ -214,8 +208,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
   it('answers 500 INVALID_VALUE when from maps to a value the schema refuses, and keeps the legacy cookie', async () => {
     const store = new session.MemoryStore()
     const connectSid = await signIn(store)
-    const source = expressSessionCookie({
-      into: Login,
+    const source = expressSessionCookie(Login, {
       store,
       secret: OLD_SECRET,
       from: () => ({ userId: '' }),
@@ -231,7 +224,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
     const store = new session.MemoryStore()
     const connectSid = await signIn(store)
     tessera = await tesseraApp(
-      migratingEngine([expressSessionCookie({ into: Login, store, secret: OLD_SECRET, from: () => null })]),
+      migratingEngine([expressSessionCookie(Login, { store, secret: OLD_SECRET, from: () => null })]),
     )
     const answer = await request(`${tessera.url}/me`, connectSid)
     expect(answer.body).toBeNull()
@@ -242,7 +235,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
   it('ends the legacy session on sign-out (clear) and on a fresh set, without taking it over', async () => {
     const store = new session.MemoryStore()
     tessera = await tesseraApp(
-      migratingEngine([expressSessionCookie({ into: Login, store, secret: OLD_SECRET, from: toLogin })]),
+      migratingEngine([expressSessionCookie(Login, { store, secret: OLD_SECRET, from: toLogin })]),
     )
     for (const method of ['DELETE', 'PUT']) {
       const connectSid = await signIn(store)
@@ -257,7 +250,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
   it('keeps the tessera session beside a legacy cookie, and clears the legacy one', async () => {
     const store = new session.MemoryStore()
     tessera = await tesseraApp(
-      migratingEngine([expressSessionCookie({ into: Login, store, secret: OLD_SECRET, from: toLogin })]),
+      migratingEngine([expressSessionCookie(Login, { store, secret: OLD_SECRET, from: toLogin })]),
     )
     const fresh = pair((await request(`${tessera.url}/me`, '', 'PUT')).setCookies.get('login'))
     const connectSid = await signIn(store)
@@ -270,7 +263,7 @@ describe('expressSessionCookie: a real express-session cookie taken over', () =>
   it('reads no legacy cookie once until has passed', async () => {
     const store = new session.MemoryStore()
     const connectSid = await signIn(store)
-    const source = expressSessionCookie({ into: Login, store, secret: OLD_SECRET, from: toLogin })
+    const source = expressSessionCookie(Login, { store, secret: OLD_SECRET, from: toLogin })
     tessera = await tesseraApp(migratingEngine([source], new Date(Date.now() - 1)))
     const answer = await request(`${tessera.url}/me`, connectSid)
     expect(answer.body).toBeNull()
@@ -295,7 +288,7 @@ describe.skipIf(!redisUp)('expressSessionCookie on connect-redis', () => {
     const key = `${prefix}${sidOf(connectSid)}`
     expect(await client.exists(key)).toBe(1)
     tessera = await tesseraApp(
-      migratingEngine([expressSessionCookie({ into: Login, store, secret: OLD_SECRET, from: toLogin })]),
+      migratingEngine([expressSessionCookie(Login, { store, secret: OLD_SECRET, from: toLogin })]),
     )
     const first = await request(`${tessera.url}/me`, connectSid)
     expect(first.body).toEqual({ userId: 'u1' })

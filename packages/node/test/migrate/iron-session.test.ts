@@ -33,7 +33,7 @@ async function signIn(password: string | Record<string, string> = PASSWORD): Pro
 
 const toLogin = (old: OldSession) => (old.user ? { userId: old.user.id } : null)
 const source = (password: string | Record<string, string> = PASSWORD) =>
-  ironSessionCookie({ into: Login, cookieName: COOKIE, password, from: toLogin })
+  ironSessionCookie(Login, { cookieName: COOKIE, password, from: toLogin })
 
 let tessera: Running | undefined
 afterEach(async () => {
@@ -108,8 +108,7 @@ describe('ironSessionCookie: a real iron-session cookie taken over', () => {
 
   it('reads a seal holding no data, or one iron-session reads as {} (a bad MAC), as absent', async () => {
     // A mapping that makes a session of anything: the source must not hand it iron-session's {}.
-    const reader = ironSessionCookie({
-      into: Login,
+    const reader = ironSessionCookie(Login, {
       cookieName: COOKIE,
       password: PASSWORD,
       from: () => ({ userId: 'any' }),

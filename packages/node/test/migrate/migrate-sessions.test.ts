@@ -9,7 +9,7 @@ import { isCleared, Login, listen, migratingEngine, pair, request, SECRET } from
 
 const PASSWORD = 'the password the iron-session app sealed with, 32+'
 const toLogin = (old: { user?: { id: string } }) => (old.user ? { userId: old.user.id } : null)
-const iron = () => ironSessionCookie({ into: Login, cookieName: 'iron', password: PASSWORD, from: toLogin })
+const iron = () => ironSessionCookie(Login, { cookieName: 'iron', password: PASSWORD, from: toLogin })
 const sealed = () => sealData({ user: { id: 'u1' } }, { password: PASSWORD })
 
 function codeOf(create: () => unknown): SessionErrorCode | undefined {
@@ -99,7 +99,7 @@ describe('migrateSessions options', () => {
 
   it('refuses a session the engine does not have, and two sources of one cookie', () => {
     const Other = defineSession<{ userId: string }>()('other')
-    const stray = ironSessionCookie({ into: Other, cookieName: 'x', password: PASSWORD, from: toLogin })
+    const stray = ironSessionCookie(Other, { cookieName: 'x', password: PASSWORD, from: toLogin })
     expect(codeOf(() => migrateSessions(engine(), { until: new Date(), from: [stray] }))).toBe(
       'NOT_REGISTERED',
     )
@@ -110,18 +110,21 @@ describe('migrateSessions options', () => {
 
   it('checks the sources: cookie names and attributes, secrets, the store, the mapping', () => {
     const store = { get: () => undefined, destroy: () => undefined }
-    const base = { into: Login, store, secret: 'old', from: () => null }
-    expect(codeOf(() => expressSessionCookie({ ...base, name: 'a b' }))).toBe('INVALID_OPTION')
-    expect(codeOf(() => expressSessionCookie({ ...base, cookie: { path: '/;Domain=evil' } }))).toBe(
+    const base = { store, secret: 'old', from: () => null }
+    expect(codeOf(() => expressSessionCookie(Login, { ...base, name: 'a b' }))).toBe('INVALID_OPTION')
+    expect(codeOf(() => expressSessionCookie(Login, { ...base, cookie: { path: '/;Domain=evil' } }))).toBe(
       'INVALID_OPTION',
     )
-    expect(codeOf(() => expressSessionCookie({ ...base, name: '__Host-sid' }))).toBe('INVALID_OPTION')
-    expect(codeOf(() => expressSessionCookie({ ...base, secret: [] }))).toBe('INVALID_KEY')
-    expect(codeOf(() => expressSessionCookie({ ...base, store: {} as never }))).toBe('INVALID_OPTION')
-    expect(codeOf(() => expressSessionCookie({ ...base, timeout: 0 }))).toBe('INVALID_OPTION')
-    expect(codeOf(() => expressSessionCookie({ ...base, from: undefined as never }))).toBe('INVALID_OPTION')
+    expect(codeOf(() => expressSessionCookie(Login, { ...base, name: '__Host-sid' }))).toBe('INVALID_OPTION')
+    expect(codeOf(() => expressSessionCookie(Login, { ...base, secret: [] }))).toBe('INVALID_KEY')
+    expect(codeOf(() => expressSessionCookie(Login, { ...base, store: {} as never }))).toBe('INVALID_OPTION')
+    expect(codeOf(() => expressSessionCookie(Login, { ...base, timeout: 0 }))).toBe('INVALID_OPTION')
+    expect(codeOf(() => expressSessionCookie(Login, { ...base, from: undefined as never }))).toBe(
+      'INVALID_OPTION',
+    )
+    expect(codeOf(() => expressSessionCookie(undefined as never, base))).toBe('INVALID_OPTION')
     expect(
-      codeOf(() => expressSessionCookie({ ...base, name: '__Host-sid', cookie: { secure: true } })),
+      codeOf(() => expressSessionCookie(Login, { ...base, name: '__Host-sid', cookie: { secure: true } })),
     ).toBeUndefined()
   })
 })

@@ -108,14 +108,12 @@ export const storages = [
 export const migrating = migrateSessions(sessions, {
   until: new Date('2030-01-01T00:00:00Z'),
   from: [
-    expressSessionCookie({
-      into: Notes,
+    expressSessionCookie(Notes, {
       store,
       secret: ['the secret express-session signed with'],
       from: (old: { note?: string }) => (old.note ? { text: old.note } : null),
     }),
-    ironSessionCookie({
-      into: Notes,
+    ironSessionCookie(Notes, {
       cookieName: 'iron',
       password: 'an iron-session password of 32+ characters',
       // @ts-expect-error a number is not a note
