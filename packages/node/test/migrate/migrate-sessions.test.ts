@@ -1,8 +1,10 @@
 import express from 'express'
+import Fastify from 'fastify'
 import { sealData } from 'iron-session'
 import { describe, expect, it } from 'vitest'
 import { cookie, createSessions, defineSession, isSessionError, type SessionErrorCode } from '../../src'
 import { expressSessions } from '../../src/express'
+import { fastifySessions } from '../../src/fastify'
 import { sessionsOf, withSessions } from '../../src/fetch'
 import { expressSessionCookie, ironSessionCookie, migrateSessions } from '../../src/migrate'
 import { isCleared, Login, listen, migratingEngine, pair, request, SECRET } from './apps'
@@ -40,6 +42,18 @@ describe('migrateSessions on every adapter', () => {
     } finally {
       await server.close()
     }
+  })
+
+  it('takes over on the Fastify adapter', async () => {
+    const app = Fastify()
+    await app.register(fastifySessions(migratingEngine([iron()])))
+    app.get('/me', async (request) => ({ login: await request.sessions.get(Login) }))
+    const response = await app.inject({ url: '/me', headers: { cookie: `iron=${await sealed()}` } })
+    expect(response.json()).toEqual({ login: { userId: 'u1' } })
+    const lines = ([] as string[]).concat(response.headers['set-cookie'] ?? [])
+    expect(lines.some((line) => line.startsWith('login=v1.'))).toBe(true)
+    expect(isCleared(lines.find((line) => line.startsWith('iron=')))).toBe(true)
+    await app.close()
   })
 
   it('takes over on the fetch adapter (Hono, Next.js route handlers), through update', async () => {
