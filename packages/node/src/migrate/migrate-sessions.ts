@@ -139,7 +139,8 @@ function takingOver(sessions: RequestSessions, io: SessionIO, carried: readonly 
     return pending
   }
 
-  const readFirst = <TArgs extends [AnySessionDescriptor, ...unknown[]], TResult>(
+  /** `method`, once the legacy cookies of the session it is called for are settled (`read`: taken over). */
+  const settledFirst = <TArgs extends [AnySessionDescriptor, ...unknown[]], TResult>(
     method: (...args: TArgs) => Promise<TResult>,
     read: boolean,
   ) => {
@@ -151,11 +152,11 @@ function takingOver(sessions: RequestSessions, io: SessionIO, carried: readonly 
   }
 
   // `take`, `update` and `getOrSet` read through `get`, so they take over too.
-  sessions.get = readFirst(sessions.get, true) as RequestSessions['get']
-  sessions.id = readFirst(sessions.id, true)
-  sessions.regenerate = readFirst(sessions.regenerate, true)
-  sessions.set = readFirst(sessions.set, false) as RequestSessions['set']
-  sessions.clear = readFirst(sessions.clear, false)
+  sessions.get = settledFirst(sessions.get, true) as RequestSessions['get']
+  sessions.id = settledFirst(sessions.id, true)
+  sessions.regenerate = settledFirst(sessions.regenerate, true)
+  sessions.set = settledFirst(sessions.set, false) as RequestSessions['set']
+  sessions.clear = settledFirst(sessions.clear, false)
   sessions.commit = () => {
     const secure = io.isSecure()
     for (const { source } of clearing.splice(0)) io.appendHeader('set-cookie', source.clearingCookie(secure))
