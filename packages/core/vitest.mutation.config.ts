@@ -31,5 +31,8 @@ export default defineConfig({
     environment: 'node',
     include: ['test/**/*.test.ts'],
     sequence: { sequencer: QuickFirst },
+    // Instrumented code on a busy machine runs several times slower; a mutant is judged by what the
+    // tests assert, and Stryker's own timeout catches a mutant that loops.
+    testTimeout: 60_000,
   },
 })

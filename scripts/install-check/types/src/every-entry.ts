@@ -26,6 +26,7 @@ import { expressSessions, requireSession } from '@tessera/node/express'
 import { fastifySessions } from '@tessera/node/fastify'
 import { sessionsOf, withSessions as withFetchSessions } from '@tessera/node/fetch'
 import { withSessions } from '@tessera/node/http'
+import { expressSessionCookie, ironSessionCookie, migrateSessions } from '@tessera/node/migrate'
 import { postgresStorage } from '@tessera/node/postgres'
 import { redisStorage } from '@tessera/node/redis'
 import express from 'express'
@@ -102,6 +103,24 @@ export const storages = [
   postgresStorage(new pg.Pool()),
   directoryStorage('/var/lib/app/sessions'),
 ]
+
+// Migration: the sessions of express-session and iron-session taken over until a date
+export const migrating = migrateSessions(sessions, {
+  until: new Date('2030-01-01T00:00:00Z'),
+  from: [
+    expressSessionCookie(Notes, {
+      store,
+      secret: ['the secret express-session signed with'],
+      from: (old: { note?: string }) => (old.note ? { text: old.note } : null),
+    }),
+    ironSessionCookie(Notes, {
+      cookieName: 'iron',
+      password: 'an iron-session password of 32+ characters',
+      // @ts-expect-error a number is not a note
+      from: () => ({ text: 42 }),
+    }),
+  ],
+})
 
 // Errors
 export function statusOf(error: unknown): number {
