@@ -83,6 +83,11 @@ export function migrateSessions(engine: SessionEngine, options: MigrateSessionsO
     publicKeys: () => engine.publicKeys(),
     invalidate: (descriptor, id) => engine.invalidate(descriptor, id),
     invalidateOwner: (descriptor, owner) => engine.invalidateOwner(descriptor, owner),
+    listSessions: (descriptor, owner) => engine.listSessions(descriptor, owner),
+    readSession: (descriptor, owner, handle) => engine.readSession(descriptor, owner, handle),
+    replaceSession: (descriptor, owner, handle, value) =>
+      engine.replaceSession(descriptor, owner, handle, value),
+    endSession: (descriptor, owner, handle) => engine.endSession(descriptor, owner, handle),
   }
 }
 
@@ -154,6 +159,7 @@ function takingOver(sessions: RequestSessions, io: SessionIO, carried: readonly 
   // `take`, `update` and `getOrSet` read through `get`, so they take over too.
   sessions.get = settledFirst(sessions.get, true) as RequestSessions['get']
   sessions.id = settledFirst(sessions.id, true)
+  sessions.lifetime = settledFirst(sessions.lifetime, true)
   sessions.regenerate = settledFirst(sessions.regenerate, true)
   sessions.set = settledFirst(sessions.set, false) as RequestSessions['set']
   sessions.clear = settledFirst(sessions.clear, false)
