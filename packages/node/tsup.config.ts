@@ -11,6 +11,7 @@ export default defineConfig({
     'postgres/index': 'src/postgres/index.ts',
     'directory/index': 'src/directory/index.ts',
     'connect-store/index': 'src/connect-store/index.ts',
+    'next/index': 'src/next/index.ts',
     'react-router/index': 'src/react-router/index.ts',
   },
   format: ['esm'],
