@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { createSessionEngine, webCrypto } from '@tessera/core'
 import { beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { cookie, defineSession, header, isSessionError } from '../src'
-import { readSessions, requireSession, withSessions, writeSessions } from '../src/next'
+import { readSessions, requireSession, sessionsOf, withSessions, writeSessions } from '../src/next'
 import { nextCookieOf } from '../src/next/set-cookie-options'
 import { Cart, SECRET } from './adapters/sessions'
 
@@ -55,8 +55,10 @@ describe('@tessera/node/next writeSessions (Server Actions, Route Handlers)', ()
     })
     expect(result).toBe('done')
     expect(request.set).toEqual([
-      expect.objectContaining({ name: 'cart', path: '/', httpOnly: true, sameSite: 'lax', maxAge: 604800 }),
+      expect.objectContaining({ name: 'cart', path: '/', httpOnly: true, sameSite: 'lax' }),
     ])
+    // Seven days, less the second that may have turned between signing and writing.
+    expect((request.set[0] as { maxAge: number }).maxAge).toBeGreaterThanOrEqual(604_799)
     expect((request.set[0] as { secure?: boolean }).secure).toBeUndefined()
   })
 
@@ -134,6 +136,30 @@ describe('@tessera/node/next requireSession (middleware)', () => {
       new Request('http://127.0.0.1:3000/account', { headers: { cookie: await cartCookie(1) } }),
     )
     expect(await passed.text()).toBe('next')
+  })
+})
+
+describe('@tessera/node/next withSessions (middleware renews)', () => {
+  it('re-issues a session read past half its idle time on the NextResponse.next() it returns', async () => {
+    const Visit = defineSession<{ n: number }>()('visit', { expiry: { idle: '1h', absolute: null } })
+    let clock = Date.UTC(2026, 0, 1)
+    const rolling = createSessionEngine({ secret: SECRET, crypto: webCrypto, now: () => clock, sessions: [cookie(Visit)] })
+    await writeSessions(rolling, (sessions) => sessions.set(Visit, { n: 1 }))
+    const first = request.set.pop() as { name: string; value: string }
+    const middleware = withSessions(rolling, async (req: Request) => {
+      await sessionsOf(req).get(Visit)
+      return new Response(null, { headers: { 'x-middleware-next': '1' } })
+    })
+    const visit = () =>
+      middleware(new Request('http://127.0.0.1/account', { headers: { cookie: `visit=${first.value}` } }))
+
+    clock += 10 * 60_000 // 10 minutes: not due
+    expect((await visit()).headers.getSetCookie()).toEqual([])
+    clock += 30 * 60_000 // 40 minutes: past half of the hour
+    const renewed = (await visit()).headers.getSetCookie()
+    expect(renewed).toHaveLength(1)
+    expect(renewed[0]).toMatch(/^visit=v1\.[^;]+; Max-Age=3600;/)
+    expect(renewed[0]).not.toContain(first.value)
   })
 })
 
