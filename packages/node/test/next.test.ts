@@ -143,7 +143,12 @@ describe('@tessera/node/next withSessions (middleware renews)', () => {
   it('re-issues a session read past half its idle time on the NextResponse.next() it returns', async () => {
     const Visit = defineSession<{ n: number }>()('visit', { expiry: { idle: '1h', absolute: null } })
     let clock = Date.UTC(2026, 0, 1)
-    const rolling = createSessionEngine({ secret: SECRET, crypto: webCrypto, now: () => clock, sessions: [cookie(Visit)] })
+    const rolling = createSessionEngine({
+      secret: SECRET,
+      crypto: webCrypto,
+      now: () => clock,
+      sessions: [cookie(Visit)],
+    })
     await writeSessions(rolling, (sessions) => sessions.set(Visit, { n: 1 }))
     const first = request.set.pop() as { name: string; value: string }
     const middleware = withSessions(rolling, async (req: Request) => {
