@@ -72,6 +72,16 @@ describe.runIf(hasChromium)('the Next.js example, built for production, in Chrom
     expect(cart?.value).toMatch(/^v1\.e\./)
   })
 
+  it('a Route Handler reads the same sessions, and writes on its response', async () => {
+    const cookies = (await context.cookies(app.origin)).map((each) => `${each.name}=${each.value}`).join('; ')
+    const read = await fetch(`${app.origin}/api/cart`, { headers: { cookie: cookies } })
+    expect(await read.json()).toEqual({ cart: { items: ['pear', 'plum'] } })
+    const emptied = await fetch(`${app.origin}/api/cart`, { method: 'DELETE', headers: { cookie: cookies } })
+    expect(await emptied.json()).toEqual({ cart: null })
+    expect(emptied.headers.getSetCookie().join('\n')).toMatch(/^cart=; .*Max-Age=0/m)
+    expect((await fetch(`${app.origin}/api/cart`)).status).toBe(401)
+  })
+
   it('shows a tampered cart as empty: the page refuses a signature that does not hold', async () => {
     const cart = (await cookieNamed('cart'))!
     await context.addCookies([{ ...cart, value: tamper(cart.value) }])
