@@ -12,6 +12,8 @@ export default defineConfig({
     'directory/index': 'src/directory/index.ts',
     'connect-store/index': 'src/connect-store/index.ts',
     'migrate/index': 'src/migrate/index.ts',
+    'next/index': 'src/next/index.ts',
+    'react-router/index': 'src/react-router/index.ts',
   },
   format: ['esm'],
   dts: true,
@@ -29,5 +31,7 @@ export default defineConfig({
     'pg',
     'redis',
     'superjson',
+    /^next(\/|$)/,
+    'react-router',
   ],
 })

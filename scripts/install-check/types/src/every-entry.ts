@@ -27,13 +27,22 @@ import { fastifySessions } from '@tessera/node/fastify'
 import { sessionsOf, withSessions as withFetchSessions } from '@tessera/node/fetch'
 import { withSessions } from '@tessera/node/http'
 import { expressSessionCookie, ironSessionCookie, migrateSessions } from '@tessera/node/migrate'
+import {
+  type ReadonlySessions,
+  readSessions,
+  requireSession as requireNextSession,
+  withSessions as withNextSessions,
+  writeSessions,
+} from '@tessera/node/next'
 import { postgresStorage } from '@tessera/node/postgres'
+import { sessionsOf as routeSessionsOf, withSessions as withRouteSessions } from '@tessera/node/react-router'
 import { redisStorage } from '@tessera/node/redis'
 import express from 'express'
 import Fastify from 'fastify'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { createElement } from 'react'
+import { redirect as routeRedirect } from 'react-router'
 
 /** True when A and B are the same type. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -121,6 +130,35 @@ export const migrating = migrateSessions(sessions, {
     }),
   ],
 })
+// Next.js App Router: Server Components read, Server Actions and Route Handlers write, middleware guards.
+export async function pageCart(): Promise<CartValue | null> {
+  const readOnly: ReadonlySessions = await readSessions(portable)
+  // @ts-expect-error a Server Component cannot write
+  readOnly.set(Cart, { items: [] })
+  return readOnly.get(Cart)
+}
+export async function addToCartAction(item: string): Promise<number> {
+  return writeSessions(sessions, async (current) => {
+    const cart = await current.update(Cart, (before) => ({ items: [...(before?.items ?? []), item] }))
+    return cart.items.length
+  })
+}
+const requireCart = requireNextSession(Cart, { redirect: '/login' })
+export const middleware = withNextSessions(
+  portable,
+  async (request: Request) => (await requireCart(request)) ?? new Response(null),
+)
+
+// React Router's framework mode: a loader's data is typed as it returned it.
+export const cartLoader = withRouteSessions(
+  sessions,
+  async ({ request }: { request: Request; params: object }) => {
+    const cart = await routeSessionsOf(request).get(Cart)
+    if (cart === null) throw routeRedirect('/login')
+    return { count: cart.items.length }
+  },
+)
+expectTrue<Equal<Awaited<ReturnType<typeof cartLoader>>['data'], { count: number }>>()
 
 // Errors
 export function statusOf(error: unknown): number {
