@@ -6,6 +6,7 @@ import type { Duration } from './duration'
 import { toSeconds } from './duration'
 import { decodeBase64url } from './encoding'
 import { SessionError } from './errors'
+import { assertKnownOptions, EXPIRY_OPTIONS, SESSION_OPTIONS } from './option-names'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Protection } from './wire/token'
 
@@ -170,6 +171,8 @@ export function assertNameFor(name: string, transport: unknown): void {
 function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescriptor<T> {
   const { transport = 'cookie', storage = 'client', visibility = 'server', expiry, publicKeys } = options
   assertSessionName(name)
+  assertKnownOptions(options, SESSION_OPTIONS, 'defineSession()', name)
+  assertKnownOptions(expiry, EXPIRY_OPTIONS, 'defineSession() expiry', name)
   return Object.freeze({
     name,
     transport,

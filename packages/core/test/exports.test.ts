@@ -120,6 +120,7 @@ describe('@tessera/core/internal exports', () => {
         "SESSION_ID",
         "assertCookieFits",
         "assertEd25519Key",
+        "assertKnownOptions",
         "assertNameFor",
         "assertOwner",
         "assertSessionName",

@@ -4,6 +4,7 @@ import type { SessionCrypto } from '../crypto/session-crypto'
 import { webCrypto } from '../crypto/web-crypto'
 import type { AnySessionDescriptor } from '../descriptor'
 import { SessionError } from '../errors'
+import { assertKnownOptions, ENGINE_OPTIONS } from '../option-names'
 import { memoryStorage } from '../storage/memory-storage'
 import type { SessionStorage } from '../storage/session-storage'
 import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
@@ -81,6 +82,7 @@ function notRegistered(descriptor: AnySessionDescriptor, nameTaken: boolean): Se
  * sessions.commit()
  */
 export function createSessionEngine(options: SessionEngineOptions): SessionEngine {
+  assertKnownOptions(options, ENGINE_OPTIONS, 'createSessions()/createSessionEngine()')
   const configs = options.sessions.map(toConfig)
   const crypto = options.crypto ?? webCrypto
   const needsKeys = configs.some(({ descriptor }) => descriptor.protection !== 'none')
