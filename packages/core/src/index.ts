@@ -30,6 +30,7 @@ export type {
 export { defineSession } from './descriptor'
 export type { Duration } from './duration'
 export type { InvalidSessionEvent } from './engine/binding'
+export type { DataTokenOptions, DataTokens, OpenDataTokenOptions } from './engine/data-tokens'
 export type { OpenOptions, RequestSessions } from './engine/request-sessions'
 export type {
   CookieSessionOptions,

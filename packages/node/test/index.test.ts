@@ -123,13 +123,18 @@ describe('createSessions', () => {
 })
 
 describe('the error status table', () => {
-  it('has a status for every code: 503 for storage, 409 for conflicts, 500 for the rest', () => {
+  it('has a status for every code: 503 for storage, 409 for conflicts, 400/410 for data tokens, 500 for the rest', () => {
     expect(Object.keys(sessionErrorStatus).sort()).toEqual(Object.keys(SessionErrorCode).sort())
-    expect(sessionErrorStatus.STORAGE_UNAVAILABLE).toBe(503)
-    expect(sessionErrorStatus.CONFLICT).toBe(409)
-    const rest = Object.entries(sessionErrorStatus).filter(
-      ([code]) => code !== 'STORAGE_UNAVAILABLE' && code !== 'CONFLICT',
-    )
+    const special = {
+      STORAGE_UNAVAILABLE: 503,
+      CONFLICT: 409,
+      TOKEN_INVALID: 400,
+      TOKEN_EXPIRED: 410,
+      TOKEN_USED: 410,
+    }
+    for (const [code, status] of Object.entries(special))
+      expect(sessionErrorStatus[code as 'CONFLICT']).toBe(status)
+    const rest = Object.entries(sessionErrorStatus).filter(([code]) => !(code in special))
     expect(new Set(rest.map(([, status]) => status))).toEqual(new Set([500]))
   })
 
