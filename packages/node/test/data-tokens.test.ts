@@ -1,6 +1,7 @@
 import { createSessionEngine, webCrypto } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import { createSessions, memoryStorage } from '../src'
+import { dataVectorSuite } from '../../core/test/helpers/data-vectors'
+import { createSessions, memoryStorage, nodeCrypto } from '../src'
 
 const SECRET = 'tessera data token tests: 32+ bytes, never use'
 const NOW = 1_800_000_000_000
@@ -28,3 +29,5 @@ describe('data tokens on node:crypto and on WebCrypto are one format', () => {
     expect(await node.unseal(await web.seal(7, options), { purpose: 'magic-link' })).toBe(7)
   })
 })
+
+describe('v1 data token vectors with nodeCrypto', () => dataVectorSuite(nodeCrypto))
