@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
 import type { SessionCrypto } from '../../src'
 import { createSessionEngine, memoryStorage, superjsonCodec } from '../../src'
+import dataFile from '../data-vectors.json'
+import sessionVectors from '../vectors.json'
 
 interface DataVector {
   readonly id: string
@@ -16,9 +17,7 @@ interface DataVector {
   readonly expect: { readonly expiredAt: number }
 }
 
-const sessionVectors = JSON.parse(readFileSync(new URL('../vectors.json', import.meta.url), 'utf8'))
-const dataVectors = JSON.parse(readFileSync(new URL('../data-vectors.json', import.meta.url), 'utf8'))
-  .vectors as DataVector[]
+const dataVectors = dataFile.vectors as DataVector[]
 
 /** `crypto` whose random bytes are randomStart, randomStart+1, … as the vectors were made. */
 const fixedRandom = (crypto: SessionCrypto, start: number): SessionCrypto => {
