@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AnySessionDescriptor } from '../src/index'
 import { cookie, createSessionEngine, defineSession, header, memoryStorage, SessionError } from '../src/index'
 
 const secret = 'x'.repeat(32)
@@ -45,16 +46,21 @@ describe('unknown option names are refused at registration', () => {
     expect(error.message).toContain('header(): unknown option sameSite')
   })
 
-  it('defineSession() refuses unknown options and unknown expiry limits', () => {
-    expect(refusal(() => defineSession('a', loose({ visiblity: 'client' }))).message).toContain(
-      'did you mean visibility?',
+  it('defineSession() options with unknown names are refused when the session is registered', () => {
+    const register = (descriptor: AnySessionDescriptor) => () =>
+      createSessionEngine({ secret, sessions: [descriptor] })
+    expect(refusal(register(defineSession('a', loose({ visiblity: 'client' })))).message).toContain(
+      'defineSession(): unknown option visiblity: did you mean visibility?',
     )
-    expect(refusal(() => defineSession('a', loose({ expiry: { idel: '1h' } }))).message).toContain(
+    expect(refusal(register(defineSession('a', loose({ expiry: { idel: '1h' } })))).message).toContain(
       'did you mean idle?',
     )
-    expect(refusal(() => defineSession<string>()('a', loose({ Codec: undefined }))).message).toContain(
+    expect(refusal(register(defineSession<string>()('a', loose({ Codec: undefined })))).message).toContain(
       'did you mean codec?',
     )
+    // The name list stays on the server: defining alone does not check, and keeps no enumerable trace.
+    const defined = defineSession('b', loose({ visiblity: 'client' }))
+    expect(Object.keys(defined)).not.toContain('visiblity')
   })
 
   it('the engine refuses unknown options', () => {
