@@ -1,7 +1,10 @@
 import { createSessionEngine, webCrypto } from '@tessera/core'
+import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
 import { dataVectorSuite } from '../../core/test/helpers/data-vectors'
 import { createSessions, memoryStorage, nodeCrypto } from '../src'
+import { redisStorage } from '../src/redis'
+import { REDIS_PORT, serverAvailable, uniqueSuffix } from './storage/helpers/servers'
 
 const SECRET = 'tessera data token tests: 32+ bytes, never use'
 const NOW = 1_800_000_000_000
@@ -31,3 +34,31 @@ describe('data tokens on node:crypto and on WebCrypto are one format', () => {
 })
 
 describe('v1 data token vectors with nodeCrypto', () => dataVectorSuite(nodeCrypto))
+
+const redisUp = await serverAvailable('Redis', REDIS_PORT)
+
+describe.runIf(redisUp)('one-time data tokens on Redis', () => {
+  it('of 20 concurrent unseals through two engines exactly one succeeds', async () => {
+    const redis = new Redis({ host: '127.0.0.1', port: REDIS_PORT })
+    const prefix = `tessera-test:${uniqueSuffix()}:`
+    try {
+      const storage = redisStorage(redis, { prefix })
+      const engines = [0, 1].map(() => createSessions({ secret: SECRET, sessions: [] }))
+      const token = await engines[0]!.seal(
+        { userId: 'u1' },
+        { purpose: 'reset', expiresIn: '5m', oneTime: true },
+      )
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => engines[i % 2]!.unseal(token, { purpose: 'reset', storage })),
+      )
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1)
+      expect(
+        outcomes.every((outcome) => outcome.status === 'fulfilled' || outcome.reason.code === 'TOKEN_USED'),
+      ).toBe(true)
+    } finally {
+      const keys = await redis.keys(`${prefix}*`)
+      if (keys.length > 0) await redis.del(...keys)
+      redis.disconnect()
+    }
+  })
+})
