@@ -267,3 +267,71 @@ if (process.argv.includes('--check')) {
   writeFileSync(file, text)
   console.log(`wrote ${specs.length} vectors to test/vectors.json`)
 }
+
+/*
+ * Data tokens (`seal`/`sign`, docs/wire-format.md "Data tokens"), in test/data-vectors.json beside the
+ * session vectors, which stay as they are. Random bytes (one-time ids, sealing nonces) come from a
+ * fixed sequence, so each token is reproducible byte for byte.
+ */
+const dataFile = new URL('../test/data-vectors.json', import.meta.url)
+
+/** webCrypto whose random bytes are 0, 1, 2, … from `start`: for vectors only. */
+function fixedRandom(start: number) {
+  let next = start
+  return {
+    ...webCrypto,
+    randomBytes: (length: number) => Uint8Array.from({ length }, () => next++ & 255),
+  }
+}
+
+async function buildData() {
+  const { createSessionEngine } = await import('../src')
+  const specs = [
+    { id: 'signed-json', kind: 'sign', value: 'json', oneTime: false },
+    { id: 'signed-meta-once', kind: 'sign', value: 'meta', oneTime: true },
+    { id: 'sealed-json', kind: 'seal', value: 'json', oneTime: false },
+    { id: 'sealed-meta-once', kind: 'seal', value: 'meta', oneTime: true },
+  ] as const
+  const vectors = []
+  for (const [index, spec] of specs.entries()) {
+    const engine = createSessionEngine({
+      keys,
+      sessions: [],
+      crypto: fixedRandom(index * 64),
+      now: () => iat * 1000,
+    })
+    const options = { purpose: 'password-reset', expiresIn: 3600, oneTime: spec.oneTime }
+    const token = await engine[spec.kind](values[spec.value], options)
+    vectors.push({
+      id: spec.id,
+      kind: spec.kind,
+      purpose: options.purpose,
+      expiresIn: options.expiresIn,
+      oneTime: spec.oneTime,
+      iat,
+      randomStart: index * 64,
+      payload: await superjsonCodec.encode(values[spec.value]),
+      token,
+      // Read at `now`: open with the purpose; refused for another purpose; expired one second past exp.
+      expect: { purpose: 'TOKEN_INVALID for "magic-link"', expiredAt: iat + 3600 },
+    })
+  }
+  return {
+    about:
+      'tessera v1 data token vectors (docs/wire-format.md, "Data tokens"): the keys of vectors.json; written at `iat`; random bytes are the sequence randomStart, randomStart+1, … (mod 256).',
+    hkdf: { salt: 'tessera/v1', info: 'data-signed/<purpose> or data-sealed/<purpose>', length: 32 },
+    vectors,
+  }
+}
+
+const dataText = `${JSON.stringify(await buildData(), null, 2)}\n`
+if (process.argv.includes('--check')) {
+  if (readFileSync(dataFile, 'utf8') !== dataText) {
+    console.error('test/data-vectors.json is out of date: run `pnpm --filter @tessera/core vectors`')
+    process.exit(1)
+  }
+  console.log('test/data-vectors.json matches the implementation')
+} else {
+  writeFileSync(dataFile, dataText)
+  console.log('wrote the data token vectors to test/data-vectors.json')
+}

@@ -1,5 +1,6 @@
 import type { Awaitable } from './awaitable'
 import { loadOnce, when } from './awaitable'
+import { SessionError } from './errors'
 
 /*
  * Codecs turn a session value into text and back: the interface, plain JSON, and the default codec
@@ -183,13 +184,43 @@ function segments(path: string): number {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/** What the codecs below use of superjson: the static API of the module or one instance. */
+interface SuperjsonLike {
+  stringify(value: unknown): string
+  deserialize(payload: never): unknown
+}
+
+/** The default codec's behaviour over a superjson (the module, or an instance with registered classes). */
+function codecOver(name: string, load: () => Awaitable<SuperjsonLike>): SessionCodec<any> {
+  return {
+    name,
+    encode(value: unknown, context?: CodecContext): Awaitable<string> {
+      if (isJsonPlain(value)) return `{"json":${JSON.stringify(value)}}`
+      return when(load(), (loaded) => {
+        const text = loaded.stringify(value)
+        // The text as it will be read: parsed and checked as decode parses and checks it.
+        if (context?.untrusted) assertUntrustedMeta((parseJson(text) as { meta?: unknown }).meta)
+        return text
+      })
+    },
+    decode(text: string, context?: CodecContext): Awaitable<unknown> {
+      const parsed = parseJson(text)
+      if (!isRecord(parsed) || !('json' in parsed)) throw new TypeError('not a superjson payload')
+      if (parsed.meta === undefined) return parsed.json
+      if (context?.untrusted) assertUntrustedMeta(parsed.meta)
+      return when(load(), (loaded) => loaded.deserialize(parsed as never))
+    },
+  }
+}
+
 /**
  * The default codec: superjson's text format, so a value holding a Date, Map, Set, BigInt, undefined,
  * RegExp, URL, Error, NaN or Infinity comes back as it went in. A JSON-plain value costs one
  * `JSON.stringify` (superjson's own `{"json":…}` text, without `meta`) and a text without `meta` one
  * `JSON.parse`; anything richer goes through `superjson.stringify` and `superjson.deserialize`,
  * loaded on first need (so such a call returns a promise until superjson is loaded). Decoding refuses
- * `__proto__` and `constructor.prototype` keys.
+ * `__proto__` and `constructor.prototype` keys. Instances of your own classes come back as plain
+ * objects: give them to {@link createSuperjsonCodec} to keep them instances.
  *
  * With `{ untrusted: true }` (browser-owned sessions), `decode` also refuses a payload whose `meta`
  * shares references (the value would be a graph, or a cycle, instead of a tree) or whose annotation
@@ -199,22 +230,53 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  *
  * @example defineSession('cart', { schema: cartSchema }) // uses this codec
  */
-export const superjsonCodec: SessionCodec<any> = {
-  name: 'superjson',
-  encode(value: unknown, context?: CodecContext): Awaitable<string> {
-    if (isJsonPlain(value)) return `{"json":${JSON.stringify(value)}}`
-    return when(superjson(), (loaded) => {
-      const text = loaded.stringify(value)
-      // The text as it will be read: parsed and checked as decode parses and checks it.
-      if (context?.untrusted) assertUntrustedMeta((parseJson(text) as { meta?: unknown }).meta)
-      return text
-    })
-  },
-  decode(text: string, context?: CodecContext): Awaitable<unknown> {
-    const parsed = parseJson(text)
-    if (!isRecord(parsed) || !('json' in parsed)) throw new TypeError('not a superjson payload')
-    if (parsed.meta === undefined) return parsed.json
-    if (context?.untrusted) assertUntrustedMeta(parsed.meta)
-    return when(superjson(), (loaded) => loaded.deserialize(parsed as never))
-  },
+export const superjsonCodec: SessionCodec<any> = codecOver('superjson', superjson)
+
+/** A class whose instances a codec keeps: any constructor. */
+export type SessionClass = abstract new (...args: any[]) => unknown
+
+/** Options of {@link createSuperjsonCodec}. */
+export interface SuperjsonCodecOptions {
+  /**
+   * Your classes by a stable identifier (written into the payload, so keep it when you rename the
+   * class: minifiers rename classes, identifiers stay). An instance written as one of these is read
+   * back as an instance of the same class, its own enumerable properties restored; its constructor
+   * is not called.
+   */
+  readonly classes: Readonly<Record<string, SessionClass>>
+}
+
+const CLASS_ID = /^[A-Za-z0-9_.:-]{1,64}$/
+
+/**
+ * The default codec with classes of your own registered (superjson's `registerClass`, on an instance
+ * of its own: the default codec and other codecs are unaffected), so an instance set in one request is
+ * an instance in the next. Put it in the descriptor, which browser and server share: the browser reads
+ * a client-visible session with the same registration. A payload naming a class the codec does not
+ * know reads as absent (`DECODE_FAILED`). `INVALID_OPTION` for an identifier that is not 1 to 64 of
+ * `A-Z a-z 0-9 _ - . :` or a value that is not a class.
+ *
+ * @example
+ * class Money { constructor(public cents: number, public currency: string) {} }
+ * const codec = createSuperjsonCodec({ classes: { Money } })
+ * const Wallet = defineSession<{ balance: Money }>()('wallet', { codec })
+ */
+export function createSuperjsonCodec(options: SuperjsonCodecOptions): SessionCodec<any> {
+  const classes = Object.entries(options?.classes ?? {})
+  for (const [id, Class] of classes) {
+    if (!CLASS_ID.test(id) || typeof Class !== 'function') {
+      throw new SessionError(
+        'INVALID_OPTION',
+        'createSuperjsonCodec classes: give each class under an identifier of 1 to 64 of A-Z a-z 0-9 _ - . :',
+      )
+    }
+  }
+  const instance = loadOnce(() =>
+    import('superjson').then(({ default: SuperJSON }) => {
+      const registered = new SuperJSON()
+      for (const [identifier, Class] of classes) registered.registerClass(Class as never, { identifier })
+      return registered
+    }),
+  )
+  return codecOver(`superjson(${classes.map(([id]) => id).join(',')})`, instance)
 }

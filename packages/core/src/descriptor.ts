@@ -6,6 +6,7 @@ import type { Duration } from './duration'
 import { toSeconds } from './duration'
 import { decodeBase64url } from './encoding'
 import { SessionError } from './errors'
+import { assertKnownOptions, EXPIRY_OPTIONS, SESSION_OPTIONS } from './option-names'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Protection } from './wire/token'
 
@@ -170,7 +171,7 @@ export function assertNameFor(name: string, transport: unknown): void {
 function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescriptor<T> {
   const { transport = 'cookie', storage = 'client', visibility = 'server', expiry, publicKeys } = options
   assertSessionName(name)
-  return Object.freeze({
+  const descriptor = Object.freeze({
     name,
     transport,
     storage,
@@ -183,6 +184,26 @@ function build<T>(name: string, options: SessionOptions<T> = {}): SessionDescrip
     expiry: expiry && Object.freeze({ ...expiry }),
     publicKeys: publicKeys && Object.freeze({ ...publicKeys }),
   })
+  // The option names as given, checked where the rules are (checkDescriptor), so a page that only
+  // defines sessions does not download the list of names and the suggestions.
+  givenOptions.set(descriptor, Object.keys(options))
+  return descriptor
+}
+
+/** The option names each descriptor was defined with. */
+const givenOptions = new WeakMap<object, string[]>()
+
+/** Refuses (`INVALID_OPTION`) option names `defineSession` was given that it does not know. */
+function assertKnownSessionOptions(descriptor: AnySessionDescriptor): void {
+  const given = givenOptions.get(descriptor) ?? []
+  const { name } = descriptor
+  assertKnownOptions(
+    Object.fromEntries(given.map((key) => [key, true])),
+    SESSION_OPTIONS,
+    'defineSession()',
+    name,
+  )
+  assertKnownOptions(descriptor.expiry, EXPIRY_OPTIONS, 'defineSession() expiry', name)
 }
 
 /**
@@ -272,7 +293,8 @@ export function expirySeconds({
  * in seconds: known transport, storage, visibility and protection; only the combinations the wire
  * format allows (server storage is never client-visible and is signed or `none`, a client-visible
  * value is `ed25519` or `none`); public keys only for `ed25519`, each 32 bytes of base64url under a
- * key id (`INVALID_KEY` otherwise); durations that parse. Throws `SessionError('INVALID_OPTION')`
+ * key id (`INVALID_KEY` otherwise); durations that parse; no option name `defineSession` does not
+ * know (`httponly`: "did you mean httpOnly?"). Throws `SessionError('INVALID_OPTION')`
  * naming the session (`INVALID_NAME` for a name that `defineSession` would have refused).
  *
  * @example
@@ -281,6 +303,7 @@ export function expirySeconds({
 export function checkDescriptor(descriptor: AnySessionDescriptor): ExpirySeconds {
   const { name, transport, storage, visibility, protection, publicKeys } = descriptor
   assertNameFor(name, transport)
+  assertKnownSessionOptions(descriptor)
   const fail = (rule: string): never => {
     throw new SessionError('INVALID_OPTION', `session "${name}": ${rule}`, { session: name })
   }

@@ -34,6 +34,12 @@ export const SessionErrorCode = {
    * outside the client's `origins`, or the browser hid where it led (an opaque redirect).
    */
   REDIRECT_BLOCKED: 'REDIRECT_BLOCKED',
+  /** A data token (`unseal`, `verify`) is malformed, forged, of another purpose or of an unknown key. */
+  TOKEN_INVALID: 'TOKEN_INVALID',
+  /** A data token is past its expiry. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** A one-time data token was already opened. */
+  TOKEN_USED: 'TOKEN_USED',
 } as const
 
 export type SessionErrorCode = (typeof SessionErrorCode)[keyof typeof SessionErrorCode]

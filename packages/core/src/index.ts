@@ -3,8 +3,8 @@
 // a public API.
 
 export type { Awaitable } from './awaitable'
-export type { CodecContext, SessionCodec } from './codec'
-export { jsonCodec, superjsonCodec } from './codec'
+export type { CodecContext, SessionClass, SessionCodec, SuperjsonCodecOptions } from './codec'
+export { createSuperjsonCodec, jsonCodec, superjsonCodec } from './codec'
 export type { CookieAttributeOptions, CookieEncoding, SameSite } from './cookie'
 export type { KeyOptions, SessionKey } from './crypto/key-ring'
 export type {
@@ -30,6 +30,7 @@ export type {
 export { defineSession } from './descriptor'
 export type { Duration } from './duration'
 export type { InvalidSessionEvent } from './engine/binding'
+export type { DataTokenOptions, DataTokens, OpenDataTokenOptions } from './engine/data-tokens'
 export type {
   OpenOptions,
   RequestSessions,

@@ -49,6 +49,7 @@ export type { Binding, EngineInternals } from './engine/binding'
 export { RequestSessions } from './engine/request-sessions'
 export { assertOwner, MAX_OWNER_LENGTH, randomId, SESSION_ID } from './engine/server-store'
 export { HEADER_CLEARED } from './engine/session-io'
+export { assertKnownOptions } from './option-names'
 export type { ReadValue } from './session-rules'
 export {
   assertValue,

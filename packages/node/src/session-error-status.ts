@@ -7,6 +7,8 @@ import { isSessionError } from '@tessera/core'
  *
  * - `STORAGE_UNAVAILABLE` → 503: the session storage is down; the request may succeed later.
  * - `CONFLICT` → 409: a concurrent request changed the server-stored session first; re-read and retry.
+ * - `TOKEN_INVALID` → 400, `TOKEN_EXPIRED` and `TOKEN_USED` → 410: a data token (a magic link, a
+ *   reset link) the client brought does not open, has expired, or was used already.
  * - everything else → 500: a configuration or programming error of the server, not of the client.
  *   `TOO_LARGE` is among them: the server tried to write a cookie over the browser limit, which
  *   says nothing about the size of the request (413 would blame the client).
@@ -32,6 +34,9 @@ export const sessionErrorStatus: Readonly<Record<SessionErrorCode, number>> = Ob
   UNSUPPORTED: 500,
   INVALID_OPERATION: 500,
   REDIRECT_BLOCKED: 500,
+  TOKEN_INVALID: 400,
+  TOKEN_EXPIRED: 410,
+  TOKEN_USED: 410,
 })
 
 /** What an adapter sends for a session error: a status and a JSON body that names no session, id or value. */

@@ -2,7 +2,7 @@
 import express from 'express'
 import Fastify from 'fastify'
 import { describe, expectTypeOf, it } from 'vitest'
-import type { RequestSessions, SessionEngine } from '../src'
+import type { RequestSessions, SessionEngine, SessionValue } from '../src'
 import { cookie, createSessions } from '../src'
 import { requireSession as requireExpressSession } from '../src/express'
 import {
@@ -56,6 +56,15 @@ describe('adapter types', () => {
     expectTypeOf(handler).toEqualTypeOf<
       (request: Request, context: { params: { id: string } }) => Promise<Response>
     >()
-    expectTypeOf(requireFetchSession(Login)).toEqualTypeOf<(request: Request) => Promise<Response | null>>()
+    const guard = requireFetchSession(Login)
+    expectTypeOf(guard).toBeCallableWith(new Request('http://127.0.0.1/'))
+    expectTypeOf(guard).returns.toEqualTypeOf<Promise<Response | null>>()
+    expectTypeOf(guard.principal).returns.toEqualTypeOf<SessionValue<typeof Login>>()
+    const typed = requireFetchSession(Login, {
+      validate: (login) => (login ? { principalOf: login } : null),
+    })
+    expectTypeOf(typed.principal).returns.toEqualTypeOf<{ principalOf: SessionValue<typeof Login> }>()
+    const checked = requireFetchSession(Login, { validate: () => true })
+    expectTypeOf(checked.principal).returns.toEqualTypeOf<SessionValue<typeof Login>>()
   })
 })

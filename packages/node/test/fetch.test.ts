@@ -29,9 +29,15 @@ const plainServer: StartServer = (engine, routes, { trustProxy }) => {
         const url = new URL(request.url)
         const spec = routes[url.pathname]
         if (!spec) return new Response(null, { status: 404 })
-        const denied = await guards.get(url.pathname)?.(request)
+        const guard = guards.get(url.pathname)
+        const denied = await guard?.(request)
         if (denied) return denied
-        const result = await spec.handler({ sessions: sessionsOf(request), query: url.searchParams })
+        const principal = guard?.principal(request)
+        const result = await spec.handler({
+          sessions: sessionsOf(request),
+          query: url.searchParams,
+          principal,
+        })
         later(spec, request)
         return json(result)
       },
@@ -51,6 +57,7 @@ const honoServer: StartServer = (engine, routes, { trustProxy }) => {
       const result = await spec.handler({
         sessions: sessionsOf(c.req.raw),
         query: new URL(c.req.url).searchParams,
+        principal: guard?.principal(c.req.raw),
       })
       later(spec, c.req.raw)
       return c.json({ result })

@@ -25,7 +25,8 @@ const startHttp: StartServer = async (engine, routes, { trustProxy }) => {
     }
     const guard = guards.get(url.pathname)
     if (guard && !(await guard(req, res))) return
-    const result = await spec.handler({ sessions: req.sessions, query: url.searchParams })
+    const principal = guard?.principal(req)
+    const result = await spec.handler({ sessions: req.sessions, query: url.searchParams, principal })
     res.setHeader('content-type', 'application/json')
     res.end(JSON.stringify({ result }))
     await spec.after?.(req.sessions)

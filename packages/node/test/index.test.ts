@@ -13,7 +13,7 @@ import {
   sessionErrorResponse,
   sessionErrorStatus,
 } from '../src'
-import { createChallenge } from '../src/auth/session-auth'
+import { createSessionGuard } from '../src/auth/session-auth'
 import * as express from '../src/express'
 import * as fastify from '../src/fastify'
 import * as fetchEntry from '../src/fetch'
@@ -123,13 +123,18 @@ describe('createSessions', () => {
 })
 
 describe('the error status table', () => {
-  it('has a status for every code: 503 for storage, 409 for conflicts, 500 for the rest', () => {
+  it('has a status for every code: 503 for storage, 409 for conflicts, 400/410 for data tokens, 500 for the rest', () => {
     expect(Object.keys(sessionErrorStatus).sort()).toEqual(Object.keys(SessionErrorCode).sort())
-    expect(sessionErrorStatus.STORAGE_UNAVAILABLE).toBe(503)
-    expect(sessionErrorStatus.CONFLICT).toBe(409)
-    const rest = Object.entries(sessionErrorStatus).filter(
-      ([code]) => code !== 'STORAGE_UNAVAILABLE' && code !== 'CONFLICT',
-    )
+    const special = {
+      STORAGE_UNAVAILABLE: 503,
+      CONFLICT: 409,
+      TOKEN_INVALID: 400,
+      TOKEN_EXPIRED: 410,
+      TOKEN_USED: 410,
+    }
+    for (const [code, status] of Object.entries(special))
+      expect(sessionErrorStatus[code as 'CONFLICT']).toBe(status)
+    const rest = Object.entries(sessionErrorStatus).filter(([code]) => !(code in special))
     expect(new Set(rest.map(([, status]) => status))).toEqual(new Set([500]))
   })
 
@@ -166,22 +171,66 @@ describe('the error status table', () => {
 })
 
 describe('requireSession challenges', () => {
-  it('answers 401 by default and redirects when asked', () => {
-    expect(createChallenge(undefined)).toEqual({
+  const Login = root.defineSession<{ id: string }>()('login')
+  /** Sessions without a valid session of Login, as a request without the cookie has. */
+  const noSession = { get: async () => null } as any
+  const challengeOf = async (options: object) => {
+    const outcome = await createSessionGuard(Login, options as any, '').check(noSession)
+    if (outcome.passed) throw new Error('expected a challenge')
+    return outcome.challenge
+  }
+
+  it('answers 401 by default and redirects when asked', async () => {
+    expect(await challengeOf({})).toEqual({
       status: 401,
-      location: undefined,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
       body: '{"error":"UNAUTHENTICATED"}',
     })
-    expect(createChallenge({ redirect: '/login?next=%2F' })).toEqual({
+    expect(await challengeOf({ redirect: '/login?next=%2F' })).toEqual({
       status: 302,
-      location: '/login?next=%2F',
+      headers: { location: '/login?next=%2F' },
       body: '',
     })
   })
 
   it('refuses a redirect target that could split the header', () => {
     for (const redirect of ['', '/a\r\nset-cookie: x=1', '/a\u0000']) {
-      expect(() => createChallenge({ redirect })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+      expect(() => createSessionGuard(Login, { redirect }, '')).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION' }),
+      )
     }
+  })
+
+  it('renders a custom challenge: JSON for objects, text for strings, headers kept', async () => {
+    expect(await challengeOf({ challenge: { status: 403, body: { error: 'LOGIN' } } })).toEqual({
+      status: 403,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"error":"LOGIN"}',
+    })
+    expect(
+      await challengeOf({
+        challenge: () => ({ status: 418, body: 'no', headers: { 'WWW-Authenticate': 'Session' } }),
+      }),
+    ).toEqual({
+      status: 418,
+      headers: { 'www-authenticate': 'Session', 'content-type': 'text/plain; charset=utf-8' },
+      body: 'no',
+    })
+  })
+
+  it('refuses a challenge that cannot be sent safely, both challenge and redirect, and unknown options', async () => {
+    const refused = expect.objectContaining({ code: 'INVALID_OPTION' })
+    for (const challenge of [
+      { status: 200 },
+      { status: 4011 },
+      { status: 401, headers: { 'x-a': 'a\r\nb: c' } },
+    ]) {
+      expect(() => createSessionGuard(Login, { challenge }, '')).toThrow(refused)
+    }
+    await expect(challengeOf({ challenge: () => ({ status: 99 }) })).rejects.toThrow(refused)
+    expect(() => createSessionGuard(Login, { redirect: '/l', challenge: { status: 401 } }, '')).toThrow(
+      refused,
+    )
+    expect(() => createSessionGuard(Login, { redirct: '/l' } as any, '')).toThrow(refused)
   })
 })

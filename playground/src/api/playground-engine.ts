@@ -124,6 +124,11 @@ export function createPlaygroundEngine(options: PlaygroundEngineOptions): Playgr
   }
 
   const engine: SessionEngine = {
+    // Data tokens are the main engine's: the playground's tampering and lifetimes concern sessions.
+    seal: main.seal,
+    unseal: main.unseal,
+    sign: main.sign,
+    verify: main.verify,
     open(io: SessionIO) {
       const target = io.requestHeader(TAMPER_HEADER)
       const tampered = target !== undefined && Object.hasOwn(SESSIONS, target)

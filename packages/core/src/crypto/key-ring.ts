@@ -17,8 +17,11 @@ export type KeyOptions =
   | { secret: string | Uint8Array; keys?: undefined }
   | { keys: readonly SessionKey[]; secret?: undefined }
 
-/** What each derived key is for; a key never serves two purposes or two sessions. */
-export type KeyPurpose = 'signed' | 'sealed' | 'ed25519'
+/**
+ * What each derived key is for; a key never serves two purposes or two sessions. `data-signed` and
+ * `data-sealed` key the data tokens of `seal` and `sign`, per data purpose instead of per session.
+ */
+export type KeyPurpose = 'signed' | 'sealed' | 'ed25519' | 'data-signed' | 'data-sealed'
 
 export interface NormalizedKey {
   readonly id: string

@@ -2,6 +2,7 @@ import type { CookieAttributeOptions, CookieEncoding } from '../cookie'
 import type { AnySessionDescriptor, SessionValue, Transport } from '../descriptor'
 import type { Duration } from '../duration'
 import { SessionError } from '../errors'
+import { assertKnownOptions, COOKIE_OPTIONS, HEADER_OPTIONS } from '../option-names'
 import type { SessionStorage } from '../storage/session-storage'
 import type { SessionTransformer } from '../transformer'
 
@@ -110,6 +111,7 @@ export function cookie<TDescriptor extends AnySessionDescriptor & { readonly tra
   options: CookieSessionOptions<SessionValue<TDescriptor>> = {},
 ): SessionConfig<TDescriptor> {
   assertTransport(descriptor, 'cookie')
+  assertKnownOptions(options, COOKIE_OPTIONS, 'cookie()', descriptor.name)
   return { descriptor, options }
 }
 
@@ -123,6 +125,7 @@ export function header<TDescriptor extends AnySessionDescriptor & { readonly tra
   options: HeaderSessionOptions<SessionValue<TDescriptor>> = {},
 ): SessionConfig<TDescriptor> {
   assertTransport(descriptor, 'header')
+  assertKnownOptions(options, HEADER_OPTIONS, 'header()', descriptor.name)
   return { descriptor, options }
 }
 

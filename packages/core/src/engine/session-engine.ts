@@ -4,10 +4,13 @@ import type { SessionCrypto } from '../crypto/session-crypto'
 import { webCrypto } from '../crypto/web-crypto'
 import type { AnySessionDescriptor, SessionValue } from '../descriptor'
 import { SessionError } from '../errors'
+import { assertKnownOptions, ENGINE_OPTIONS } from '../option-names'
 import { memoryStorage } from '../storage/memory-storage'
 import type { SessionStorage } from '../storage/session-storage'
 import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
 import { createBinding } from './binding'
+import type { DataTokens } from './data-tokens'
+import { createDataTokens } from './data-tokens'
 import type { OpenOptions } from './request-sessions'
 import { RequestSessions } from './request-sessions'
 import { assertOwner, randomId, SESSION_ID, storageError } from './server-store'
@@ -32,8 +35,11 @@ export interface SessionEngineOptions {
   readonly now?: (() => number) | undefined
 }
 
-/** The registry of sessions and their server-side machinery; one per app (or per route scope). */
-export interface SessionEngine {
+/**
+ * The registry of sessions and their server-side machinery; one per app (or per route scope). It
+ * also seals and signs data outside sessions ({@link DataTokens}: magic links, password resets).
+ */
+export interface SessionEngine extends DataTokens {
   /**
    * The sessions of one request, read and written through an adapter's {@link SessionIO}.
    * `options.onInvalid` hears this request's refusals only (the engine's hook hears all).
@@ -114,6 +120,7 @@ function notRegistered(descriptor: AnySessionDescriptor, nameTaken: boolean): Se
  * sessions.commit()
  */
 export function createSessionEngine(options: SessionEngineOptions): SessionEngine {
+  assertKnownOptions(options, ENGINE_OPTIONS, 'createSessions()/createSessionEngine()')
   const configs = options.sessions.map(toConfig)
   const crypto = options.crypto ?? webCrypto
   const needsKeys = configs.some(({ descriptor }) => descriptor.protection !== 'none')
@@ -171,6 +178,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   }
 
   return {
+    ...createDataTokens({ crypto, ring, options, nowSeconds: internals.nowSeconds }),
     open: (io, openOptions) => new RequestSessions(internals, io, openOptions),
     has: (descriptor) => byDescriptor.has(descriptor),
     async publicKeys() {

@@ -1,4 +1,5 @@
 import { SessionError } from '../errors'
+import { assertKnownOptions, MEMORY_STORAGE_OPTIONS } from '../option-names'
 import type { OwnedSession, SessionStorage, StorageWriteOptions, StoredSession } from './session-storage'
 
 export interface MemoryStorageOptions {
@@ -29,6 +30,7 @@ export interface MemoryStorage extends SessionStorage {
  * @example createSessions({ secret, sessions: [cookie(Login, { storage: memoryStorage({ maxEntries: 10_000 }) })] })
  */
 export function memoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
+  assertKnownOptions(options, MEMORY_STORAGE_OPTIONS, 'memoryStorage()')
   const maxEntries = options.maxEntries ?? 100_000
   if (!(maxEntries >= 1))
     throw new SessionError('INVALID_OPTION', 'memoryStorage maxEntries must be at least 1')

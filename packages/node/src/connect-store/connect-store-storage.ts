@@ -1,4 +1,5 @@
 import { SessionError, type SessionStorage, type StoredSession } from '@tessera/core'
+import { assertKnownOptions } from '@tessera/core/internal'
 import { createKeyedLock } from '../storage-support/keyed-lock'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure, withTimeout } from '../storage-support/storage-failure'
@@ -47,6 +48,9 @@ interface StoreRecord {
 
 const STORAGE = 'connect-store'
 
+/** The option names connectStoreStorage accepts; a new option is added here (see core's option-names.ts). */
+const CONNECTSTORE_STORAGE_OPTIONS = ['timeout']
+
 /**
  * Server-side sessions in any express-session store: a way to keep the store an app already runs
  * (connect-redis, connect-pg-simple, connect-mongo...) while moving to tessera. Within its limits:
@@ -69,6 +73,7 @@ export function connectStoreStorage(
   store: ConnectStore,
   options: ConnectStoreStorageOptions = {},
 ): SessionStorage {
+  assertKnownOptions(options, CONNECTSTORE_STORAGE_OPTIONS, 'connectStoreStorage()')
   if (!store || ['get', 'set', 'destroy'].some((method) => typeof (store as any)[method] !== 'function')) {
     throw new SessionError('INVALID_OPTION', 'connectStoreStorage needs a store with get, set and destroy')
   }

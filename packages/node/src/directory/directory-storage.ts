@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { type Duration, type OwnedSession, SessionError, type SessionStorage } from '@tessera/core'
-import { SESSION_ID } from '@tessera/core/internal'
+import { assertKnownOptions, SESSION_ID } from '@tessera/core/internal'
 import { createKeyedLock } from '../storage-support/keyed-lock'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure } from '../storage-support/storage-failure'
@@ -55,6 +55,9 @@ const STORAGE = 'directory'
 /** Temporary files older than this are leftovers of a crashed write. */
 const STALE_TEMP_MS = 60_000
 
+/** The option names directoryStorage accepts; a new option is added here (see core's option-names.ts). */
+const DIRECTORY_STORAGE_OPTIONS = ['sweepInterval', 'durable', 'now']
+
 /**
  * Server-side sessions in a local directory, one file per session (Ktor's directory storage, made
  * safe): files sharded by the first two characters of the id, written atomically (a temporary file
@@ -69,6 +72,7 @@ const STALE_TEMP_MS = 60_000
  * const sessions = createSessions({ secret, sessions: [cookie(Login, { storage })] })
  */
 export function directoryStorage(root: string, options: DirectoryStorageOptions = {}): DirectoryStorage {
+  assertKnownOptions(options, DIRECTORY_STORAGE_OPTIONS, 'directoryStorage()')
   if (typeof root !== 'string' || root === '') {
     throw new SessionError('INVALID_OPTION', 'directoryStorage needs the path of a directory')
   }

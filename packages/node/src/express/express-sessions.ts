@@ -7,6 +7,8 @@ declare global {
     interface Request {
       /** The request's sessions, where `expressSessions` is installed (app, router or route). */
       sessions: RequestSessions
+      /** What a `requireSession` guard's `validate` gave; its `principal(req)` gives it typed. */
+      principal?: unknown
     }
   }
 }

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The request's sessions, in the scopes where `fastifySessions` is registered (null or undefined elsewhere). */
     sessions: RequestSessions
+    /** What a `requireSession` hook's `validate` gave; its `principal(request)` gives it typed. */
+    principal?: unknown
   }
 }
 

@@ -1,39 +1,49 @@
-import type { AnySessionDescriptor } from '@tessera/core'
-import type { Challenge, RequireSessionOptions } from '../auth/session-auth'
+import type { AnySessionDescriptor, SessionValue } from '@tessera/core'
+import type { PrincipalAccessor } from '../auth/guards'
+import type { Challenge, PrincipalOf, RequireSessionOptions } from '../auth/session-auth'
 import { createSessionGuard } from '../auth/session-auth'
 import { openedSessions } from './with-sessions'
 
-function challengeResponse(challenge: Challenge): Response {
-  if (challenge.location !== undefined) {
-    return new Response(null, { status: challenge.status, headers: { location: challenge.location } })
-  }
-  return new Response(challenge.body, {
-    status: challenge.status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  })
+function challengeResponse({ status, headers, body }: Challenge): Response {
+  return new Response(body === '' ? null : body, { status, headers })
 }
+
+/** The guard `requireSession` makes for fetch-style handlers, with the typed principal. */
+export type FetchSessionGuard<TPrincipal> = ((request: Request) => Promise<Response | null>) &
+  PrincipalAccessor<TPrincipal>
 
 /**
  * Makes a guard for fetch-style handlers (Ktor's `session<T>` authentication): it resolves to null
- * when the request has a valid session of `descriptor`, and otherwise to the response to return
- * (401, or a redirect). The request must come through `withSessions`. A `none` session is refused
- * here (`INVALID_OPTION`): anyone can write its token.
+ * when the request has a valid session of `descriptor` (then `guard.principal(request)` is what
+ * `validate` gave), and otherwise to the response to return: 401, a redirect, or the app's own
+ * challenge. The request must come through `withSessions`. A `none` session is refused here
+ * (`INVALID_OPTION`): anyone can write its token.
  *
  * @example
- * const requireLogin = requireSession(Login, { redirect: '/login' })
+ * const requireUser = requireSession(Login, { validate: async (login) => users.find(login.userId) })
  * export const GET = withSessions(sessions, async (request) => {
- *   const denied = await requireLogin(request)
+ *   const denied = await requireUser(request)
  *   if (denied) return denied
- *   return Response.json(await sessionsOf(request).get(Login))
+ *   return Response.json(requireUser.principal(request))
  * })
  */
-export function requireSession<TDescriptor extends AnySessionDescriptor>(
+export function requireSession<
+  TDescriptor extends AnySessionDescriptor,
+  TPrincipal = SessionValue<TDescriptor>,
+>(
   descriptor: TDescriptor,
-  options?: RequireSessionOptions<TDescriptor>,
-): (request: Request) => Promise<Response | null> {
-  const guard = createSessionGuard(descriptor, options, 'wrap the handler with withSessions')
-  return async function guardSession(request) {
-    if (await guard.passes(openedSessions(request))) return null
-    return challengeResponse(guard.challenge)
+  options?: RequireSessionOptions<TDescriptor, TPrincipal>,
+): FetchSessionGuard<PrincipalOf<TDescriptor, TPrincipal>> {
+  const guard = createSessionGuard<PrincipalOf<TDescriptor, TPrincipal>>(
+    descriptor,
+    options as RequireSessionOptions<any, any>,
+    'wrap the handler with withSessions',
+  )
+  async function guardSession(request: Request): Promise<Response | null> {
+    const outcome = await guard.check(openedSessions(request))
+    if (!outcome.passed) return challengeResponse(outcome.challenge)
+    guard.remember(request, outcome.principal)
+    return null
   }
+  return Object.assign(guardSession, { principal: guard.principal })
 }

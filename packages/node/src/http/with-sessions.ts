@@ -106,16 +106,12 @@ export function sendJson(res: ServerResponse, status: number, body: string): voi
   res.end(body)
 }
 
-/** Sends a `requireSession` challenge on a node:http response: 401 with JSON, or a 302 redirect. */
+/** Sends a `requireSession` challenge on a node:http response: its status, headers and body. */
 export function respondChallenge(res: ServerResponse, challenge: Challenge): void {
-  if (challenge.location === undefined) {
-    sendJson(res, challenge.status, challenge.body)
-    return
-  }
   res.statusCode = challenge.status
-  res.setHeader('location', challenge.location)
-  res.setHeader('content-length', 0)
-  res.end()
+  for (const [name, value] of Object.entries(challenge.headers)) res.setHeader(name, value)
+  res.setHeader('content-length', Buffer.byteLength(challenge.body))
+  res.end(challenge.body)
 }
 
 /** A node:http request inside {@link withSessions}: `req.sessions` is the request's sessions. */

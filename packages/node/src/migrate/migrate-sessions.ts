@@ -72,22 +72,15 @@ export function migrateSessions(engine: SessionEngine, options: MigrateSessionsO
   const end = until.getTime()
   const now = options.now ?? Date.now
 
+  // Everything but open is the engine's own (its methods are closures, so they keep their engine).
   return {
+    ...engine,
     open(io, openOptions) {
       const sessions = engine.open(io, openOptions)
       if (now() >= end) return sessions
       const carried = carriedCookies(io, sources)
       return carried.length === 0 ? sessions : takingOver(sessions, io, carried)
     },
-    has: (descriptor) => engine.has(descriptor),
-    publicKeys: () => engine.publicKeys(),
-    invalidate: (descriptor, id) => engine.invalidate(descriptor, id),
-    invalidateOwner: (descriptor, owner) => engine.invalidateOwner(descriptor, owner),
-    listSessions: (descriptor, owner) => engine.listSessions(descriptor, owner),
-    readSession: (descriptor, owner, handle) => engine.readSession(descriptor, owner, handle),
-    replaceSession: (descriptor, owner, handle, value) =>
-      engine.replaceSession(descriptor, owner, handle, value),
-    endSession: (descriptor, owner, handle) => engine.endSession(descriptor, owner, handle),
   }
 }
 

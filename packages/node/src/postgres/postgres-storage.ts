@@ -5,6 +5,7 @@ import {
   SessionError,
   type SessionStorage,
 } from '@tessera/core'
+import { assertKnownOptions } from '@tessera/core/internal'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure, withTimeout } from '../storage-support/storage-failure'
 import { startSweeper } from '../storage-support/sweeper'
@@ -84,6 +85,9 @@ const SWEEP_MAX_BATCHES = 100
 /** SQLSTATEs of two sessions creating the same table at once. */
 const CREATE_RACE = new Set(['23505', '42P07', '42710'])
 
+/** The option names postgresStorage accepts; a new option is added here (see core's option-names.ts). */
+const POSTGRES_STORAGE_OPTIONS = ['table', 'createTable', 'timeout', 'sweepInterval']
+
 /**
  * Server-side sessions in PostgreSQL, through a `pg` Pool you create and own. One statement to read,
  * one to write: an upsert with its expiry, compare-and-set on the `version` column. Expired rows
@@ -97,6 +101,7 @@ const CREATE_RACE = new Set(['23505', '42P07', '42710'])
  * const sessions = createSessions({ secret, sessions: [cookie(Login, { storage: postgresStorage(pool) })] })
  */
 export function postgresStorage(pool: PostgresPool, options: PostgresStorageOptions = {}): PostgresStorage {
+  assertKnownOptions(options, POSTGRES_STORAGE_OPTIONS, 'postgresStorage()')
   if (!pool || typeof pool.connect !== 'function') {
     throw new SessionError('INVALID_OPTION', 'postgresStorage needs a pg Pool')
   }

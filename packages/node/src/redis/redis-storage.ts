@@ -1,4 +1,5 @@
 import { type OwnedSession, SessionError, type SessionStorage } from '@tessera/core'
+import { assertKnownOptions } from '@tessera/core/internal'
 import { assertSessionId } from '../storage-support/session-id'
 import { storageFailure, withTimeout } from '../storage-support/storage-failure'
 import { type NodeRedisClient, type RedisClient, type RedisCommands, redisCommands } from './redis-client'
@@ -58,6 +59,9 @@ const LIST_FIELDS = ['data', 'version', 'expires', 'owner'] as const
 /** Sessions of one owner a cluster's sign-out ends at once; the rest wait for the next group. */
 const CLUSTER_WALK_GROUP = 64
 
+/** The option names redisStorage accepts; a new option is added here (see core's option-names.ts). */
+const REDIS_STORAGE_OPTIONS = ['prefix', 'timeout']
+
 /**
  * Server-side sessions in Redis, through an ioredis or node-redis client you create and own
  * (connect, reconnect, TLS, Sentinel, cluster and `quit()` stay yours). One round trip to read
@@ -76,6 +80,7 @@ export function redisStorage(
   client: RedisClient | NodeRedisClient,
   options: RedisStorageOptions = {},
 ): RedisStorage {
+  assertKnownOptions(options, REDIS_STORAGE_OPTIONS, 'redisStorage()')
   const commands = redisCommands(client)
   const prefix = options.prefix ?? 'tessera:'
   if (typeof prefix !== 'string')

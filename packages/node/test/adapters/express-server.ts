@@ -11,11 +11,12 @@ export function expressServer(createApp: typeof express): StartServer {
     if (trustProxy) app.set('trust proxy', true)
     app.use(expressSessions(engine))
     for (const [path, spec] of Object.entries(routes)) {
-      const guards = spec.requires ? [requireSession(spec.requires.descriptor, spec.requires.options)] : []
-      app.get(path, ...guards, (req, res, next) => {
+      const guard = spec.requires && requireSession(spec.requires.descriptor, spec.requires.options)
+      app.get(path, ...(guard ? [guard] : []), (req, res, next) => {
         const query = new URL(req.url, 'http://127.0.0.1').searchParams
+        if (guard && req.principal !== guard.principal(req)) throw new Error('req.principal differs')
         spec
-          .handler({ sessions: req.sessions, query })
+          .handler({ sessions: req.sessions, query, principal: guard?.principal(req) })
           .then(async (result) => {
             res.json({ result })
             await spec.after?.(req.sessions)

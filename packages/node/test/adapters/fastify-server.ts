@@ -12,7 +12,10 @@ export const fastifyServer: StartServer = async (engine, routes, { trustProxy })
       : undefined
     app.get(path, { preHandler }, async (request, reply) => {
       const query = new URL(request.url, 'http://127.0.0.1').searchParams
-      const result = await spec.handler({ sessions: request.sessions, query })
+      if (preHandler && request.principal !== preHandler.principal(request))
+        throw new Error('principal differs')
+      const principal = preHandler?.principal(request)
+      const result = await spec.handler({ sessions: request.sessions, query, principal })
       reply.type('application/json').send(JSON.stringify({ result }))
       await spec.after?.(request.sessions)
       return reply

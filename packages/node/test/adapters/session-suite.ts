@@ -154,6 +154,24 @@ function routes(probe: Probe): Routes {
       requires: { descriptor: Login, options: { validate: (login) => login.active } },
       handler: ({ sessions }) => sessions.get(Login),
     },
+    '/whoami': {
+      requires: {
+        descriptor: Login,
+        options: {
+          validate: (login) => (login.active ? { user: login.userId, role: 'member' } : null),
+          challenge: ({ reason }) => ({
+            status: 403,
+            body: { error: 'FORBIDDEN', reason },
+            headers: { 'www-authenticate': 'Session realm="app"' },
+          }),
+        },
+      },
+      handler: async ({ principal }) => principal,
+    },
+    '/teapot': {
+      requires: { descriptor: Login, options: { challenge: { status: 418, body: 'log in first' } } },
+      handler: async ({ principal }) => principal,
+    },
     '/account': {
       requires: { descriptor: Login, options: { redirect: '/login-page' } },
       handler: async () => 'account',
@@ -416,6 +434,31 @@ export function sessionSuite(name: string, start: StartServer): void {
       expect(me.status).toBe(200)
       expect(me.result).toEqual({ userId: 'u1', active: true })
       expect((await get(url, '/me', { cookies: ['login=forged'] })).status).toBe(401)
+    })
+
+    it("gives the handler the principal validate returned, and answers with the app's challenge", async () => {
+      const anonymous = await get(url, '/whoami')
+      expect(anonymous.status).toBe(403)
+      expect(anonymous.headers.get('www-authenticate')).toBe('Session realm="app"')
+      expect(anonymous.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(JSON.parse(anonymous.text)).toEqual({ error: 'FORBIDDEN', reason: 'missing' })
+      const inactive = cookieNamed(await get(url, '/login?active=no'), 'login')
+      const rejected = await get(url, '/whoami', { cookies: [inactive.pair] })
+      expect(rejected.status).toBe(403)
+      expect(JSON.parse(rejected.text)).toEqual({ error: 'FORBIDDEN', reason: 'rejected' })
+      const active = cookieNamed(await get(url, '/login'), 'login')
+      const through = await get(url, '/whoami', { cookies: [active.pair] })
+      expect(through.status).toBe(200)
+      expect(through.result).toEqual({ user: 'u1', role: 'member' })
+      const teapot = await get(url, '/teapot')
+      expect(teapot.status).toBe(418)
+      expect(teapot.headers.get('content-type')).toMatch(/^text\/plain/)
+      expect(teapot.text).toBe('log in first')
+      // Without validate, the principal is the session's value.
+      expect((await get(url, '/teapot', { cookies: [active.pair] })).result).toEqual({
+        userId: 'u1',
+        active: true,
+      })
     })
 
     it('redirects to the login page when asked to', async () => {

@@ -83,6 +83,8 @@ export function createSuiteEngine(): SuiteEngine {
 export interface RouteContext {
   readonly sessions: RequestSessions
   readonly query: URLSearchParams
+  /** The guard's `principal(request)`, on a route that `requires` a session. */
+  readonly principal?: unknown
 }
 
 /** One GET route: its handler's result is sent as `{"result": …}` with status 200. */
@@ -93,7 +95,7 @@ export interface RouteSpec {
   /** Guards the route with the adapter's `requireSession`. */
   readonly requires?: {
     readonly descriptor: typeof Login
-    readonly options?: RequireSessionOptions<typeof Login>
+    readonly options?: RequireSessionOptions<typeof Login, any>
   }
 }
 

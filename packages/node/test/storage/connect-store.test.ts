@@ -188,7 +188,10 @@ describe('connectStoreStorage on express-session MemoryStore', () => {
       expect(
         imports.every(
           (from) =>
-            from === '@tessera/core' || from!.startsWith('../storage-support/') || from!.startsWith('./'),
+            from === '@tessera/core' ||
+            from === '@tessera/core/internal' ||
+            from!.startsWith('../storage-support/') ||
+            from!.startsWith('./'),
         ),
       ).toBe(true)
     }

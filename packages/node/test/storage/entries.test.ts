@@ -127,3 +127,27 @@ describe('the CI rule (scripts/ci.mjs), shared by the storage, browser and playg
     }
   })
 })
+
+describe('storage factories refuse unknown option names', () => {
+  it('names the option meant', async () => {
+    const { redisStorage } = await import('../../src/redis/index')
+    const { postgresStorage } = await import('../../src/postgres/index')
+    const { directoryStorage } = await import('../../src/directory/index')
+    const { connectStoreStorage } = await import('../../src/connect-store/index')
+    const loose = (options: object) => options as any
+    const fakeRedis = { eval: () => {}, evalsha: () => {} } as any
+    const fakePool = { connect: () => {} } as any
+    const fakeStore = { get() {}, set() {}, destroy() {} } as any
+    const cases: [() => unknown, string][] = [
+      [() => redisStorage(fakeRedis, loose({ prefx: 'a:' })), 'did you mean prefix?'],
+      [() => postgresStorage(fakePool, loose({ tableName: 't' })), 'did you mean table?'],
+      [() => directoryStorage('/tmp/x', loose({ durabel: true })), 'did you mean durable?'],
+      [() => connectStoreStorage(fakeStore, loose({ timeOut: 5 })), 'did you mean timeout?'],
+    ]
+    for (const [make, hint] of cases) {
+      expect(make).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(hint) }),
+      )
+    }
+  })
+})
