@@ -149,9 +149,13 @@ export interface SessionClientOptions<
   readonly headerStore?: HeaderStoreKind | HeaderStore | undefined
   /**
    * Ed25519 public keys by session name, then key id (what the server's `publicKeys()` returns), for
-   * sessions whose descriptor carries none.
+   * sessions whose descriptor carries none; or the URL of a route that answers them as JSON
+   * (`res.json(await sessions.publicKeys())`). A URL is fetched once, on the first read of a session
+   * that needs it; keys that are missing or not 32 bytes of base64url under a key id make that read
+   * reject with `INVALID_KEY` (as a bad object does at once), a failed fetch too, and the next read
+   * fetches again.
    */
-  readonly publicKeys?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined
+  readonly publicKeys?: Readonly<Record<string, Readonly<Record<string, string>>>> | string | URL | undefined
   /** Told why a session read as absent (tampered, expired...); never given the token. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
   /** Clock in unix milliseconds, for tests. @default Date.now */

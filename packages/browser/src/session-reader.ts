@@ -135,22 +135,26 @@ export function resolve(state: ClientState, entry: ClientEntry): Promise<unknown
   const current = () => currentValue(entry, state.nowSeconds())
   if (entry.settled && raw === entry.raw) return Promise.resolve(current())
   if (entry.reading && entry.reading.raw === raw) return entry.reading.promise
-  const promise: Promise<unknown> = (
-    raw === undefined || !entry.readable
-      ? Promise.resolve(null)
-      : openTokens(
-          entry,
-          tokensOf(raw, entry.cookie?.encoding, !entry.store),
-          state.nowSeconds(),
-          state.onInvalid,
-        )
-  ).then((read): unknown => {
-    // A newer token arrived while this one was verified: that read decides.
-    if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()
-    entry.reading = undefined
-    commit(state, entry, raw, read)
-    return current()
-  })
+  const read = async () => {
+    if (raw === undefined || !entry.readable) return null
+    if (entry.keys === undefined && state.fetchKeys) await state.fetchKeys(entry)
+    const tokens = tokensOf(raw, entry.cookie?.encoding, !entry.store)
+    return openTokens(entry, tokens, state.nowSeconds(), state.onInvalid)
+  }
+  const promise: Promise<unknown> = read().then(
+    (read): unknown => {
+      // A newer token arrived while this one was verified: that read decides.
+      if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()
+      entry.reading = undefined
+      commit(state, entry, raw, read)
+      return current()
+    },
+    (error: unknown) => {
+      // The keys could not be fetched: the next read tries again.
+      if (entry.reading?.promise === promise) entry.reading = undefined
+      throw error
+    },
+  )
   entry.reading = { raw, promise }
   return promise
 }

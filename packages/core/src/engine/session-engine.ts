@@ -39,7 +39,14 @@ export interface SessionEngine {
   open(io: SessionIO, options?: OpenOptions): RequestSessions
   /** True when this very descriptor is registered (another descriptor of the same name is not). */
   has(descriptor: AnySessionDescriptor): boolean
-  /** Ed25519 public keys of every browser-verifiable session, by session name then key id. */
+  /**
+   * Ed25519 public keys of every browser-verifiable session, by session name then key id: what the
+   * browser client's `publicKeys` option takes. It is a Promise: send `await sessions.publicKeys()`.
+   * The Promise itself refuses to become JSON (`INVALID_OPERATION`), so a forgotten `await` fails
+   * where it happens instead of sending `{}` to the browser.
+   *
+   * @example app.get('/tessera/keys', async (req, res) => res.json(await sessions.publicKeys()))
+   */
   publicKeys(): Promise<Record<string, Record<string, string>>>
   /** Ends one server-stored session by id (Ktor's "clear by id", for signing out another device). */
   invalidate(descriptor: AnySessionDescriptor, id: string): Promise<void>
@@ -67,6 +74,17 @@ function notRegistered(descriptor: AnySessionDescriptor, nameTaken: boolean): Se
       ? `session "${name}": this descriptor is not the one registered under that name; pass the registered descriptor`
       : `session "${name}" is not registered with this engine`,
     { session: name },
+  )
+}
+
+/**
+ * The `toJSON` of the Promise `publicKeys()` returns: `JSON.stringify` (and so `res.json`) would
+ * turn a Promise into `{}`, and the browser would then hold no key to verify with.
+ */
+function refuseUnawaitedKeys(): never {
+  throw new SessionError(
+    'INVALID_OPERATION',
+    'publicKeys() returns a Promise: await it before sending it (res.json(await sessions.publicKeys()))',
   )
 }
 
@@ -137,13 +155,13 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   return {
     open: (io, openOptions) => new RequestSessions(internals, io, openOptions),
     has: (descriptor) => byDescriptor.has(descriptor),
-    async publicKeys() {
-      const entries = await Promise.all(
+    publicKeys() {
+      const keys = Promise.all(
         bindings
           .filter((binding) => binding.protector.publicKeys)
           .map(async (binding) => [binding.name, await binding.protector.publicKeys!()] as const),
-      )
-      return Object.fromEntries(entries)
+      ).then(Object.fromEntries)
+      return Object.assign(keys, { toJSON: refuseUnawaitedKeys })
     },
     async invalidate(descriptor, id) {
       const storage = storageOf(descriptor, id)
