@@ -29,7 +29,7 @@ export type {
 } from './descriptor'
 export { defineSession } from './descriptor'
 export type { Duration } from './duration'
-export type { InvalidSessionEvent } from './engine/binding'
+export type { InvalidSessionEvent, SessionErrorEvent, SessionOperation } from './engine/binding'
 export type { OpenOptions, RequestSessions } from './engine/request-sessions'
 export type {
   CookieSessionOptions,

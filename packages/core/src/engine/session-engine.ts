@@ -6,8 +6,14 @@ import type { AnySessionDescriptor } from '../descriptor'
 import { SessionError } from '../errors'
 import { memoryStorage } from '../storage/memory-storage'
 import type { SessionStorage } from '../storage/session-storage'
-import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
-import { createBinding } from './binding'
+import type {
+  Binding,
+  EngineInternals,
+  InvalidSessionEvent,
+  SessionErrorEvent,
+  SessionOperation,
+} from './binding'
+import { createBinding, reportError } from './binding'
 import type { OpenOptions } from './request-sessions'
 import { RequestSessions } from './request-sessions'
 import { assertOwner, randomId, SESSION_ID, storageError } from './server-store'
@@ -26,6 +32,15 @@ export interface SessionEngineOptions {
   readonly crypto?: SessionCrypto | undefined
   /** Told why an incoming session read as absent (tampered, expired...); never given the token. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
+  /**
+   * Told of every `SessionError` a session operation throws (`set` of a value that fails its schema,
+   * a storage that is down, a write after the response was sent…), before the caller gets it: the
+   * code, the session's name, the operation and the message, never the value, token, id or secret.
+   * Wire it to your logger; the adapters answer such errors with a bare status.
+   *
+   * @example onError: (event) => console.warn('session error', event)
+   */
+  readonly onError?: ((event: SessionErrorEvent) => void) | undefined
   /** Clock in unix milliseconds, for tests. @default Date.now */
   readonly now?: (() => number) | undefined
 }
@@ -139,6 +154,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     nowSeconds: () => Math.floor(now() / 1000),
     randomId: () => randomId(crypto),
     onInvalid: options.onInvalid,
+    onError: options.onError,
   }
 
   const storageOf = (descriptor: AnySessionDescriptor, id?: string): SessionStorage => {
@@ -152,6 +168,32 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     return binding.storage
   }
 
+  /** Runs an engine operation, telling `onError` when it fails. */
+  const reported = async <T>(operation: SessionOperation, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      reportError(options.onError, operation, error)
+      throw error
+    }
+  }
+  const invalidateAllOf = async (descriptor: AnySessionDescriptor, owner: string): Promise<number> => {
+    const storage = storageOf(descriptor)
+    assertOwner(owner, descriptor.name)
+    if (!storage.invalidateOwner) {
+      throw new SessionError(
+        'INVALID_OPERATION',
+        `the storage of session "${descriptor.name}" keeps no owner index`,
+        { session: descriptor.name },
+      )
+    }
+    try {
+      return await storage.invalidateOwner(owner)
+    } catch (cause) {
+      throw storageError(descriptor.name, cause)
+    }
+  }
+
   return {
     open: (io, openOptions) => new RequestSessions(internals, io, openOptions),
     has: (descriptor) => byDescriptor.has(descriptor),
@@ -163,28 +205,16 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
       ).then(Object.fromEntries)
       return Object.assign(keys, { toJSON: refuseUnawaitedKeys })
     },
-    async invalidate(descriptor, id) {
-      const storage = storageOf(descriptor, id)
-      try {
-        await storage.invalidate(id)
-      } catch (cause) {
-        throw storageError(descriptor.name, cause)
-      }
-    },
-    async invalidateOwner(descriptor, owner) {
-      const storage = storageOf(descriptor)
-      assertOwner(owner, descriptor.name)
-      if (!storage.invalidateOwner) {
-        throw new SessionError(
-          'INVALID_OPERATION',
-          `the storage of session "${descriptor.name}" keeps no owner index`,
-        )
-      }
-      try {
-        return await storage.invalidateOwner(owner)
-      } catch (cause) {
-        throw storageError(descriptor.name, cause)
-      }
-    },
+    invalidate: (descriptor, id) =>
+      reported('invalidate', async () => {
+        const storage = storageOf(descriptor, id)
+        try {
+          await storage.invalidate(id)
+        } catch (cause) {
+          throw storageError(descriptor.name, cause)
+        }
+      }),
+    invalidateOwner: (descriptor, owner) =>
+      reported('invalidateOwner', () => invalidateAllOf(descriptor, owner)),
   }
 }
