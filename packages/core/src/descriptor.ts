@@ -122,6 +122,21 @@ export type AnySessionDescriptor = SessionDescriptor<any, SessionAccess>
 /** The value type of a descriptor. */
 export type SessionValue<TDescriptor> = TDescriptor extends SessionDescriptor<infer T, any> ? T : never
 
+/**
+ * A value of type `T` as a literal may spell it: arrays, at any depth, may be readonly. `getOrSet` and
+ * `update` take what their function returns as this, inferred `const`, so that a literal such as
+ * `{ theme: 'dark' }` keeps its literal type instead of widening to `string`.
+ *
+ * @example const prefs: ValueLiteral<{ tags: string[] }> = { tags: ['a'] } as const
+ */
+export type ValueLiteral<T> = T extends readonly unknown[]
+  ? { readonly [K in keyof T]: ValueLiteral<T[K]> }
+  : T extends Date | Map<any, any> | Set<any> | ((...args: any) => any)
+    ? T
+    : T extends object
+      ? { [K in keyof T]: ValueLiteral<T[K]> }
+      : T
+
 type InferValue<TOptions> = TOptions extends { readonly schema: infer TSchema extends StandardSchemaV1 }
   ? StandardSchemaV1.InferOutput<TSchema>
   : unknown

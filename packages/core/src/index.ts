@@ -25,6 +25,7 @@ export type {
   SessionValue,
   StorageKind,
   Transport,
+  ValueLiteral,
   Visibility,
 } from './descriptor'
 export { defineSession } from './descriptor'

@@ -83,6 +83,7 @@ describe('@tessera/core exports', () => {
         "TagFunction",
         "Transport",
         "TransportOptions",
+        "ValueLiteral",
         "Visibility",
       ]
     `)

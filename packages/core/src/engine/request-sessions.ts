@@ -1,4 +1,4 @@
-import type { AnySessionDescriptor, SessionValue } from '../descriptor'
+import type { AnySessionDescriptor, SessionDescriptor, SessionValue, ValueLiteral } from '../descriptor'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
 import { checkValue, encodeValue, openPayload, readValue, sessionClaims } from '../session-rules'
 import { transformWrite } from '../transformer'
@@ -134,19 +134,19 @@ export class RequestSessions {
    *
    * @example await req.sessions.update(Counter, (c) => ({ count: (c?.count ?? 0) + 1 }))
    */
-  update<TDescriptor extends AnySessionDescriptor, TNext extends Value<TDescriptor> | null>(
-    descriptor: TDescriptor,
-    fn: (current: Value<TDescriptor> | null) => TNext | Promise<TNext>,
-  ): Promise<null extends TNext ? Value<TDescriptor> | null : Value<TDescriptor>> {
-    return this.#reported('update', this.#update(descriptor, fn))
+  update<TValue, const TNext extends ValueLiteral<TValue> | null>(
+    descriptor: SessionDescriptor<TValue, any>,
+    fn: (current: TValue | null) => TNext | PromiseLike<TNext>,
+  ): Promise<null extends TNext ? TValue | null : TValue> {
+    return this.#reported('update', this.#update(descriptor, fn as never)) as never
   }
 
   /** The session's value, or `init()` stored as the new session when there is none. */
-  getOrSet<TDescriptor extends AnySessionDescriptor>(
-    descriptor: TDescriptor,
-    init: () => Value<TDescriptor> | Promise<Value<TDescriptor>>,
-  ): Promise<Value<TDescriptor>> {
-    return this.#reported('getOrSet', this.#getOrSet(descriptor, init))
+  getOrSet<TValue, const TInit extends ValueLiteral<TValue>>(
+    descriptor: SessionDescriptor<TValue, any>,
+    init: () => TInit | PromiseLike<TInit>,
+  ): Promise<TValue> {
+    return this.#reported('getOrSet', this.#getOrSet(descriptor, init as () => Promise<TValue>))
   }
 
   /**
