@@ -130,10 +130,12 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
    * say) is `NOT_REGISTERED`, never read or written with the registered one's rules.
    */
   const entryOf = (
-    descriptor: AnySessionDescriptor,
+    // A descriptor, typed by SessionClient's methods; what the types refuse fails here at run time.
+    given: unknown,
     allowed: (entry: ClientEntry) => unknown = () => true,
     refusal = '',
   ): ClientEntry => {
+    const descriptor = given as AnySessionDescriptor
     const entry = byDescriptor.get(descriptor)
     if (!entry) {
       const problem = byName.has(descriptor?.name)
@@ -144,9 +146,9 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     if (!allowed(entry)) fail('INVALID_OPERATION', entry.name, refusal)
     return entry
   }
-  const readable = (descriptor: AnySessionDescriptor) =>
+  const readable = (descriptor: unknown) =>
     entryOf(descriptor, (entry) => entry.readable, 'is not client-visible')
-  const writable = (descriptor: AnySessionDescriptor, clearing?: boolean) =>
+  const writable = (descriptor: unknown, clearing?: boolean) =>
     entryOf(descriptor, (entry) => entry.owned || (clearing && entry.store), 'is written by the server')
   const fetchWith =
     (fetchLike: FetchLike): FetchLike =>
