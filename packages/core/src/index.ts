@@ -17,6 +17,7 @@ export type {
 export { webCrypto } from './crypto/web-crypto'
 export type {
   AnySessionDescriptor,
+  PossibleOptions,
   ResolveAccess,
   SessionAccess,
   SessionDescriptor,

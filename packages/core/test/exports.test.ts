@@ -56,6 +56,7 @@ describe('@tessera/core exports', () => {
         "MemoryStorage",
         "MemoryStorageOptions",
         "OpenOptions",
+        "PossibleOptions",
         "Protection",
         "RequestSessions",
         "ResolveAccess",
