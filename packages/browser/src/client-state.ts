@@ -65,7 +65,7 @@ export interface ClientState {
   readonly origins: readonly string[] | undefined
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
   /** Fetches the public keys of an Ed25519 entry that has none yet, when the client was given a URL. */
-  readonly fetchKeys: ((entry: ClientEntry) => Promise<void>) | undefined
+  readonly keysFor: ((entry: ClientEntry) => Promise<void>) | undefined
   /** Unix seconds. */
   nowSeconds(): number
   /**

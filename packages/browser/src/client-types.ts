@@ -166,7 +166,7 @@ export interface SessionClientOptions<
    * reject with `INVALID_KEY` (as a bad object does at once), a failed fetch too, and the next read
    * fetches again.
    */
-  readonly publicKeys?: Readonly<Record<string, Readonly<Record<string, string>>>> | string | URL | undefined
+  readonly publicKeys?: Readonly<Record<string, Readonly<Record<string, string>>>> | string | undefined
   /** Told why a session read as absent (tampered, expired...); never given the token. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
   /** Clock in unix milliseconds, for tests. @default Date.now */

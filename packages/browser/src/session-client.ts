@@ -13,26 +13,8 @@ import type {
 } from './client-types'
 import type { HeaderStore } from './header-store'
 import { createHeaderStore } from './header-store'
+import type { KeysByName } from './public-keys'
 import { resolve } from './session-reader'
-
-type KeysByName = Readonly<Record<string, Readonly<Record<string, string>>>>
-
-/**
- * Fetches the public keys from the server's route (`res.json(await sessions.publicKeys())`): an object
- * of objects, else `INVALID_KEY`. Each session's keys are checked when that session is first read.
- */
-async function fetchPublicKeys(url: string | URL): Promise<KeysByName> {
-  const refuse = (problem: string): never => {
-    throw new SessionError('INVALID_KEY', `the public keys at ${String(url)} ${problem}`)
-  }
-  const response = await globalThis.fetch(url, { credentials: 'same-origin' })
-  if (!response.ok) refuse(`answered HTTP ${response.status}`)
-  const body: unknown = await response.json().catch(() => refuse('are not JSON'))
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    refuse('are not an object of sessions (send await sessions.publicKeys())')
-  }
-  return body as KeysByName
-}
 
 /**
  * Creates the browser's session client: typed, verified reads of client-visible sessions, writes of
@@ -54,8 +36,7 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     throw new SessionError(code, `session "${name}" ${problem}`, { session: name })
   }
   const { publicKeys } = options
-  const keysUrl = typeof publicKeys === 'string' || publicKeys instanceof URL ? publicKeys : undefined
-  const keysByName = keysUrl === undefined ? (publicKeys as KeysByName | undefined) : undefined
+  const keysUrl = typeof publicKeys === 'string' ? publicKeys : undefined
   const stores = new Map<unknown, HeaderStore>()
   const byName = new Map<string, ClientEntry>()
   const byDescriptor = new Map<AnySessionDescriptor, ClientEntry>()
@@ -66,9 +47,10 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     if (byName.has(name)) fail('DUPLICATE', name, 'is registered twice')
     assertNameFor(name, descriptor.transport)
     const readable = isReadable(descriptor)
-    const keys = descriptor.publicKeys ?? keysByName?.[name]
+    // A URL has no entry of the session's name: its keys come later, fetched and checked on first read.
+    const keys = descriptor.publicKeys ?? (publicKeys as KeysByName | undefined)?.[name]
     // Keys given by URL are checked once fetched, on the first read.
-    if (readable && protection === 'ed25519' && keysUrl === undefined) checkPublicKeys(name, keys)
+    if (readable && protection === 'ed25519' && !keysUrl) checkPublicKeys(name, keys)
     let store: HeaderStore | undefined
     if (descriptor.transport === 'header') {
       const kind = entryOptions?.store ?? options.headerStore ?? 'session'
@@ -106,20 +88,15 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     else void Promise.resolve(watcher()).then(then)
   }
 
-  /** Gives an Ed25519 entry its keys from the fetched ones, checked. */
-  const keysFetched = (entry: ClientEntry, fetched: KeysByName) => {
-    if (entry.descriptor.protection !== 'ed25519') return
-    const keys = fetched[entry.name]
-    checkPublicKeys(entry.name, keys)
-    entry.keys = keys
-  }
-  const fetchedKeys = keysUrl === undefined ? undefined : loadOnce(() => fetchPublicKeys(keysUrl))
   const state: ClientState = {
     entries,
     byName,
     origins: options.origins,
     onInvalid: options.onInvalid,
-    fetchKeys: fetchedKeys && (async (entry) => keysFetched(entry, await fetchedKeys())),
+    // Keys given by URL: fetched (by a part a page without one never downloads) on the first read.
+    keysFor: keysUrl
+      ? async (entry) => (await import('./public-keys')).keysFor(state, entry, keysUrl)
+      : undefined,
     nowSeconds,
     changed: (entry, news) => watch((loaded) => loaded.changed(state, entry, news)),
   }

@@ -131,30 +131,31 @@ export function commit(
  * cached value without verifying again; concurrent reads of one token share one verification.
  */
 export function resolve(state: ClientState, entry: ClientEntry): Promise<unknown> {
+  // Keys given by URL are fetched before the first read of a server-signed (Ed25519) session; a
+  // failure rejects this read, and the next one fetches again.
+  if (!entry.keys && state.keysFor && entry.descriptor.protection === 'ed25519') {
+    return state.keysFor(entry).then(() => resolve(state, entry))
+  }
   const raw = readRaw(entry)
   const current = () => currentValue(entry, state.nowSeconds())
   if (entry.settled && raw === entry.raw) return Promise.resolve(current())
   if (entry.reading && entry.reading.raw === raw) return entry.reading.promise
-  const read = async () => {
-    if (raw === undefined || !entry.readable) return null
-    if (entry.keys === undefined && state.fetchKeys) await state.fetchKeys(entry)
-    const tokens = tokensOf(raw, entry.cookie?.encoding, !entry.store)
-    return openTokens(entry, tokens, state.nowSeconds(), state.onInvalid)
-  }
-  const promise: Promise<unknown> = read().then(
-    (read): unknown => {
-      // A newer token arrived while this one was verified: that read decides.
-      if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()
-      entry.reading = undefined
-      commit(state, entry, raw, read)
-      return current()
-    },
-    (error: unknown) => {
-      // The keys could not be fetched: the next read tries again.
-      if (entry.reading?.promise === promise) entry.reading = undefined
-      throw error
-    },
-  )
+  const promise: Promise<unknown> = (
+    raw === undefined || !entry.readable
+      ? Promise.resolve(null)
+      : openTokens(
+          entry,
+          tokensOf(raw, entry.cookie?.encoding, !entry.store),
+          state.nowSeconds(),
+          state.onInvalid,
+        )
+  ).then((read): unknown => {
+    // A newer token arrived while this one was verified: that read decides.
+    if (entry.reading?.promise !== promise) return entry.reading?.promise ?? current()
+    entry.reading = undefined
+    commit(state, entry, raw, read)
+    return current()
+  })
   entry.reading = { raw, promise }
   return promise
 }

@@ -50,7 +50,7 @@ describe('publicKeys by URL', () => {
   it('rejects a body that is not an object of sessions, and an HTTP error, then fetches again', async () => {
     let answer = () => new Response('nope', { status: 404 })
     const fetch = serveKeys(() => answer())
-    const client = createSessionClient({ sessions: [Cart], publicKeys: new URL('https://app.test/keys') })
+    const client = createSessionClient({ sessions: [Cart], publicKeys: 'https://app.test/keys' })
     setCookie(`cart=${await signed('cart', cart)}; Path=/`)
     await expect(client.get(Cart)).rejects.toMatchObject({
       code: 'INVALID_KEY',
