@@ -20,8 +20,8 @@ export interface ReadSession {
 export interface SessionReading {
   readonly descriptor: AnySessionDescriptor
   readonly name: string
-  /** Ed25519 sessions: the public keys by key id. */
-  readonly keys: Readonly<Record<string, string>> | undefined
+  /** Ed25519 sessions: the public keys by key id (fetched on first need when given by URL). */
+  keys: Readonly<Record<string, string>> | undefined
   opener?: Pick<Protector, 'open'>
 }
 
@@ -64,6 +64,8 @@ export interface ClientState {
   /** The client's `origins` option, as given (the fetch part resolves it). */
   readonly origins: readonly string[] | undefined
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
+  /** Fetches the public keys of an Ed25519 entry that has none yet, when the client was given a URL. */
+  readonly keysFor: ((entry: ClientEntry) => Promise<void>) | undefined
   /** Unix seconds. */
   nowSeconds(): number
   /**

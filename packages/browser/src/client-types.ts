@@ -45,6 +45,17 @@ export type BrowserOwnedSession = SessionDescriptor<
 >
 
 /**
+ * The descriptor, when the browser may read it; otherwise a sentence saying why not, which is what a
+ * compile error then shows (instead of comparing the session with every readable one registered).
+ *
+ * @example
+ * type Ok = Readable<typeof Cart, 'get'> // typeof Cart
+ */
+export type Readable<TDescriptor, TMethod extends string> = TDescriptor extends ReadableSession
+  ? TDescriptor
+  : `${TMethod}: this session is not readable in the browser (server-visible, sealed or server-stored); read it on the server`
+
+/**
  * A session carried in a request/response header; the client attaches and captures its token.
  *
  * @example
@@ -149,9 +160,13 @@ export interface SessionClientOptions<
   readonly headerStore?: HeaderStoreKind | HeaderStore | undefined
   /**
    * Ed25519 public keys by session name, then key id (what the server's `publicKeys()` returns), for
-   * sessions whose descriptor carries none.
+   * sessions whose descriptor carries none; or the URL of a route that answers them as JSON
+   * (`res.json(await sessions.publicKeys())`). A URL is fetched once, on the first read of a session
+   * that needs it; keys that are missing or not 32 bytes of base64url under a key id make that read
+   * reject with `INVALID_KEY` (as a bad object does at once), a failed fetch too, and the next read
+   * fetches again.
    */
-  readonly publicKeys?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined
+  readonly publicKeys?: Readonly<Record<string, Readonly<Record<string, string>>>> | string | undefined
   /** Told why a session read as absent (tampered, expired...); never given the token. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
   /** Clock in unix milliseconds, for tests. @default Date.now */
@@ -191,28 +206,40 @@ export interface SessionClient<TRegistered extends AnySessionDescriptor = AnySes
    * The session's value: decoded, verified (Ed25519), unexpired and valid against the schema; null
    * otherwise. A verified value is cached until the cookie (or header token) changes.
    */
-  get<TDescriptor extends TRegistered & ReadableSession>(
-    descriptor: TDescriptor,
+  get<TDescriptor extends TRegistered>(
+    descriptor: Readable<TDescriptor, 'get'>,
   ): Promise<SessionValue<TDescriptor> | null>
   /** The last verified value, synchronously (null before the first `get` finishes, and once expired). */
-  peek<TDescriptor extends TRegistered & ReadableSession>(
-    descriptor: TDescriptor,
+  peek<TDescriptor extends TRegistered>(
+    descriptor: Readable<TDescriptor, 'peek'>,
   ): SessionValue<TDescriptor> | null
   /** Whether a header session's token is held. */
-  has(descriptor: TRegistered & HeaderSession): boolean
+  has<TDescriptor extends TRegistered>(
+    descriptor: TDescriptor extends HeaderSession
+      ? TDescriptor
+      : 'has: only header sessions are held as a token; read a cookie session with get',
+  ): boolean
   /** Creates or replaces a browser-owned session (schema-checked, encoded, written as a v1 `none` token). */
-  set<TDescriptor extends TRegistered & BrowserOwnedSession>(
-    descriptor: TDescriptor,
+  set<TDescriptor extends TRegistered>(
+    descriptor: TDescriptor extends BrowserOwnedSession
+      ? TDescriptor
+      : "set: this session is written by the server; the browser sets only protection: 'none' sessions",
     value: SessionValue<TDescriptor>,
   ): Promise<void>
   /** Ends a browser-owned session, or forgets the token of a header session. */
-  clear(descriptor: TRegistered & (BrowserOwnedSession | HeaderSession)): Promise<void>
+  clear<TDescriptor extends TRegistered>(
+    descriptor: TDescriptor extends BrowserOwnedSession | HeaderSession
+      ? TDescriptor
+      : "clear: this cookie session is the server's to end; the browser clears protection: 'none' and header sessions",
+  ): Promise<void>
   /**
    * Calls `listener` whenever the session changes: through this client, through a response, or in
    * another tab. Returns the unsubscribe function.
    */
-  subscribe<TDescriptor extends TRegistered & (ReadableSession | HeaderSession)>(
-    descriptor: TDescriptor,
+  subscribe<TDescriptor extends TRegistered>(
+    descriptor: TDescriptor extends ReadableSession | HeaderSession
+      ? TDescriptor
+      : 'subscribe: this session is invisible to the browser (a server-only cookie); subscribe to a readable or header session',
     listener: SessionListener<TDescriptor>,
   ): () => void
   /**

@@ -13,6 +13,7 @@ import type {
 } from './client-types'
 import type { HeaderStore } from './header-store'
 import { createHeaderStore } from './header-store'
+import type { KeysByName } from './public-keys'
 import { resolve } from './session-reader'
 
 /**
@@ -34,6 +35,8 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
   const fail = (code: SessionError['code'], name: string | undefined, problem: string): never => {
     throw new SessionError(code, `session "${name}" ${problem}`, { session: name })
   }
+  const { publicKeys } = options
+  const keysUrl = typeof publicKeys === 'string' ? publicKeys : undefined
   const stores = new Map<unknown, HeaderStore>()
   const byName = new Map<string, ClientEntry>()
   const byDescriptor = new Map<AnySessionDescriptor, ClientEntry>()
@@ -44,8 +47,10 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     if (byName.has(name)) fail('DUPLICATE', name, 'is registered twice')
     assertNameFor(name, descriptor.transport)
     const readable = isReadable(descriptor)
-    const keys = descriptor.publicKeys ?? options.publicKeys?.[name]
-    if (readable && protection === 'ed25519') checkPublicKeys(name, keys)
+    // A URL has no entry of the session's name: its keys come later, fetched and checked on first read.
+    const keys = descriptor.publicKeys ?? (publicKeys as KeysByName | undefined)?.[name]
+    // Keys given by URL are checked once fetched, on the first read.
+    if (readable && protection === 'ed25519' && !keysUrl) checkPublicKeys(name, keys)
     let store: HeaderStore | undefined
     if (descriptor.transport === 'header') {
       const kind = entryOptions?.store ?? options.headerStore ?? 'session'
@@ -88,6 +93,10 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     byName,
     origins: options.origins,
     onInvalid: options.onInvalid,
+    // Keys given by URL: fetched (by a part a page without one never downloads) on the first read.
+    keysFor: keysUrl
+      ? async (entry) => (await import('./public-keys')).keysFor(state, entry, keysUrl)
+      : undefined,
     nowSeconds,
     changed: (entry, news) => watch((loaded) => loaded.changed(state, entry, news)),
   }
@@ -98,10 +107,12 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
    * say) is `NOT_REGISTERED`, never read or written with the registered one's rules.
    */
   const entryOf = (
-    descriptor: AnySessionDescriptor,
+    // A descriptor, typed by SessionClient's methods; what the types refuse fails here at run time.
+    given: unknown,
     allowed: (entry: ClientEntry) => unknown = () => true,
     refusal = '',
   ): ClientEntry => {
+    const descriptor = given as AnySessionDescriptor
     const entry = byDescriptor.get(descriptor)
     if (!entry) {
       const problem = byName.has(descriptor?.name)
@@ -112,9 +123,9 @@ export function createSessionClient<const TEntries extends readonly ClientSessio
     if (!allowed(entry)) fail('INVALID_OPERATION', entry.name, refusal)
     return entry
   }
-  const readable = (descriptor: AnySessionDescriptor) =>
+  const readable = (descriptor: unknown) =>
     entryOf(descriptor, (entry) => entry.readable, 'is not client-visible')
-  const writable = (descriptor: AnySessionDescriptor, clearing?: boolean) =>
+  const writable = (descriptor: unknown, clearing?: boolean) =>
     entryOf(descriptor, (entry) => entry.owned || (clearing && entry.store), 'is written by the server')
   const fetchWith =
     (fetchLike: FetchLike): FetchLike =>

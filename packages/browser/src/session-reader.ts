@@ -131,6 +131,11 @@ export function commit(
  * cached value without verifying again; concurrent reads of one token share one verification.
  */
 export function resolve(state: ClientState, entry: ClientEntry): Promise<unknown> {
+  // Keys given by URL are fetched before the first read of a server-signed (Ed25519) session; a
+  // failure rejects this read, and the next one fetches again.
+  if (!entry.keys && state.keysFor && entry.descriptor.protection === 'ed25519') {
+    return state.keysFor(entry).then(() => resolve(state, entry))
+  }
   const raw = readRaw(entry)
   const current = () => currentValue(entry, state.nowSeconds())
   if (entry.settled && raw === entry.raw) return Promise.resolve(current())

@@ -99,6 +99,49 @@ export type ResolveAccess<TOptions> = {
 }
 
 /**
+ * What `defineSession<T>(name)` passes as options: a value type, given where `defineSession<T>()`
+ * (a call of its own) belongs. Admitted so that the name's type can say what to write.
+ */
+type ValueTypeGiven = Readonly<Record<string, unknown>>
+
+/** The one protection among `TAllowed` the options may resolve to; never when none can. */
+type Allowed<TProtection, TAllowed> = [Extract<TProtection, TAllowed>] extends [never] ? false : true
+
+/** Why options no session can have are refused, or never when they are possible. */
+type OptionsProblem<TOptions, TAccess extends SessionAccess = ResolveAccess<TOptions>> = [
+  TAccess['storage'],
+] extends ['server']
+  ? [TAccess['visibility']] extends ['client']
+    ? "storage 'server' cannot be visible to the client: only an id travels"
+    : Allowed<TAccess['protection'], 'signed' | 'none'> extends false
+      ? "storage 'server' takes protection 'signed' or 'none': only an id travels"
+      : KeysProblem<TOptions, TAccess>
+  : [TAccess['visibility']] extends ['client']
+    ? Allowed<TAccess['protection'], 'ed25519' | 'none'> extends false
+      ? "visibility 'client' takes protection 'ed25519' (the server signs, the browser verifies) or 'none' (the browser writes)"
+      : KeysProblem<TOptions, TAccess>
+    : KeysProblem<TOptions, TAccess>
+
+type KeysProblem<TOptions, TAccess extends SessionAccess> = TOptions extends {
+  readonly publicKeys: Readonly<Record<string, string>>
+}
+  ? Allowed<TAccess['protection'], 'ed25519'> extends false
+    ? "publicKeys need protection 'ed25519'"
+    : never
+  : never
+
+/**
+ * Options as given when they are possible; otherwise a required `'~error'` saying why not, which is
+ * what the compile error shows. The engine refuses the same combinations at run time.
+ *
+ * @example
+ * defineSession('cart', { visibility: 'client', protection: 'sealed' }) // compile error: '~error' is missing
+ */
+export type PossibleOptions<TOptions> = [OptionsProblem<TOptions>] extends [never]
+  ? unknown
+  : { readonly '~error': OptionsProblem<TOptions> }
+
+/**
  * A typed session definition, shared by browser and server. Create it with {@link defineSession}.
  * `T` is the value type; `TAccess` records transport, storage, visibility and protection as literals.
  */
@@ -122,6 +165,21 @@ export type AnySessionDescriptor = SessionDescriptor<any, SessionAccess>
 
 /** The value type of a descriptor. */
 export type SessionValue<TDescriptor> = TDescriptor extends SessionDescriptor<infer T, any> ? T : never
+
+/**
+ * A value of type `T` as a literal may spell it: arrays, at any depth, may be readonly. `getOrSet` and
+ * `update` take what their function returns as this, inferred `const`, so that a literal such as
+ * `{ theme: 'dark' }` keeps its literal type instead of widening to `string`.
+ *
+ * @example const prefs: ValueLiteral<{ tags: string[] }> = { tags: ['a'] } as const
+ */
+export type ValueLiteral<T> = T extends readonly unknown[]
+  ? { readonly [K in keyof T]: ValueLiteral<T[K]> }
+  : T extends Date | Map<any, any> | Set<any> | ((...args: any) => any)
+    ? T
+    : T extends object
+      ? { [K in keyof T]: ValueLiteral<T[K]> }
+      : T
 
 type InferValue<TOptions> = TOptions extends { readonly schema: infer TSchema extends StandardSchemaV1 }
   ? StandardSchemaV1.InferOutput<TSchema>
@@ -218,13 +276,15 @@ function assertKnownSessionOptions(descriptor: AnySessionDescriptor): void {
  * export const Cart = defineSession('cart', { schema: cartSchema, visibility: 'client' })
  * export const Login = defineSession<{ userId: string }>()('login', { transport: 'header', storage: 'server' })
  */
-export function defineSession<const TOptions extends SessionOptions<any> = {}>(
-  name: string,
-  options?: TOptions,
+export function defineSession<const TOptions extends SessionOptions<any> | ValueTypeGiven = {}>(
+  name: TOptions extends SessionOptions<any>
+    ? string
+    : 'not session options: for a value type, write defineSession<T>()(name, options)',
+  options?: TOptions & PossibleOptions<TOptions>,
 ): SessionDescriptor<InferValue<TOptions>, ResolveAccess<TOptions>>
 export function defineSession<T>(): <const TOptions extends SessionOptions<T> = {}>(
   name: string,
-  options?: TOptions,
+  options?: TOptions & PossibleOptions<TOptions>,
 ) => SessionDescriptor<T, ResolveAccess<TOptions>>
 export function defineSession(name?: string, options?: SessionOptions<any>): unknown {
   if (name === undefined)

@@ -17,6 +17,7 @@ export type {
 export { webCrypto } from './crypto/web-crypto'
 export type {
   AnySessionDescriptor,
+  PossibleOptions,
   ResolveAccess,
   SessionAccess,
   SessionDescriptor,
@@ -25,11 +26,12 @@ export type {
   SessionValue,
   StorageKind,
   Transport,
+  ValueLiteral,
   Visibility,
 } from './descriptor'
 export { defineSession } from './descriptor'
 export type { Duration } from './duration'
-export type { InvalidSessionEvent } from './engine/binding'
+export type { InvalidSessionEvent, SessionErrorEvent, SessionOperation } from './engine/binding'
 export type { DataTokenOptions, DataTokens, OpenDataTokenOptions } from './engine/data-tokens'
 export type {
   OpenOptions,

@@ -52,7 +52,7 @@ export const COOKIE_OPTIONS = [
 export const HEADER_OPTIONS = [...TRANSPORT_OPTIONS, 'exposeHeader'] as const
 
 /** `createSessionEngine(options)` and node's `createSessions(options)`: `SessionEngineOptions`. */
-export const ENGINE_OPTIONS = ['secret', 'keys', 'sessions', 'crypto', 'onInvalid', 'now'] as const
+export const ENGINE_OPTIONS = ['secret', 'keys', 'sessions', 'crypto', 'onInvalid', 'onError', 'now'] as const
 
 /** `memoryStorage(options)`: `MemoryStorageOptions`. */
 export const MEMORY_STORAGE_OPTIONS = ['maxEntries', 'now'] as const

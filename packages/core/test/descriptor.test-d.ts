@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import type { Protection, SessionValue } from '../src'
+import type { PossibleOptions, Protection, SessionValue } from '../src'
 import { defineSession } from '../src'
 
 describe('defineSession types', () => {
@@ -53,5 +53,40 @@ describe('defineSession types', () => {
     const stringCodec = { name: 's', encode: (value: string) => value, decode: (text: string) => text }
     // @ts-expect-error: the codec must handle the declared type
     defineSession<{ n: number }>()('x', { codec: stringCodec })
+  })
+})
+
+describe('defineSession refuses what no session can be, at compile time', () => {
+  it('refuses impossible combinations with the reason', () => {
+    // @ts-expect-error: visibility 'client' takes protection 'ed25519' or 'none'
+    defineSession('a', { visibility: 'client', protection: 'sealed' })
+    // @ts-expect-error: storage 'server' cannot be visible to the client
+    defineSession('b', { visibility: 'client', storage: 'server' })
+    // @ts-expect-error: storage 'server' takes protection 'signed' or 'none'
+    defineSession('c', { storage: 'server', protection: 'ed25519' })
+    // @ts-expect-error: publicKeys need protection 'ed25519'
+    defineSession('d', { protection: 'signed', publicKeys: { '0': 'key' } })
+    // @ts-expect-error: the same rules with a value type
+    defineSession<{ n: number }>()('e', { visibility: 'client', protection: 'sealed' })
+    expectTypeOf<PossibleOptions<{ visibility: 'client'; storage: 'server' }>>().toEqualTypeOf<{
+      readonly '~error': "storage 'server' cannot be visible to the client: only an id travels"
+    }>()
+  })
+
+  it('takes every possible combination, and a protection it cannot know yet', () => {
+    defineSession('f', { visibility: 'client' })
+    defineSession('g', { visibility: 'client', protection: 'none', transport: 'header' })
+    defineSession('h', { storage: 'server', protection: 'none' })
+    defineSession('i', { protection: 'ed25519' as 'ed25519' | 'sealed' })
+    defineSession('j', { visibility: 'client', publicKeys: { '0': 'key' } })
+    defineSession<{ n: number }>()('k', { storage: 'server', transport: 'header' })
+    expectTypeOf<PossibleOptions<{ visibility: 'client' }>>().toEqualTypeOf<unknown>()
+  })
+
+  it('says what to write when the value type is given with the name', () => {
+    // @ts-expect-error: not session options: for a value type, write defineSession<T>()(name, options)
+    defineSession<{ userId: string }>('login')
+    // @ts-expect-error: the same, with options
+    defineSession<{ userId: string }>('login', { transport: 'header' })
   })
 })

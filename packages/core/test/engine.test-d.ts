@@ -29,6 +29,36 @@ describe('engine types', () => {
     await sessions.set(Login, { items: [] })
   })
 
+  it('getOrSet and update keep a literal union returned from their function, sync and async', async () => {
+    const Theme = defineSession<{ theme: 'dark' | 'light'; tags: string[] }>()('theme')
+    type Theme = { theme: 'dark' | 'light'; tags: string[] }
+    expectTypeOf(await sessions.getOrSet(Theme, () => ({ theme: 'dark', tags: [] }))).toEqualTypeOf<Theme>()
+    expectTypeOf(
+      await sessions.getOrSet(Theme, async () => ({ theme: 'dark', tags: ['a'] })),
+    ).toEqualTypeOf<Theme>()
+    expectTypeOf(await sessions.getOrSet(Prefs, () => ({ theme: 'light' }))).toEqualTypeOf<{
+      theme: 'dark' | 'light'
+    }>()
+    expectTypeOf(await sessions.update(Theme, () => ({ theme: 'dark', tags: [] }))).toEqualTypeOf<Theme>()
+    expectTypeOf(
+      await sessions.update(Theme, async () => ({ theme: 'light', tags: [] })),
+    ).toEqualTypeOf<Theme>()
+    expectTypeOf(
+      await sessions.update(Theme, (current) => (current ? null : { theme: 'light', tags: [] })),
+    ).toEqualTypeOf<Theme | null>()
+    expectTypeOf(
+      await sessions.update(Theme, (current) => ({ ...current!, tags: [...current!.tags, 'b'] })),
+    ).toEqualTypeOf<Theme>()
+    // @ts-expect-error: not a theme of the session
+    await sessions.getOrSet(Theme, () => ({ theme: 'blue', tags: [] }))
+    // @ts-expect-error: not a theme of the session
+    await sessions.getOrSet(Theme, async () => ({ theme: 'blue', tags: [] }))
+    // @ts-expect-error: tags are strings
+    await sessions.update(Theme, () => ({ theme: 'dark', tags: [1] }))
+    // @ts-expect-error: not a theme of the session
+    await sessions.update(Theme, async () => ({ theme: 'blue', tags: [] }))
+  })
+
   it('update and getOrSet keep the type', async () => {
     expectTypeOf(await sessions.update(Cart, (current) => current ?? { items: [] })).toEqualTypeOf<{
       items: string[]

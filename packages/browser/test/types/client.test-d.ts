@@ -99,6 +99,31 @@ describe('subscribe and has', () => {
   })
 })
 
+describe('misuse errors', () => {
+  it('say what is wrong with the session at hand, not how it differs from every registered one', () => {
+    // What the argument is checked against when the session cannot be used so: one short sentence.
+    expectTypeOf(client.set<typeof Cart>)
+      .parameter(0)
+      .toEqualTypeOf<"set: this session is written by the server; the browser sets only protection: 'none' sessions">()
+    expectTypeOf(client.get<typeof Stored>)
+      .parameter(0)
+      .toEqualTypeOf<'get: this session is not readable in the browser (server-visible, sealed or server-stored); read it on the server'>()
+    expectTypeOf(client.get<typeof Login>)
+      .parameter(0)
+      .toEqualTypeOf<'get: this session is not readable in the browser (server-visible, sealed or server-stored); read it on the server'>()
+    expectTypeOf(client.has<typeof Prefs>)
+      .parameter(0)
+      .toEqualTypeOf<'has: only header sessions are held as a token; read a cookie session with get'>()
+    // A session that may be used so is taken as itself.
+    expectTypeOf(client.set<typeof Prefs>)
+      .parameter(0)
+      .toEqualTypeOf<typeof Prefs>()
+    expectTypeOf(client.get<typeof Cart>)
+      .parameter(0)
+      .toEqualTypeOf<typeof Cart>()
+  })
+})
+
 describe('fetch', () => {
   it('wrapFetch keeps the type of what it wraps', () => {
     const custom = async (input: RequestInfo | URL, init?: RequestInit & { retry?: number }) =>
@@ -122,5 +147,11 @@ describe('useSession', () => {
     expectTypeOf(useSession(Cart)).toEqualTypeOf<{ items: string[] } | null>()
     // @ts-expect-error sealed and server-only
     useSession(Secret)
+  })
+
+  it('returns whether a header session the browser cannot read is held', () => {
+    expectTypeOf(useSession(Login)).toEqualTypeOf<boolean>()
+    // A readable header session still gives its value.
+    expectTypeOf(useSession(Draft)).toEqualTypeOf<{ text: string } | null>()
   })
 })

@@ -1,11 +1,13 @@
 import { isSessionError } from '@tessera/core'
+import { HttpResponse, http } from 'msw'
+import { setupServer } from 'msw/node'
 import { act, createElement, type ReactNode } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSessionClient } from '../../src'
 import { SessionClientProvider, useSession } from '../../src/react'
-import { Cart, clearCookies, Prefs, publicKeys, setCookie, signed } from './fixtures'
+import { Cart, clearCookies, Login, ORIGIN, Prefs, publicKeys, setCookie, signed } from './fixtures'
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean
@@ -32,6 +34,11 @@ function Theme({ client }: { client?: ReturnType<typeof createSessionClient> }) 
 function ItemCount() {
   const cart = useSession(Cart)
   return createElement('output', null, cart ? String(cart.items.length) : 'empty')
+}
+
+function SignedIn() {
+  const signedIn = useSession(Login)
+  return createElement('output', null, signedIn ? 'signed in' : 'signed out')
 }
 
 async function render(node: ReactNode): Promise<void> {
@@ -84,5 +91,45 @@ describe('useSession', () => {
     }
     expect(isSessionError(thrown, 'INVALID_OPERATION')).toBe(true)
     expect((thrown as Error).message).toContain('SessionClientProvider')
+  })
+})
+
+describe('useSession with a header session the browser cannot read', () => {
+  const TOKEN = 'v1.s.0.1800000000.1800003600.aWQtb25l.dGFnLW9uZQ'
+  let answer: Record<string, string> = {}
+  const server = setupServer(http.all(`${ORIGIN}/*`, () => HttpResponse.json({}, { headers: answer })))
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  afterEach(() => {
+    answer = {}
+    sessionStorage.clear()
+  })
+  afterAll(() => server.close())
+
+  it('tells whether its token is held, and re-renders on sign-in and sign-out', async () => {
+    const client = createSessionClient({ sessions: [Login], origins: [ORIGIN] })
+    await render(createElement(SessionClientProvider, { client }, createElement(SignedIn)))
+    expect(container.textContent).toBe('signed out')
+    answer = { login: TOKEN }
+    await act(() => client.fetch(`${ORIGIN}/api/login`))
+    expect(container.textContent).toBe('signed in')
+    answer = { login: 'cleared' }
+    await act(() => client.fetch(`${ORIGIN}/api/logout`))
+    expect(container.textContent).toBe('signed out')
+    answer = { login: TOKEN }
+    await act(() => client.fetch(`${ORIGIN}/api/login`))
+    await act(() => client.clear(Login))
+    expect(container.textContent).toBe('signed out')
+    client.close()
+  })
+
+  it('knows a token kept from an earlier visit on the first render, and renders false on the server', async () => {
+    sessionStorage.setItem('tessera:login', TOKEN)
+    const client = createSessionClient({ sessions: [Login] })
+    expect(client.has(Login)).toBe(true)
+    await render(createElement(SessionClientProvider, { client }, createElement(SignedIn)))
+    expect(container.textContent).toBe('signed in')
+    const html = renderToString(createElement(SessionClientProvider, { client }, createElement(SignedIn)))
+    expect(html).toContain('signed out')
+    client.close()
   })
 })

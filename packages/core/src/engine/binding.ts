@@ -5,8 +5,8 @@ import type { SessionCrypto } from '../crypto/session-crypto'
 import type { AnySessionDescriptor, ExpirySeconds } from '../descriptor'
 import { checkDescriptor } from '../descriptor'
 import { toSeconds } from '../duration'
-import type { InvalidReason } from '../errors'
-import { SessionError } from '../errors'
+import type { InvalidReason, SessionErrorCode } from '../errors'
+import { isSessionError, SessionError } from '../errors'
 import type { SessionStorage } from '../storage/session-storage'
 import type { SessionTransformer } from '../transformer'
 import type { Protector } from '../wire/protector'
@@ -23,6 +23,60 @@ import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
 export interface InvalidSessionEvent {
   readonly session: string
   readonly reason: InvalidReason
+}
+
+/**
+ * Reported to `onError` when a session operation fails with a {@link SessionError}: only what is safe
+ * to log. Never the value, the token, the id, a secret or the error's `cause`.
+ *
+ * @example
+ * createSessions({ secret, sessions, onError: (event) => logger.warn(event, 'session error') })
+ */
+export interface SessionErrorEvent {
+  /** The error's code (`INVALID_VALUE` for a value that fails the schema, say). */
+  readonly code: SessionErrorCode
+  /** The session's name, when the error concerns one. */
+  readonly session: string | undefined
+  /** What failed: `'set'`, `'get'`, `'update'`, `'commit'`, `'invalidate'`… */
+  readonly operation: SessionOperation
+  /** Why, in words; tessera's messages never quote a value, a token or a secret. */
+  readonly message: string
+}
+
+/** The operations {@link SessionErrorEvent} names. */
+export type SessionOperation =
+  | 'get'
+  | 'set'
+  | 'clear'
+  | 'take'
+  | 'update'
+  | 'getOrSet'
+  | 'regenerate'
+  | 'id'
+  | 'commit'
+  | 'invalidate'
+  | 'invalidateOwner'
+  | 'listSessions'
+  | 'readSession'
+  | 'replaceSession'
+  | 'endSession'
+
+/**
+ * Tells `onError` of a failed operation, when the error is a {@link SessionError} (an app's own error,
+ * thrown by an `update` function say, is the app's to log). A hook that throws is ignored: logging
+ * must not change what the caller sees.
+ */
+export function reportError(
+  onError: ((event: SessionErrorEvent) => void) | undefined,
+  operation: SessionOperation,
+  error: unknown,
+): void {
+  if (!onError || !isSessionError(error)) return
+  try {
+    onError({ code: error.code, session: error.session, operation, message: error.message })
+  } catch {
+    // The caller gets the original error either way.
+  }
 }
 
 /**
@@ -67,6 +121,7 @@ export interface EngineInternals {
   /** The handle a listing gives the server-stored session `id` (engine/session-admin.ts). */
   handleOf(binding: Binding, id: string): Promise<string>
   readonly onInvalid: ((event: InvalidSessionEvent) => void) | undefined
+  readonly onError: ((event: SessionErrorEvent) => void) | undefined
 }
 
 /** What every session of an engine shares. */

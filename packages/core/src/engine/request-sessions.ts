@@ -1,4 +1,4 @@
-import type { AnySessionDescriptor, SessionValue } from '../descriptor'
+import type { AnySessionDescriptor, SessionDescriptor, SessionValue, ValueLiteral } from '../descriptor'
 import type { Duration } from '../duration'
 import { InvalidReason, isSessionError, SessionError } from '../errors'
 import {
@@ -12,7 +12,8 @@ import {
 } from '../session-rules'
 import { transformWrite } from '../transformer'
 import type { Claims } from '../wire/token'
-import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
+import type { Binding, EngineInternals, InvalidSessionEvent, SessionOperation } from './binding'
+import { reportError } from './binding'
 import type { SessionMetadata } from './server-store'
 import {
   isMetadata,
@@ -162,13 +163,8 @@ export class RequestSessions {
    * schema throws on it) or its stored entry is gone. Never throws for a bad token; throws
    * `STORAGE_UNAVAILABLE` when a storage fails.
    */
-  async get<TDescriptor extends AnySessionDescriptor>(
-    descriptor: TDescriptor,
-  ): Promise<Value<TDescriptor> | null> {
-    const binding = this.#engine.binding(descriptor)
-    const state = this.#state(binding)
-    if (!state.loaded) await this.#ensureLoaded(binding, state)
-    return state.value as Value<TDescriptor> | null
+  get<TDescriptor extends AnySessionDescriptor>(descriptor: TDescriptor): Promise<Value<TDescriptor> | null> {
+    return this.#reported('get', this.#get(descriptor))
   }
 
   /**
@@ -180,7 +176,78 @@ export class RequestSessions {
    *
    * @example await req.sessions.set(Login, { userId }, { maxAge: '30d' })
    */
-  async set<TDescriptor extends AnySessionDescriptor>(
+  set<TDescriptor extends AnySessionDescriptor>(
+    descriptor: TDescriptor,
+    value: Value<TDescriptor>,
+    options?: SessionSetOptions,
+  ): Promise<void> {
+    return this.#reported('set', this.#set(descriptor, value, options))
+  }
+
+  /** Ends the session: a server-stored entry is invalidated, and the browser's copy is cleared. */
+  clear(descriptor: AnySessionDescriptor): Promise<void> {
+    return this.#reported('clear', this.#clear(descriptor))
+  }
+
+  /**
+   * Reads the session once and ends it: a flash value (a notice for the next page, say). Returns the
+   * value, or null when there was none.
+   *
+   * @example await req.sessions.set(Notice, { text: 'Saved' }) // POST …, then on the next GET:
+   * const notice = await req.sessions.take(Notice)
+   */
+  take<TDescriptor extends AnySessionDescriptor>(
+    descriptor: TDescriptor,
+  ): Promise<Value<TDescriptor> | null> {
+    return this.#reported('take', this.#take(descriptor))
+  }
+
+  /**
+   * Reads, applies `fn` and writes back; `fn` returning null ends the session. For server-stored
+   * sessions a concurrent change is detected (compare-and-set) and `fn` re-applied to the fresh value,
+   * after a short random pause, up to `maxRetries` times.
+   *
+   * @example await req.sessions.update(Counter, (c) => ({ count: (c?.count ?? 0) + 1 }))
+   */
+  update<TValue, const TNext extends ValueLiteral<TValue> | null>(
+    descriptor: SessionDescriptor<TValue, any>,
+    fn: (current: TValue | null) => TNext | PromiseLike<TNext>,
+  ): Promise<null extends TNext ? TValue | null : TValue> {
+    return this.#reported('update', this.#update(descriptor, fn as never)) as never
+  }
+
+  /** The session's value, or `init()` stored as the new session when there is none. */
+  getOrSet<TValue, const TInit extends ValueLiteral<TValue>>(
+    descriptor: SessionDescriptor<TValue, any>,
+    init: () => TInit | PromiseLike<TInit>,
+  ): Promise<TValue> {
+    return this.#reported('getOrSet', this.#getOrSet(descriptor, init as () => Promise<TValue>))
+  }
+
+  /**
+   * Gives the current session a new identity, against session fixation (call it at login): a
+   * server-stored session moves to a new id and the old one is invalidated; a client-stored one
+   * starts a new lifetime. Does nothing when there is no session.
+   */
+  regenerate(descriptor: AnySessionDescriptor): Promise<void> {
+    return this.#reported('regenerate', this.#regenerate(descriptor))
+  }
+
+  /** The id of a server-stored session, or null when there is none (for "sign out other devices"). */
+  id(descriptor: AnySessionDescriptor): Promise<string | null> {
+    return this.#reported('id', this.#id(descriptor))
+  }
+
+  async #get<TDescriptor extends AnySessionDescriptor>(
+    descriptor: TDescriptor,
+  ): Promise<Value<TDescriptor> | null> {
+    const binding = this.#engine.binding(descriptor)
+    const state = this.#state(binding)
+    if (!state.loaded) await this.#ensureLoaded(binding, state)
+    return state.value as Value<TDescriptor> | null
+  }
+
+  async #set<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
     value: Value<TDescriptor>,
     options?: SessionSetOptions,
@@ -209,8 +276,7 @@ export class RequestSessions {
     state.text = text
   }
 
-  /** Ends the session: a server-stored entry is invalidated, and the browser's copy is cleared. */
-  async clear(descriptor: AnySessionDescriptor): Promise<void> {
+  async #clear(descriptor: AnySessionDescriptor): Promise<void> {
     const binding = this.#engine.binding(descriptor)
     this.#assertOpen(binding)
     const state = this.#state(binding)
@@ -228,41 +294,27 @@ export class RequestSessions {
     state.pending = state.incoming ? null : undefined
   }
 
-  /**
-   * Reads the session once and ends it: a flash value (a notice for the next page, say). Returns the
-   * value, or null when there was none.
-   *
-   * @example await req.sessions.set(Notice, { text: 'Saved' }) // POST …, then on the next GET:
-   * const notice = await req.sessions.take(Notice)
-   */
-  async take<TDescriptor extends AnySessionDescriptor>(
+  async #take<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
   ): Promise<Value<TDescriptor> | null> {
-    const value = await this.get(descriptor)
-    if (value !== null) await this.clear(descriptor)
+    const value = await this.#get(descriptor)
+    if (value !== null) await this.#clear(descriptor)
     return value
   }
 
-  /**
-   * Reads, applies `fn` and writes back; `fn` returning null ends the session. For server-stored
-   * sessions a concurrent change is detected (compare-and-set) and `fn` re-applied to the fresh value,
-   * after a short random pause, up to `maxRetries` times.
-   *
-   * @example await req.sessions.update(Counter, (c) => ({ count: (c?.count ?? 0) + 1 }))
-   */
-  async update<TDescriptor extends AnySessionDescriptor, TNext extends Value<TDescriptor> | null>(
+  async #update<TDescriptor extends AnySessionDescriptor, TNext extends Value<TDescriptor> | null>(
     descriptor: TDescriptor,
     fn: (current: Value<TDescriptor> | null) => TNext | Promise<TNext>,
   ): Promise<null extends TNext ? Value<TDescriptor> | null : Value<TDescriptor>> {
     const binding = this.#engine.binding(descriptor)
     for (let attempt = 1; ; attempt++) {
-      const next = await fn(await this.get(descriptor))
+      const next = await fn(await this.#get(descriptor))
       try {
         if (next === null) {
-          await this.clear(descriptor)
+          await this.#clear(descriptor)
           return null as never
         }
-        await this.set(descriptor, next as Value<TDescriptor>)
+        await this.#set(descriptor, next as Value<TDescriptor>)
         // What was stored: `next`, or what a merge made of it.
         return this.#state(binding).value as never
       } catch (error) {
@@ -276,24 +328,18 @@ export class RequestSessions {
     }
   }
 
-  /** The session's value, or `init()` stored as the new session when there is none. */
-  async getOrSet<TDescriptor extends AnySessionDescriptor>(
+  async #getOrSet<TDescriptor extends AnySessionDescriptor>(
     descriptor: TDescriptor,
     init: () => Value<TDescriptor> | Promise<Value<TDescriptor>>,
   ): Promise<Value<TDescriptor>> {
-    const current = await this.get(descriptor)
+    const current = await this.#get(descriptor)
     if (current !== null) return current
     const value = await init()
-    await this.set(descriptor, value)
+    await this.#set(descriptor, value)
     return value
   }
 
-  /**
-   * Gives the current session a new identity, against session fixation (call it at login): a
-   * server-stored session moves to a new id and the old one is invalidated; a client-stored one
-   * starts a new lifetime. Does nothing when there is no session.
-   */
-  async regenerate(descriptor: AnySessionDescriptor): Promise<void> {
+  async #regenerate(descriptor: AnySessionDescriptor): Promise<void> {
     const binding = this.#engine.binding(descriptor)
     this.#assertOpen(binding)
     const state = this.#state(binding)
@@ -337,12 +383,11 @@ export class RequestSessions {
    */
   async handle(descriptor: AnySessionDescriptor): Promise<string | null> {
     const binding = this.#engine.binding(descriptor)
-    const id = await this.id(descriptor)
+    const id = await this.#id(descriptor)
     return id === null ? null : this.#engine.handleOf(binding, id)
   }
 
-  /** The id of a server-stored session, or null when there is none (for "sign out other devices"). */
-  async id(descriptor: AnySessionDescriptor): Promise<string | null> {
+  async #id(descriptor: AnySessionDescriptor): Promise<string | null> {
     const binding = this.#engine.binding(descriptor)
     const state = this.#state(binding)
     if (!state.loaded) await this.#ensureLoaded(binding, state)
@@ -357,11 +402,25 @@ export class RequestSessions {
     if (this.#committed) return
     this.#committed = true
     const states = this.#states
-    for (let i = 0; i < states.length; i++) {
-      const state = states[i]
-      if (state?.pending === undefined) continue
-      writeOutgoing(this.#engine.bindings[i]!, state, this.#io, this.#engine.nowSeconds())
+    try {
+      for (let i = 0; i < states.length; i++) {
+        const state = states[i]
+        if (state?.pending === undefined) continue
+        writeOutgoing(this.#engine.bindings[i]!, state, this.#io, this.#engine.nowSeconds())
+      }
+    } catch (error) {
+      reportError(this.#engine.onError, 'commit', error)
+      throw error
     }
+  }
+
+  /** The operation's own promise, `onError` told when it rejects with a SessionError. */
+  #reported<T>(operation: SessionOperation, running: Promise<T>): Promise<T> {
+    if (!this.#engine.onError) return running
+    return running.catch((error: unknown) => {
+      reportError(this.#engine.onError, operation, error)
+      throw error
+    })
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -7,8 +7,14 @@ import { SessionError } from '../errors'
 import { assertKnownOptions, ENGINE_OPTIONS } from '../option-names'
 import { memoryStorage } from '../storage/memory-storage'
 import type { SessionStorage } from '../storage/session-storage'
-import type { Binding, EngineInternals, InvalidSessionEvent } from './binding'
-import { createBinding } from './binding'
+import type {
+  Binding,
+  EngineInternals,
+  InvalidSessionEvent,
+  SessionErrorEvent,
+  SessionOperation,
+} from './binding'
+import { createBinding, reportError } from './binding'
 import type { DataTokens } from './data-tokens'
 import { createDataTokens } from './data-tokens'
 import type { OpenOptions } from './request-sessions'
@@ -31,6 +37,15 @@ export interface SessionEngineOptions {
   readonly crypto?: SessionCrypto | undefined
   /** Told why an incoming session read as absent (tampered, expired...); never given the token. */
   readonly onInvalid?: ((event: InvalidSessionEvent) => void) | undefined
+  /**
+   * Told of every `SessionError` a session operation throws (`set` of a value that fails its schema,
+   * a storage that is down, a write after the response was sent…), before the caller gets it: the
+   * code, the session's name, the operation and the message, never the value, token, id or secret.
+   * Wire it to your logger; the adapters answer such errors with a bare status.
+   *
+   * @example onError: (event) => console.warn('session error', event)
+   */
+  readonly onError?: ((event: SessionErrorEvent) => void) | undefined
   /** Clock in unix milliseconds, for tests. @default Date.now */
   readonly now?: (() => number) | undefined
 }
@@ -47,7 +62,14 @@ export interface SessionEngine extends DataTokens {
   open(io: SessionIO, options?: OpenOptions): RequestSessions
   /** True when this very descriptor is registered (another descriptor of the same name is not). */
   has(descriptor: AnySessionDescriptor): boolean
-  /** Ed25519 public keys of every browser-verifiable session, by session name then key id. */
+  /**
+   * Ed25519 public keys of every browser-verifiable session, by session name then key id: what the
+   * browser client's `publicKeys` option takes. It is a Promise: send `await sessions.publicKeys()`.
+   * The Promise itself refuses to become JSON (`INVALID_OPERATION`), so a forgotten `await` fails
+   * where it happens instead of sending `{}` to the browser.
+   *
+   * @example app.get('/tessera/keys', async (req, res) => res.json(await sessions.publicKeys()))
+   */
   publicKeys(): Promise<Record<string, Record<string, string>>>
   /** Ends one server-stored session by id (Ktor's "clear by id", for signing out another device). */
   invalidate(descriptor: AnySessionDescriptor, id: string): Promise<void>
@@ -110,6 +132,17 @@ function notRegistered(descriptor: AnySessionDescriptor, nameTaken: boolean): Se
 }
 
 /**
+ * The `toJSON` of the Promise `publicKeys()` returns: `JSON.stringify` (and so `res.json`) would
+ * turn a Promise into `{}`, and the browser would then hold no key to verify with.
+ */
+function refuseUnawaitedKeys(): never {
+  throw new SessionError(
+    'INVALID_OPERATION',
+    'publicKeys() returns a Promise: await it before sending it (res.json(await sessions.publicKeys()))',
+  )
+}
+
+/**
  * Creates the portable session engine. `@tessera/node`'s `createSessions` is this engine with
  * `node:crypto`; the browser's testing entry and service-worker mode use it as is.
  *
@@ -164,6 +197,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     randomId: () => randomId(crypto),
     handleOf: admin.handleOf,
     onInvalid: options.onInvalid,
+    onError: options.onError,
   }
 
   const storageOf = (descriptor: AnySessionDescriptor, id?: string): SessionStorage => {
@@ -177,46 +211,70 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     return binding.storage
   }
 
+  /** Runs an engine operation, telling `onError` when it fails. */
+  const reported = async <T>(operation: SessionOperation, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      reportError(options.onError, operation, error)
+      throw error
+    }
+  }
+  const invalidateAllOf = async (descriptor: AnySessionDescriptor, owner: string): Promise<number> => {
+    const storage = storageOf(descriptor)
+    assertOwner(owner, descriptor.name)
+    if (!storage.invalidateOwner) {
+      throw new SessionError(
+        'INVALID_OPERATION',
+        `the storage of session "${descriptor.name}" keeps no owner index`,
+        { session: descriptor.name },
+      )
+    }
+    try {
+      return await storage.invalidateOwner(owner)
+    } catch (cause) {
+      throw storageError(descriptor.name, cause)
+    }
+  }
+
   return {
     ...createDataTokens({ crypto, ring, options, nowSeconds: internals.nowSeconds }),
     open: (io, openOptions) => new RequestSessions(internals, io, openOptions),
     has: (descriptor) => byDescriptor.has(descriptor),
-    async publicKeys() {
-      const entries = await Promise.all(
+    publicKeys() {
+      const keys = Promise.all(
         bindings
           .filter((binding) => binding.protector.publicKeys)
           .map(async (binding) => [binding.name, await binding.protector.publicKeys!()] as const),
-      )
-      return Object.fromEntries(entries)
+      ).then(Object.fromEntries)
+      return Object.assign(keys, { toJSON: refuseUnawaitedKeys })
     },
-    async invalidate(descriptor, id) {
-      const storage = storageOf(descriptor, id)
-      try {
-        await storage.invalidate(id)
-      } catch (cause) {
-        throw storageError(descriptor.name, cause)
-      }
-    },
-    async invalidateOwner(descriptor, owner) {
-      const storage = storageOf(descriptor)
-      assertOwner(owner, descriptor.name)
-      if (!storage.invalidateOwner) {
-        throw new SessionError(
-          'INVALID_OPERATION',
-          `the storage of session "${descriptor.name}" keeps no owner index`,
-        )
-      }
-      try {
-        return await storage.invalidateOwner(owner)
-      } catch (cause) {
-        throw storageError(descriptor.name, cause)
-      }
-    },
-    listSessions: (descriptor, owner) => admin.list(internals.binding(descriptor), owner),
+    invalidate: (descriptor, id) =>
+      reported('invalidate', async () => {
+        const storage = storageOf(descriptor, id)
+        try {
+          await storage.invalidate(id)
+        } catch (cause) {
+          throw storageError(descriptor.name, cause)
+        }
+      }),
+    invalidateOwner: (descriptor, owner) =>
+      reported('invalidateOwner', () => invalidateAllOf(descriptor, owner)),
+    listSessions: (descriptor, owner) =>
+      reported('listSessions', () => admin.list(internals.binding(descriptor), owner)),
     readSession: (descriptor, owner, handle) =>
-      admin.read(internals.binding(descriptor), owner, handle) as Promise<ManagedSessionValue<any> | null>,
+      reported(
+        'readSession',
+        () =>
+          admin.read(
+            internals.binding(descriptor),
+            owner,
+            handle,
+          ) as Promise<ManagedSessionValue<any> | null>,
+      ),
     replaceSession: (descriptor, owner, handle, value) =>
-      admin.replace(internals.binding(descriptor), owner, handle, value),
-    endSession: (descriptor, owner, handle) => admin.end(internals.binding(descriptor), owner, handle),
+      reported('replaceSession', () => admin.replace(internals.binding(descriptor), owner, handle, value)),
+    endSession: (descriptor, owner, handle) =>
+      reported('endSession', () => admin.end(internals.binding(descriptor), owner, handle)),
   }
 }

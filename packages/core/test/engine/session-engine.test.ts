@@ -149,6 +149,22 @@ describe('createSessionEngine', () => {
     expect(await verify(`prefs\u0000${signed}`, decodeBase64url(token.slice(signed.length + 1))!)).toBe(true)
   })
 
+  it('refuses to turn the un-awaited publicKeys() into JSON, which would send {} to the browser', async () => {
+    const Prefs = defineSession<{ theme: string }>()('prefs', { visibility: 'client' })
+    const engine = createSessionEngine({ secret: SECRET, sessions: [Prefs] })
+    const forgotten = engine.publicKeys()
+    expect(() => JSON.stringify({ publicKeys: forgotten })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPERATION',
+        message: expect.stringContaining('await sessions.publicKeys()'),
+      }),
+    )
+    // Awaited, the keys are plain data and become JSON as they are.
+    const keys = await forgotten
+    expect(JSON.parse(JSON.stringify({ publicKeys: keys }))).toEqual({ publicKeys: keys })
+    expect(Object.keys(keys.prefs!)).toEqual(['0'])
+  })
+
   it('keeps engines apart: a session of one engine does not read in another of another secret', async () => {
     const a = new FakeBrowser(createSessionEngine({ secret: SECRET, sessions: [Cart] }))
     await a.request((s) => s.set(Cart, { items: ['a'] }))
