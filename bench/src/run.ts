@@ -1,17 +1,20 @@
 /**
  * `pnpm bench`: tessera against its peers, in one run.
  *
- *   pnpm bench                   the full run (about 10 minutes; on a quiet machine)
+ *   pnpm bench                   the full run (about 15 minutes; on a quiet machine)
  *   pnpm bench --quick           a short smoke run: every row, short windows
  *   pnpm bench --only <pattern>  only rows whose "<group>/<id> <name>" matches (a case-insensitive
  *                                regular expression; repeatable). Ratios need their reference rows.
  *   pnpm bench --profile         also write a CPU profile of each HTTP server to bench/profiles/
+ *   pnpm bench --baseline <dir>  also run the signed, sealed, stored (memory, redis), Express and
+ *                                Fastify tessera rows on the packages of another checkout (installed),
+ *                                in the same rounds: each gets a `before` ratio (this ÷ that)
  *   pnpm bench --out <dir>       write RESULTS.md and results.json there instead of bench/
  *   pnpm bench --help            this text
  *
  * Groups: http (autocannon against one server child at a time), codec, memory, storage, bundle.
  */
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,6 +26,7 @@ import { runMemoryGroup } from './groups/memory'
 import { runRoundTripGroup } from './groups/round-trips'
 import { installCleanup, killChildren } from './lib/children'
 import { BENCH_DIR } from './lib/paths'
+import { pinLoadGenerator, unpinLoadGenerator } from './lib/pinning'
 import { machineLine, printTargets, writeReports } from './lib/report'
 import type { Row } from './lib/rows'
 import { checkTargets } from './lib/targets'
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true, default: [] },
     profile: { type: 'boolean', default: false },
     out: { type: 'string' },
+    baseline: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -47,16 +52,37 @@ if (values.help) {
 const quick = values.quick ?? false
 const only = values.only ?? []
 const outDir = resolve(values.out ?? BENCH_DIR)
+const baselineDir = values.baseline === undefined ? undefined : resolve(values.baseline)
+if (baselineDir !== undefined && !existsSync(join(baselineDir, 'packages', 'node', 'src', 'index.ts'))) {
+  console.error(
+    `--baseline: ${baselineDir} is not a checkout of this repository (no packages/node/src/index.ts)`,
+  )
+  process.exit(2)
+}
 
 /** How long each kind of row runs, by mode. */
 const MODES = {
   full: {
-    load: { connections: 10, warmupSeconds: 10, roundSeconds: 4, rounds: 5 },
+    load: {
+      connections: 10,
+      warmupSeconds: 5,
+      roundSeconds: 4,
+      rounds: 5,
+      latencyConnections: 50,
+      latencySeconds: 3,
+    },
     codec: { warmupMs: 500, timeMs: 1000, rounds: 3, maxOps: 5_000_000 },
     memory: [100_000, 1_000_000],
   },
   quick: {
-    load: { connections: 10, warmupSeconds: 1, roundSeconds: 2, rounds: 1 },
+    load: {
+      connections: 10,
+      warmupSeconds: 1,
+      roundSeconds: 1,
+      rounds: 3,
+      latencyConnections: 50,
+      latencySeconds: 1,
+    },
     codec: { warmupMs: 100, timeMs: 300, rounds: 1, maxOps: 1_000_000 },
     memory: [100_000],
   },
@@ -91,9 +117,18 @@ async function main(): Promise<void> {
   }
 
   console.log(`tessera bench, ${quick ? 'quick' : 'full'} run on ${machineLine(startLoad)}`)
-  await section('HTTP', () =>
-    runHttpGroup({ ...mode.load, profileDir }, (id, name) => selected('http', id, name)),
-  )
+  const pinning = pinLoadGenerator()
+  console.log(`HTTP rows: ${pinning.description}`)
+  try {
+    await section('HTTP', () =>
+      runHttpGroup(
+        { ...mode.load, profileDir, pinning },
+        { select: (id, name) => selected('http', id, name), baselineDir },
+      ),
+    )
+  } finally {
+    unpinLoadGenerator(pinning)
+  }
   await section('Codec', () => runCodecGroup(mode.codec, (name) => selected('codec', name)))
   await section('Memory', () => runMemoryGroup(mode.memory, (name) => selected('memory', name)))
   await section('Storage round trips', () => runRoundTripGroup((name) => selected('storage', name)))
@@ -105,11 +140,19 @@ async function main(): Promise<void> {
   const paths = { markdown: join(outDir, 'RESULTS.md'), json: join(outDir, 'results.json') }
   const seconds = (performance.now() - started) / 1000
   const { warmupSeconds, roundSeconds, rounds } = mode.load
-  const window = `${warmupSeconds} s warm-up, then ${rounds} × ${roundSeconds} s measured per HTTP row (median round)`
+  const { latencyConnections, latencySeconds } = mode.load
+  const window = `${warmupSeconds} s warm-up, then ${rounds} rounds × ${roundSeconds} s per HTTP row (median round), then ${latencySeconds} s at ${latencyConnections} connections for p99`
   const modeText = quick ? `quick (${window}; a smoke run, not for quoting)` : `full (${window})`
   writeReports(
     paths,
-    { date: new Date(), machine: machineLine(startLoad), mode: modeText, only, seconds },
+    {
+      date: new Date(),
+      machine: machineLine(startLoad, loadavg()),
+      mode: `${modeText}${baselineDir ? `; before/after against ${baselineDir}` : ''}`,
+      only,
+      seconds,
+      placement: pinning.description,
+    },
     rows,
     targets,
   )
