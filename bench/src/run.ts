@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util'
 import { runBundleGroup } from './groups/bundle'
 import { runCodecGroup } from './groups/codec'
 import { runHttpGroup } from './groups/http'
-import { runMemoryGroup } from './groups/memory'
+import { runMemoryGroup, runStorageSizeRows } from './groups/memory'
 import { runRoundTripGroup } from './groups/round-trips'
 import { installCleanup, killChildren } from './lib/children'
 import { BENCH_DIR } from './lib/paths'
@@ -73,6 +73,7 @@ const MODES = {
     },
     codec: { warmupMs: 500, timeMs: 1000, rounds: 3, maxOps: 5_000_000 },
     memory: [100_000, 1_000_000],
+    storageSizes: { directory: 20_000, redis: 100_000 },
   },
   quick: {
     load: {
@@ -85,6 +86,7 @@ const MODES = {
     },
     codec: { warmupMs: 100, timeMs: 300, rounds: 1, maxOps: 1_000_000 },
     memory: [100_000],
+    storageSizes: { directory: 2_000, redis: 10_000 },
   },
 } as const
 
@@ -130,7 +132,10 @@ async function main(): Promise<void> {
     unpinLoadGenerator(pinning)
   }
   await section('Codec', () => runCodecGroup(mode.codec, (name) => selected('codec', name)))
-  await section('Memory', () => runMemoryGroup(mode.memory, (name) => selected('memory', name)))
+  await section('Memory', async () => [
+    ...(await runMemoryGroup(mode.memory, (name) => selected('memory', name))),
+    ...(await runStorageSizeRows(mode.storageSizes, (name) => selected('memory', name))),
+  ])
   await section('Storage round trips', () => runRoundTripGroup((name) => selected('storage', name)))
   await section('Bundle', () => runBundleGroup((name) => selected('bundle', name)))
 
