@@ -65,7 +65,7 @@ const MODES = {
   full: {
     load: {
       connections: 10,
-      warmupSeconds: 5,
+      warmupSeconds: 3,
       roundSeconds: 4,
       rounds: 5,
       latencyConnections: 50,
