@@ -106,7 +106,7 @@ export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<
   if (row.tesseraDir) env.BENCH_TESSERA_DIR = row.tesseraDir
   if (options.profileDir) {
     mkdirSync(options.profileDir, { recursive: true })
-    env.BENCH_PROFILE = join(options.profileDir, `${row.key}.cpuprofile`)
+    env.BENCH_PROFILE = join(options.profileDir, `${row.key.replace('/', '-')}.cpuprofile`)
   }
   // One session cookie per connection of the busiest pass.
   const cookies = Math.max(options.connections, options.latencyConnections)
