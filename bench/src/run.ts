@@ -25,6 +25,7 @@ import { runHttpGroup } from './groups/http'
 import { runMemoryGroup, runStorageSizeRows } from './groups/memory'
 import { runRoundTripGroup } from './groups/round-trips'
 import { installCleanup, killChildren } from './lib/children'
+import { floorRows } from './lib/floor'
 import { BENCH_DIR } from './lib/paths'
 import { pinLoadGenerator, unpinLoadGenerator } from './lib/pinning'
 import { machineLine, printTargets, writeReports } from './lib/report'
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
   await section('Storage round trips', () => runRoundTripGroup((name) => selected('storage', name)))
   await section('Bundle', () => runBundleGroup((name) => selected('bundle', name)))
 
+  rows.push(...floorRows(rows))
   const targets = checkTargets(rows)
   printTargets(targets)
   mkdirSync(outDir, { recursive: true })

@@ -33,6 +33,7 @@ const TITLES: Record<string, string> = {
   bundle: 'Browser bundle sizes (min+gzip)',
   memory: 'Server-side memory per session',
   storage: 'Storage round trips per request (server-stored session)',
+  floor: 'Floors: the best ratio reachable with only the session work added (see README)',
 }
 
 const number = (value: number) =>
