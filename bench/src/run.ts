@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: tessera against its peers, in one run.
  *
- *   pnpm bench                   the full run (about 15 minutes; on a quiet machine)
+ *   pnpm bench                   the full run (about 12 minutes, 15 with --baseline; on a quiet machine)
  *   pnpm bench --quick           a short smoke run: every row, short windows
  *   pnpm bench --only <pattern>  only rows whose "<group>/<id> <name>" matches (a case-insensitive
  *                                regular expression; repeatable). Ratios need their reference rows.
