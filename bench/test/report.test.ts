@@ -46,4 +46,20 @@ describe('reports', () => {
     expect(markdown).toContain('| node:http + tessera signed | 20,000 | 3 | 0.50× | a \\| note |')
     expect(markdown).toContain('| node:http + tessera sealed | **pending** |')
   })
+
+  it('marks a ratio from a row that spread too much "unstable, rerun", and says where the rows ran', () => {
+    const unsteady: Row = { ...rows[0]!, ratio: { bare: 0.5, framework: 0.9 }, unstable: ['framework'] }
+    const info = {
+      date: new Date(0),
+      machine: 'CPU X',
+      mode: 'full',
+      only: [],
+      seconds: 5,
+      placement: 'pinned',
+    }
+    const markdown = renderMarkdown(info, [unsteady], [])
+    expect(markdown).toContain('| 0.50× | 0.90× (unstable, rerun) |')
+    expect(markdown).toContain('HTTP rows: pinned.')
+    expect(JSON.parse(renderJson([unsteady])).rows[0].ratio).toEqual({ bare: 0.5, framework: 0.9 })
+  })
 })

@@ -21,13 +21,31 @@ describe('checkTargets', () => {
     expect(byLabel.get('signed read-modify-write vs fastify + secure-session')).toMatchObject({
       result: 'miss',
       got: 1.2,
-      by: '-20% short of 1.50',
+      by: '-14% short of 1.40',
     })
     expect(byLabel.get('signed read-modify-write vs bare node:http')).toMatchObject({
-      result: 'pass',
+      result: 'miss',
       got: 0.45,
+      by: '-36% short of 0.70',
     })
     expect(byLabel.get('sealed read-modify-write vs fastify + secure-session')?.result).toBe('pending')
+  })
+
+  it("reads issue #16's targets and calls a ratio from a row that spread too much unstable, not pass or miss", () => {
+    const outcomes = checkTargets([
+      http('node:http + tessera signed', { 'fastify-secure-session': 1.45, bare: 0.72 }),
+      { ...http('fastify + tessera signed', { framework: 0.5 }), unstable: ['framework'] },
+      { ...http('express + tessera signed', { framework: 0.95 }), unstable: ['bare'] },
+      http('node:http + tessera stored (redis)', { bare: 0.31 }),
+      http('node:http + tessera sealed', { 'fastify-secure-session': 1.05 }),
+    ])
+    const byLabel = new Map(outcomes.map((outcome) => [outcome.label, outcome.result]))
+    expect(byLabel.get('signed read-modify-write vs fastify + secure-session')).toBe('pass')
+    expect(byLabel.get('signed read-modify-write vs bare node:http')).toBe('pass')
+    expect(byLabel.get('Fastify adapter vs Fastify alone')).toBe('unstable')
+    expect(byLabel.get('Express adapter vs Express alone')).toBe('pass')
+    expect(byLabel.get('stored in Redis vs bare node:http')).toBe('pass')
+    expect(byLabel.get('sealed read-modify-write vs fastify + secure-session')).toBe('miss')
   })
 
   it('checks round trips by value and bundle rows by their budget ratio', () => {

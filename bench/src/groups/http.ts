@@ -1,16 +1,19 @@
 import type { LiveRow, LoadOptions, Round, Unmeasured } from '../http/load'
 import { finishRow, measureRound, startRow } from '../http/load'
 import type { HttpRowSpec } from '../http/rows'
-import { HTTP_ROWS, PEER_REFERENCES } from '../http/rows'
+import { httpRows, PEER_REFERENCES } from '../http/rows'
 import { median } from '../lib/measure'
 import type { Row } from '../lib/rows'
 import { roundRatio, unmeasured } from '../lib/rows'
 
 const GROUP = 'http'
+/** p99 at the rounds' connections (10). */
 const LATENCY_GROUP = 'http-latency'
+/** p99 of the latency pass, at more connections (50). */
+const BUSY_LATENCY_GROUP = 'http-latency-busy'
 
 /** What a row gave over all rounds: the median round, and how far the rounds spread. */
-interface Summary {
+export interface Summary {
   readonly reqPerSec: number
   readonly p50: number
   readonly p99: number
@@ -37,124 +40,165 @@ function summarize(rounds: readonly Round[]): Summary {
   }
 }
 
+/** A ratio is quoted only when both rows' rounds spread by at most this much (percent). */
+export const STABLE_SPREAD = 15
+
+/** A row's ratios, and the keys among them that are not to be quoted (a spread over {@link STABLE_SPREAD}). */
+interface Ratios {
+  readonly ratio: Record<string, number>
+  readonly unstable: string[]
+}
+
 /**
  * The ratios of one row. Every row gets `bare`; tessera rows also get each peer; adapter rows get
  * `framework` (the same framework without sessions) and `node-tessera` (node:http doing the same session
- * work). A reference that did not run is left out.
+ * work); a row with a baseline twin gets `before` (this checkout ÷ the older one). A reference that
+ * did not run is left out.
  *
  * A ratio is the median over rounds of (this row ÷ the reference) within the same round: the rows of
  * a round run back to back, so they share the machine's state of that moment, which on a shared
- * machine drifts more between rounds than within one.
+ * machine drifts more between rounds than within one. It is marked unstable when either row's rounds
+ * spread by more than {@link STABLE_SPREAD}%.
  */
-function ratiosOf(
+export function ratiosOf(
   row: HttpRowSpec,
   results: ReadonlyMap<string, Summary | Unmeasured>,
   rounds: ReadonlyMap<string, readonly Round[]>,
-): Record<string, number> {
+): Ratios {
   const ratio: Record<string, number> = {}
-  const mine = rounds.get(row.id) ?? []
+  const unstable: string[] = []
+  const mine = rounds.get(row.key) ?? []
+  const own = results.get(row.key)
   const add = (key: string, id: string) => {
     const reference = results.get(id)
     const theirs = rounds.get(id) ?? []
     if (!reference || 'status' in reference || theirs.length !== mine.length || mine.length === 0) return
     const perRound = mine.map((round, i) => round.reqPerSec / theirs[i]!.reqPerSec)
-    if (perRound.every(Number.isFinite)) ratio[key] = roundRatio(median(perRound))
+    if (!perRound.every(Number.isFinite)) return
+    ratio[key] = roundRatio(median(perRound))
+    const spreads = [reference.spread, own && !('status' in own) ? own.spread : Number.POSITIVE_INFINITY]
+    if (mine.length > 1 && spreads.some((spread) => spread > STABLE_SPREAD)) unstable.push(key)
   }
   add('bare', PEER_REFERENCES.bare)
   if (row.framework) add('framework', row.framework)
   if (row.sameWork) add('node-tessera', row.sameWork)
-  if (row.kind === 'tessera') {
+  if (row.before) add('before', row.before)
+  if (row.kind === 'tessera' && row.tesseraDir === undefined) {
     for (const [key, id] of Object.entries(PEER_REFERENCES)) if (key !== 'bare') add(key, id)
   }
-  return ratio
+  return { ratio, unstable }
 }
 
 const show = (reqPerSec: number) => `${Math.round(reqPerSec).toLocaleString('en-US').padStart(9)} req/s`
+
+/** What the HTTP group needs beside the load options: which rows, and an older checkout to compare with. */
+export interface HttpGroupOptions {
+  readonly select: (id: string, name: string) => boolean
+  /** A checkout of an older commit (installed), for the before/after rows of `--baseline`. */
+  readonly baselineDir?: string | undefined
+}
 
 /**
  * The HTTP group. Every selected row's server starts (each in its own child), self-checks and warms
  * up; then each round measures every row in turn, one at a time, so the load generator and one
  * busy server share the machine while the other servers sit idle. A row's figure is its median
- * round; a ratio is the median of the per-round ratios.
+ * round; a ratio is the median of the per-round ratios. A last pass measures each row's p99 latency
+ * under more connections.
  */
-export async function runHttpGroup(
-  options: LoadOptions,
-  select: (id: string, name: string) => boolean,
-): Promise<Row[]> {
-  const specs = HTTP_ROWS.filter((row) => select(row.id, row.name))
+export async function runHttpGroup(options: LoadOptions, group: HttpGroupOptions): Promise<Row[]> {
+  const specs = httpRows(group.baselineDir).filter((row) => group.select(row.id, row.name))
   const results = new Map<string, Summary | Unmeasured>()
   const live: LiveRow[] = []
   const rounds = new Map<string, Round[]>()
+  const busyP99 = new Map<string, number>()
+  const fail = (row: LiveRow, failure: Unmeasured) => {
+    results.set(row.row.key, failure)
+    console.log(`  ${row.row.name.padEnd(58)} ${failure.status}: ${failure.reason}`)
+  }
   try {
     for (const spec of specs) {
       const started = await startRow(spec, options)
       if ('status' in started) {
-        results.set(spec.id, started)
+        results.set(spec.key, started)
         console.log(`  ${spec.name.padEnd(58)} ${started.status}: ${started.reason}`)
       } else {
         live.push(started)
-        rounds.set(spec.id, [])
+        rounds.set(spec.key, [])
       }
     }
     for (let round = 1; round <= options.rounds; round++) {
       if (options.rounds > 1) console.log(`  round ${round} of ${options.rounds}`)
       for (const row of live) {
-        if (results.has(row.row.id)) continue
-        const measured = await measureRound(row, options.roundSeconds)
+        if (results.has(row.row.key)) continue
+        const measured = await measureRound(row, options.connections, options.roundSeconds)
         if ('status' in measured) {
-          results.set(row.row.id, measured)
-          console.log(`  ${row.row.name.padEnd(58)} ${measured.status}: ${measured.reason}`)
+          fail(row, measured)
           continue
         }
-        rounds.get(row.row.id)!.push(measured)
+        rounds.get(row.row.key)!.push(measured)
         console.log(`  ${row.row.name.padEnd(58)} ${show(measured.reqPerSec)}  p99 ${measured.p99} ms`)
       }
+    }
+    console.log(`  latency pass, ${options.latencyConnections} connections`)
+    for (const row of live) {
+      if (results.has(row.row.key)) continue
+      const measured = await measureRound(row, options.latencyConnections, options.latencySeconds)
+      if ('status' in measured) {
+        fail(row, measured)
+        continue
+      }
+      busyP99.set(row.row.key, measured.p99)
+      console.log(`  ${row.row.name.padEnd(58)} p99 ${measured.p99} ms`)
     }
   } finally {
     for (const row of live) {
       const problem = await finishRow(row)
-      if (problem && !results.has(row.row.id)) results.set(row.row.id, { status: 'failed', reason: problem })
+      if (problem && !results.has(row.row.key))
+        results.set(row.row.key, { status: 'failed', reason: problem })
     }
   }
   for (const row of live) {
-    if (!results.has(row.row.id)) results.set(row.row.id, summarize(rounds.get(row.row.id)!))
+    if (!results.has(row.row.key)) results.set(row.row.key, summarize(rounds.get(row.row.key)!))
   }
 
   const out: Row[] = []
+  const latency: Row[] = []
+  const busyLatency: Row[] = []
   for (const spec of specs) {
-    const result = results.get(spec.id)!
+    const result = results.get(spec.key)!
     if ('status' in result) {
       out.push(unmeasured(GROUP, spec.name, 'req/s', result.status, result.reason))
       continue
     }
+    const { ratio, unstable } = ratiosOf(spec, results, rounds)
     out.push({
       group: GROUP,
       name: spec.name,
       metric: 'req/s',
       value: Math.round(result.reqPerSec),
-      ratio: ratiosOf(spec, results, rounds),
+      ratio,
+      unstable,
       status: 'ok',
       extra: {
+        ...(options.rounds > 1 ? { 'spread %': result.spread } : {}),
         'p50 ms': result.p50,
         'p99 ms': result.p99,
+        [`p99 ms @${options.latencyConnections}`]: busyP99.get(spec.key) ?? '',
         requests: result.requests,
         'server CPU µs/req': Math.round(result.cpuPerRequest * 10) / 10,
-        ...(options.rounds > 1 ? { 'spread %': result.spread } : {}),
       },
     })
+    const p99 = (group: string, value: number): Row => ({
+      group,
+      name: spec.name,
+      metric: 'p99 ms',
+      value,
+      ratio: {},
+      status: 'ok',
+    })
+    latency.push(p99(LATENCY_GROUP, result.p99))
+    const busy = busyP99.get(spec.key)
+    if (busy !== undefined) busyLatency.push(p99(BUSY_LATENCY_GROUP, busy))
   }
-  for (const spec of specs) {
-    const result = results.get(spec.id)!
-    if (!('status' in result)) {
-      out.push({
-        group: LATENCY_GROUP,
-        name: spec.name,
-        metric: 'p99 ms',
-        value: result.p99,
-        ratio: {},
-        status: 'ok',
-      })
-    }
-  }
-  return out
+  return [...out, ...latency, ...busyLatency]
 }

@@ -4,12 +4,18 @@ import autocannon from 'autocannon'
 import type { TrackedChild } from '../lib/children'
 import { forkTracked, nextMessage, stopChild } from '../lib/children'
 import { BENCH_DIR, REPO_ROOT } from '../lib/paths'
+import type { Pinning } from '../lib/pinning'
+import { pinServer } from '../lib/pinning'
 import { RMW_PATH } from '../workload'
 import type { HttpRowSpec } from './rows'
 
 /** How hard and how long each row is loaded. */
 export interface LoadOptions {
   readonly connections: number
+  /** Connections of the latency pass (p99 under more concurrency), after the rounds. */
+  readonly latencyConnections: number
+  /** Seconds of the latency pass per row. */
+  readonly latencySeconds: number
   /** Seconds of warm-up per row, right after its self-check. */
   readonly warmupSeconds: number
   /** Seconds measured per row per round. */
@@ -18,6 +24,8 @@ export interface LoadOptions {
   readonly rounds: number
   /** Write a CPU profile of each server child (warm-up and load only) into this folder. */
   readonly profileDir?: string | undefined
+  /** Where the server children go (core 0 when the run is pinned). */
+  readonly pinning: Pinning
 }
 
 /** One measured window of one row. */
@@ -62,11 +70,16 @@ const isAnswer = (message: any): message is Ready | Failure =>
   message?.type === 'ready' || message?.type === 'error'
 
 /** One bounded autocannon run; each connection sends its own session cookie. */
-function cannon(url: string, cookies: readonly string[], seconds: number): Promise<autocannon.Result> {
+function cannon(
+  url: string,
+  cookies: readonly string[],
+  connections: number,
+  seconds: number,
+): Promise<autocannon.Result> {
   let next = 0
   return autocannon({
     url,
-    connections: cookies.length,
+    connections,
     duration: seconds,
     timeout: 10,
     setupClient(client) {
@@ -90,11 +103,15 @@ export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<
   if (missing.length > 0) return { status: 'pending', reason: `${missing.join(', ')} not there yet` }
 
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' }
+  if (row.tesseraDir) env.BENCH_TESSERA_DIR = row.tesseraDir
   if (options.profileDir) {
     mkdirSync(options.profileDir, { recursive: true })
-    env.BENCH_PROFILE = join(options.profileDir, `${row.id}.cpuprofile`)
+    env.BENCH_PROFILE = join(options.profileDir, `${row.key.replace('/', '-')}.cpuprofile`)
   }
-  const tracked = forkTracked(CHILD, [row.id, String(options.connections)], { env })
+  // One session cookie per connection of the busiest pass.
+  const cookies = Math.max(options.connections, options.latencyConnections)
+  const tracked = forkTracked(CHILD, [row.id, String(cookies)], { env })
+  pinServer(tracked.child.pid, options.pinning)
   const answer = await nextMessage(tracked, isAnswer, START_TIMEOUT_MS).catch((error: Error) => ({
     type: 'error' as const,
     reason: `${error.message}${tracked.stderr() ? `: ${lastLine(tracked.stderr())}` : ''}`,
@@ -110,7 +127,7 @@ export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<
     sessions: answer.sessions,
     tracked,
   }
-  const warm = await measureRound(live, options.warmupSeconds)
+  const warm = await measureRound(live, options.connections, options.warmupSeconds)
   if ('status' in warm) {
     await stopChild(tracked)
     return { status: 'failed', reason: `during warm-up: ${warm.reason}` }
@@ -119,9 +136,13 @@ export async function startRow(row: HttpRowSpec, options: LoadOptions): Promise<
 }
 
 /** One measured window. Any error, non-2xx answer or timeout fails the row: it measured a broken server. */
-export async function measureRound(live: LiveRow, seconds: number): Promise<Round | Unmeasured> {
+export async function measureRound(
+  live: LiveRow,
+  connections: number,
+  seconds: number,
+): Promise<Round | Unmeasured> {
   const before = await serverCpu(live)
-  const result = await cannon(live.url, live.cookies, seconds)
+  const result = await cannon(live.url, live.cookies, connections, seconds)
   const after = await serverCpu(live)
   const faults = result.non2xx + result.errors + result.timeouts
   if (faults > 0) {

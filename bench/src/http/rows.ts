@@ -4,6 +4,12 @@ import { READ_PATH, RMW_PATH } from '../workload'
 export interface HttpRowSpec {
   /** The server's key in `servers/index.ts`, also used by `--only`. */
   readonly id: string
+  /** Unique per row: the id, or `before/<id>` for a row on the baseline checkout's packages. */
+  readonly key: string
+  /** Another checkout whose packages the row's server imports (`--baseline`); this one's when absent. */
+  readonly tesseraDir?: string | undefined
+  /** For a row measured on this checkout's packages: the key of the same row on the baseline's. */
+  readonly before?: string | undefined
   /** The row's name in RESULTS.md and results.json. */
   readonly name: string
   readonly path: string
@@ -32,7 +38,7 @@ export const PEER_REFERENCES = {
 } as const
 
 /** Every HTTP row, in the order they run (references first, so `--only` can skip them knowingly). */
-export const HTTP_ROWS: readonly HttpRowSpec[] = [
+const ROW_DEFINITIONS: readonly Omit<HttpRowSpec, 'key' | 'tesseraDir' | 'before'>[] = [
   { id: 'bare', name: 'node:http (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
   { id: 'express', name: 'express (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
   { id: 'fastify', name: 'fastify (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
@@ -120,3 +126,40 @@ export const HTTP_ROWS: readonly HttpRowSpec[] = [
     requires: [NODE, 'packages/node/src/fastify/index.ts'],
   },
 ]
+
+/** The rows `--baseline` also runs on the older checkout's packages (the before/after of a change). */
+export const BASELINE_ROW_IDS: readonly string[] = [
+  'tessera-signed',
+  'tessera-sealed',
+  'tessera-stored-memory',
+  'tessera-stored-redis',
+  'express-tessera',
+  'fastify-tessera',
+]
+
+/** The suffix of a baseline row's name. */
+export const BEFORE_SUFFIX = ' (before)'
+
+/** Every HTTP row, in the order they run (references first, so `--only` can skip them knowingly). */
+export const HTTP_ROWS: readonly HttpRowSpec[] = ROW_DEFINITIONS.map((row) => ({ ...row, key: row.id }))
+
+/**
+ * The rows of a run: {@link HTTP_ROWS}, and with a baseline checkout, each of
+ * {@link BASELINE_ROW_IDS} once more on that checkout's packages (`before/<id>`, named
+ * "<name> (before)"), interleaved in the same rounds; the row on this checkout gets a `before` ratio.
+ */
+export function httpRows(baselineDir?: string): HttpRowSpec[] {
+  if (baselineDir === undefined) return [...HTTP_ROWS]
+  const rows: HttpRowSpec[] = []
+  for (const row of HTTP_ROWS) {
+    if (!BASELINE_ROW_IDS.includes(row.id)) {
+      rows.push(row)
+      continue
+    }
+    const key = `before/${row.id}`
+    // The older checkout has its own files; only the bench's own requirements are checked here.
+    rows.push({ ...row, before: key })
+    rows.push({ ...row, key, name: `${row.name}${BEFORE_SUFFIX}`, tesseraDir: baselineDir, requires: [] })
+  }
+  return rows
+}

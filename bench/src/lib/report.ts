@@ -4,11 +4,14 @@ import type { ResultRow, Row } from './rows'
 import type { TargetOutcome } from './targets'
 import { describeNeed } from './targets'
 
-/** The machine line: CPU, cores, Node, platform and the load when the run began. */
-export function machineLine(startLoad: readonly number[] = loadavg()): string {
+const loadText = (load: readonly number[]) => load.map((n) => n.toFixed(2)).join(' / ')
+
+/** The machine line: CPU, cores, Node, platform and the load when the run began (and ended). */
+export function machineLine(startLoad: readonly number[] = loadavg(), endLoad?: readonly number[]): string {
   const cores = cpus()
   const model = cores[0]?.model.trim() ?? 'unknown CPU'
-  return `${model}, ${cores.length} cores, Node ${process.version}, ${process.platform}-${process.arch}, load average at start ${startLoad.map((n) => n.toFixed(2)).join(' / ')}`
+  const end = endLoad ? `, at end ${loadText(endLoad)}` : ''
+  return `${model}, ${cores.length} cores, Node ${process.version}, ${process.platform}-${process.arch}, load average (1 / 5 / 15 min) at start ${loadText(startLoad)}${end}`
 }
 
 /** What the run was: its mode and bounds, for the header of RESULTS.md. */
@@ -18,15 +21,19 @@ export interface RunInfo {
   readonly mode: string
   readonly only: readonly string[]
   readonly seconds: number
+  /** Where the HTTP servers and the load generator ran (pinned or not). */
+  readonly placement?: string | undefined
 }
 
 const TITLES: Record<string, string> = {
   http: 'HTTP: requests per second (10 connections; read-modify-write unless the name says read-only)',
-  'http-latency': 'HTTP: p99 latency',
+  'http-latency': 'HTTP: p99 latency (10 connections, the median round)',
+  'http-latency-busy': 'HTTP: p99 latency (50 connections, the latency pass)',
   codec: 'Codec: operations per second',
   bundle: 'Browser bundle sizes (min+gzip)',
   memory: 'Server-side memory per session',
   storage: 'Storage round trips per request (server-stored session)',
+  floor: 'Floors: the best ratio reachable with only the session work added (see README)',
 }
 
 const number = (value: number) =>
@@ -35,6 +42,13 @@ const number = (value: number) =>
     : value.toLocaleString('en-US', { maximumFractionDigits: 2 })
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
+
+/** A ratio as RESULTS.md prints it; one whose rows spread too much is not to be quoted. */
+function ratioCell(row: Row, key: string): string {
+  const value = row.ratio[key]
+  if (value === undefined) return ''
+  return row.unstable?.includes(key) ? `${value.toFixed(2)}× (unstable, rerun)` : `${value.toFixed(2)}×`
+}
 
 /** One markdown table for a group: value, extra columns, ratio columns, note. */
 function table(rows: readonly Row[]): string {
@@ -54,7 +68,7 @@ function table(rows: readonly Row[]): string {
       const v = row.extra?.[key]
       return v === undefined ? '' : typeof v === 'number' ? number(v) : v
     })
-    const ratio = ratios.map((key) => (row.ratio[key] === undefined ? '' : `${row.ratio[key]!.toFixed(2)}×`))
+    const ratio = ratios.map((key) => ratioCell(row, key))
     lines.push(`| ${[row.name, value, ...extra, ...ratio, row.note ?? ''].map(cell).join(' | ')} |`)
   }
   return lines.join('\n')
@@ -64,7 +78,8 @@ function targetTable(outcomes: readonly TargetOutcome[]): string {
   const lines = ['| target | needs | got | result |', '| --- | ---: | ---: | --- |']
   for (const o of outcomes) {
     const got = o.got === null ? '' : o.key === 'value' ? number(o.got) : `${o.got.toFixed(2)}×`
-    const result = o.result === 'miss' ? `**miss** (${o.by})` : o.result
+    const result =
+      o.result === 'miss' ? `**miss** (${o.by})` : o.result === 'unstable' ? 'unstable (rerun)' : o.result
     lines.push(`| ${cell(o.label)} | ${describeNeed(o)} | ${got} | ${result} |`)
   }
   return lines.join('\n')
@@ -81,10 +96,12 @@ export function renderMarkdown(
     '# tessera benchmark results',
     '',
     `Machine: ${info.machine}.`,
+    ...(info.placement ? [`HTTP rows: ${info.placement}.`] : []),
     `Date: ${info.date.toISOString().replace('T', ' ').slice(0, 16)} UTC. Mode: ${info.mode}${info.only.length ? `, only \`${info.only.join('`, `')}\`` : ''}. The run took ${Math.round(info.seconds)} s.`,
     '',
     'The load generator (autocannon) and each server share this machine, so absolute figures depend on it;',
-    'the ratios, measured in the same run, are what to compare. How each row is built: [README](./README.md).',
+    'the ratios, measured in the same run, are what to compare. A ratio marked "unstable, rerun" had a row',
+    'whose rounds spread by more than 15% (`spread %`): not to be quoted. How each row is built: [README](./README.md).',
     '',
     '## Targets',
     '',
@@ -124,7 +141,7 @@ export function printTargets(outcomes: readonly TargetOutcome[]): void {
   console.log('\nTargets')
   for (const o of outcomes) {
     const got = o.got === null ? '-' : o.key === 'value' ? String(o.got) : `${o.got.toFixed(2)}x`
-    const mark = o.result === 'pass' ? 'pass' : o.result === 'miss' ? `MISS (${o.by})` : 'pending'
+    const mark = o.result === 'miss' ? `MISS (${o.by})` : o.result
     console.log(
       `  ${o.label.padEnd(56)} needs ${describeNeed(o).replace('×', 'x').padEnd(7)} got ${got.padEnd(7)} ${mark}`,
     )

@@ -15,6 +15,11 @@ export interface Row extends ResultRow {
   readonly note?: string | undefined
   /** Extra columns for RESULTS.md (p99, requests...). */
   readonly extra?: Readonly<Record<string, string | number>> | undefined
+  /**
+   * Ratio keys not to be quoted: one of the two rows' rounds spread by more than 15%. RESULTS.md
+   * marks them "unstable, rerun" and a target on them reads "unstable".
+   */
+  readonly unstable?: readonly string[] | undefined
 }
 
 /** A row that could not be measured. */

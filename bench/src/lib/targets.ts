@@ -14,7 +14,8 @@ export interface Target {
 /** How a target came out. */
 export interface TargetOutcome extends Target {
   readonly got: number | null
-  readonly result: 'pass' | 'miss' | 'pending'
+  /** `unstable`: a row the ratio reads spread by more than 15% over its rounds; rerun on a quieter machine. */
+  readonly result: 'pass' | 'miss' | 'pending' | 'unstable'
   /** For a miss: how far off, e.g. "-18% short of 1.5". */
   readonly by?: string | undefined
 }
@@ -36,28 +37,31 @@ function roundTripTargets(storage: string): Target[] {
   ]
 }
 
-/** The brief's targets, as the benchmark prints them. */
+const SIGNED = 'node:http + tessera signed'
+
+/** The targets (issue #16 for speed, the storage budget for round trips), as the benchmark prints them. */
 export const TARGETS: readonly Target[] = [
   {
     label: 'signed read-modify-write vs fastify + secure-session',
     group: 'http',
-    row: 'node:http + tessera signed',
+    row: SIGNED,
     key: 'fastify-secure-session',
-    min: 1.5,
+    min: 1.4,
   },
-  {
-    label: 'signed read-modify-write vs bare node:http',
-    group: 'http',
-    row: 'node:http + tessera signed',
-    key: 'bare',
-    min: 0.4,
-  },
+  { label: 'signed read-modify-write vs bare node:http', group: 'http', row: SIGNED, key: 'bare', min: 0.7 },
   {
     label: 'sealed read-modify-write vs fastify + secure-session',
     group: 'http',
     row: 'node:http + tessera sealed',
     key: 'fastify-secure-session',
-    min: 1.0,
+    min: 1.1,
+  },
+  {
+    label: 'stored in Redis vs bare node:http',
+    group: 'http',
+    row: 'node:http + tessera stored (redis)',
+    key: 'bare',
+    min: 0.3,
   },
   {
     label: 'signed Date+Map vs fastify + secure-session',
@@ -85,7 +89,7 @@ export const TARGETS: readonly Target[] = [
     group: 'http',
     row: 'fastify + tessera signed',
     key: 'framework',
-    min: 0.9,
+    min: 0.8,
   },
   ...roundTripTargets('memory'),
   ...roundTripTargets('redis'),
@@ -106,7 +110,10 @@ function budgetTargets(rows: readonly Row[]): Target[] {
 
 const format = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2))
 
-/** Reads every target off the rows: pass, miss (and by how much) or pending when a row did not run. */
+/**
+ * Reads every target off the rows: pass, miss (and by how much), pending when a row did not run, or
+ * unstable when the ratio is not to be quoted (a row's rounds spread by more than 15%).
+ */
 export function checkTargets(rows: readonly Row[]): TargetOutcome[] {
   return [...TARGETS, ...budgetTargets(rows)].map((target) => {
     const row = rows.find((r) => r.group === target.group && r.name === target.row)
@@ -117,6 +124,7 @@ export function checkTargets(rows: readonly Row[]): TargetOutcome[] {
           : (row.ratio[target.key] ?? null)
         : null
     if (got === null) return { ...target, got: null, result: 'pending' }
+    if (row?.unstable?.includes(target.key)) return { ...target, got, result: 'unstable' }
     if (target.min !== undefined && got < target.min) {
       return {
         ...target,

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { AnySessionDescriptor, RequestSessions, SessionStorage } from '@tessera/node'
-import { cookie, createSessions, defineSession, memoryStorage } from '@tessera/node'
 import express from 'express'
 import fastify from 'fastify'
 import type { Cart, RichCart } from '../../workload'
@@ -9,6 +8,13 @@ import { BENCH_SECRET, body, bump, bumpRich, newCart, READ_PATH, RMW_PATH } from
 import type { BenchServer } from './common'
 import { benchServer } from './common'
 import { fastifyServer } from './frameworks'
+import { expressEntry, fastifyEntry, httpEntry, nodeEntry, redisEntry } from './tessera-packages'
+
+/*
+ * Every tessera value comes through ./tessera-packages (this checkout's packages, or an older
+ * checkout's for `--baseline`), so one server module measures both.
+ */
+const { cookie, createSessions, defineSession, memoryStorage } = await nodeEntry()
 
 /** The node:http rows of tessera; each names what its cookie carries. */
 export type TesseraVariant =
@@ -48,10 +54,7 @@ async function work(
 
 /** A Redis storage with a key prefix of its own, and the cleanup that deletes its keys. */
 async function redisStorageForBench(): Promise<{ storage: SessionStorage; cleanup: () => Promise<void> }> {
-  const [{ default: Redis }, { redisStorage }] = await Promise.all([
-    import('ioredis'),
-    import('@tessera/node/redis'),
-  ])
+  const [{ default: Redis }, { redisStorage }] = await Promise.all([import('ioredis'), redisEntry()])
   const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
   try {
     await client.connect()
@@ -99,10 +102,7 @@ async function setup(variant: TesseraVariant) {
 
 /** node:http + tessera (`withSessions`): the workload on a cookie session of one variant. */
 export async function startTesseraHttp(variant: TesseraVariant): Promise<BenchServer> {
-  const [{ withSessions }, { descriptor, config, cleanup }] = await Promise.all([
-    import('@tessera/node/http'),
-    setup(variant),
-  ])
+  const [{ withSessions }, { descriptor, config, cleanup }] = await Promise.all([httpEntry(), setup(variant)])
   const sessions = createSessions({ secret: BENCH_SECRET, sessions: [config] })
   const handler = withSessions(sessions, async (req, res: ServerResponse) => {
     const count = await work(req.sessions, req.url, descriptor)
@@ -118,7 +118,7 @@ export async function startTesseraHttp(variant: TesseraVariant): Promise<BenchSe
 
 /** Express 5 + tessera (`expressSessions`), signed: the adapter row, judged against Express alone. */
 export async function startTesseraExpress(): Promise<BenchServer> {
-  const { expressSessions } = await import('@tessera/node/express')
+  const { expressSessions } = await expressEntry()
   const sessions = createSessions({ secret: BENCH_SECRET, sessions: [cookie(PlainSigned)] })
   const app = express()
   app.use(expressSessions(sessions))
@@ -133,7 +133,7 @@ export async function startTesseraExpress(): Promise<BenchServer> {
 
 /** Fastify 5 + tessera (`fastifySessions`), signed: the adapter row, judged against Fastify alone. */
 export async function startTesseraFastify(): Promise<BenchServer> {
-  const { fastifySessions } = await import('@tessera/node/fastify')
+  const { fastifySessions } = await fastifyEntry()
   const sessions = createSessions({ secret: BENCH_SECRET, sessions: [cookie(PlainSigned)] })
   const app = fastify({ logger: false })
   await app.register(fastifySessions(sessions))

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { floorRows } from '../src/lib/floor'
+import type { Row } from '../src/lib/rows'
+
+const codec = (name: string, opsPerSec: number): Row => ({
+  group: 'codec',
+  name,
+  metric: 'ops/s',
+  value: opsPerSec,
+  ratio: {},
+  status: 'ok',
+})
+const http = (name: string, ratio: Record<string, number>, cpu: number): Row => ({
+  group: 'http',
+  name,
+  metric: 'req/s',
+  value: 1000,
+  ratio,
+  status: 'ok',
+  extra: { 'server CPU µs/req': cpu },
+})
+
+describe('floorRows', () => {
+  it('reads the best ratio as reference ÷ (reference + session work), and how close tessera comes', () => {
+    const rows = floorRows([
+      codec('HMAC-SHA256 sign (node:crypto)', 500_000),
+      codec('HMAC-SHA256 verify (node:crypto)', 500_000),
+      codec('JSON.stringify (cart)', 1_000_000),
+      codec('JSON.parse (cart)', 1_000_000),
+      codec('tessera engine, signed read-modify-write (no HTTP)', 100_000),
+      http('node:http (no sessions)', { bare: 1 }, 30),
+      http('node:http + tessera signed', { bare: 0.6 }, 50),
+    ])
+    // primitives: 2 + 2 + 1 + 1 = 6 µs → 30 / 36; engine: 10 µs → 30 / 40.
+    expect(rows.map((row) => [row.name, row.value, row.ratio])).toEqual([
+      [
+        'signed vs bare node:http, best with sign + verify + JSON encode + decode added',
+        0.83,
+        { 'tessera of best': 0.72 },
+      ],
+      ['signed vs bare node:http, best with the engine (no HTTP) added', 0.75, { 'tessera of best': 0.8 }],
+    ])
+  })
+})
