@@ -51,10 +51,10 @@ module.exports = [
     modifyEsbuildConfig: loading(/^superjson$/),
     gzip: true,
     // superjson 2.2.7 alone is 5.26 kB of it (min+gzip, measured the same way): the 10 kB goal is
-    // missed by about 0.5 kB, and this ceiling keeps it from growing. Raised from 10.4 kB by the three
-    // data-token error codes (SessionErrorCode travels whole) and the class-registering codec's
-    // shared body: 10.49 kB measured with `pnpm size` after both.
-    limit: '10.5 kB',
+    // missed by about 0.6 kB, and this ceiling keeps it from growing. It was 10.4 kB before the three
+    // data-token error codes (SessionErrorCode travels whole), the class-registering codec's shared
+    // body and the client's public-keys URL: 10.58 kB measured with `pnpm size` after all three.
+    limit: '10.6 kB',
   },
   {
     name: 'readSession where WebCrypto lacks Ed25519 (tweetnacl loaded)',
