@@ -28,7 +28,8 @@ interface Carried {
 
 /**
  * The engine, with the sessions an app issued before tessera taken over until `options.until`: on
- * the first read of a session (`get`, `id`, `regenerate`, and what reads through `get`) that is absent
+ * the first read of a session (`get`, `take`, `update`, `getOrSet`, `id`, `handle`, `lifetime`,
+ * `regenerate`) that is absent
  * while a legacy cookie of it is present, the cookie is opened, mapped by the source's `from`, and the
  * result `set` as the tessera session; the legacy cookie is cleared (a Set-Cookie with `Max-Age=0`)
  * and its store entry destroyed. A legacy cookie beside a tessera session, or before `set` or `clear`
@@ -149,9 +150,14 @@ function takingOver(sessions: RequestSessions, io: SessionIO, carried: readonly 
     }
   }
 
-  // `take`, `update` and `getOrSet` read through `get`, so they take over too.
+  // Every method that reads the session takes over first (the engine's own methods do not call each
+  // other's public faces, so each is wrapped).
   sessions.get = settledFirst(sessions.get, true) as RequestSessions['get']
+  sessions.take = settledFirst(sessions.take, true) as RequestSessions['take']
+  sessions.update = settledFirst(sessions.update, true) as RequestSessions['update']
+  sessions.getOrSet = settledFirst(sessions.getOrSet, true) as RequestSessions['getOrSet']
   sessions.id = settledFirst(sessions.id, true)
+  sessions.handle = settledFirst(sessions.handle, true)
   sessions.lifetime = settledFirst(sessions.lifetime, true)
   sessions.regenerate = settledFirst(sessions.regenerate, true)
   sessions.set = settledFirst(sessions.set, false) as RequestSessions['set']
