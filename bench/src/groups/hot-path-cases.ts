@@ -43,9 +43,9 @@ async function engineRequest(
   const Signed: SessionDescriptor<Cart, any> = defineSession<Cart>()('cart', { protection: 'signed' })
   const engine = createSessionEngine({
     secret: BENCH_SECRET,
-    sessions: [cookie(Signed)],
+    // The token cache is a registration's option (cookie(D, { tokenCache })), not the engine's.
+    sessions: [cookie(Signed, tokenCache === undefined ? {} : { tokenCache })],
     crypto,
-    ...(tokenCache === undefined ? {} : { tokenCache }),
   })
   const first = fakeRequest(undefined)
   const opened = engine.open(first.io)
