@@ -20,7 +20,10 @@ export const isPromiseLike = <T>(value: Awaitable<T>): value is PromiseLike<T> =
 
 /**
  * `then(value)`, at once when `value` is already there (no promise, no microtask), else when it
- * settles.
+ * settles. What it saves on node's synchronous crypto is small: the bench's hot-path pair (engine
+ * signed read-modify-write, every tag through a promise or not; full run, load average about 1)
+ * read 1.03×, 0.8 µs a request, within its rounds' spread: not shown to matter, a candidate for
+ * removal.
  *
  * @example when(crypto.hmacSha256(key), (tag) => tag(data))
  */

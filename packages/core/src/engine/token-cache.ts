@@ -11,8 +11,8 @@ export const DEFAULT_TOKEN_CACHE = 512
  * and decoded again. A remembered token is still refused once its `exp` has passed. A token maps to
  * one outcome for a given key ring, so remembering it changes no answer, only its cost. The memory is
  * bounded (oldest first out) and holds only authentic tokens: a forged one is verified every time.
- * Measured gain (`pnpm bench --only 'codec/hot path'`, engine signed read-modify-write against
- * `tokenCache: 0`, 2 shared cores, load average 14): 1.09×, about 5 µs saved per request.
+ * Measured gain (`pnpm bench`, codec group's hot-path pair: engine signed read-modify-write against
+ * `tokenCache: 0`, full run, 2 cores, load average about 1): 1.46×, 7.7 µs saved per request.
  */
 export function withTokenCache(protector: Protector, size: number): Protector {
   if (size <= 0 || protector.protection === 'none') return protector
