@@ -5,7 +5,9 @@ import { createSessionGuard } from '../auth/session-auth'
 import { openedSessions } from './with-sessions'
 
 function challengeResponse({ status, headers, body }: Challenge): Response {
-  return new Response(body === '' ? null : body, { status, headers })
+  // A copy: the challenge's headers are frozen, and a server may add to the init it is given
+  // (@hono/node-server adds Content-Length to it).
+  return new Response(body === '' ? null : body, { status, headers: { ...headers } })
 }
 
 /** The guard `requireSession` makes for fetch-style handlers, with the typed principal. */
