@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { defineSession, isSessionError, jsonCodec, type SessionError } from '../src'
 import { checkValue, expirySeconds, openNone, protectNone, readValue, sessionClaims } from '../src/internal'
-import { ownEnd } from '../src/session-rules'
+import { codecContext, encodeValue, lifetimeEnd, openPayload, ownEnd } from '../src/session-rules'
 
 /*
  * The session rules that the engine and the browser client share (src/session-rules.ts): the
@@ -122,5 +122,108 @@ describe('ownEnd: a client-stored token with a lifetime of its own, told from it
     expect(ownEnd(hourIdle, { iat: now, exp: now + 86_400 }, now)).toBe(now + 86_400)
     expect(ownEnd(hourIdle, { iat: now, exp: now + 600 }, now)).toBe(now + 600)
     expect(ownEnd({ idle: null, absolute: null }, { iat: now, exp: now + 60 }, now)).toBe(now + 60)
+  })
+})
+
+describe('ownEnd near a short limit', () => {
+  const now = 1_800_000_000
+  // Five minutes idle: the skew allowed is a tenth of it, 30 s, not the minute of longer limits.
+  const fiveMinutes = { idle: 300, absolute: null }
+
+  it('allows a tenth of a limit under ten minutes as skew, and no more', () => {
+    expect(ownEnd(fiveMinutes, { iat: now, exp: now + 270 }, now)).toBeUndefined()
+    expect(ownEnd(fiveMinutes, { iat: now, exp: now + 269 }, now)).toBe(now + 269)
+  })
+})
+
+describe('lifetimeEnd: the end a lifetime given to one session sets', () => {
+  const now = 1_800_000_000
+  const refusal = (lifetime: Parameters<typeof lifetimeEnd>[1]) => {
+    try {
+      lifetimeEnd('login', lifetime, now)
+    } catch (error) {
+      expect(isSessionError(error, 'INVALID_OPTION')).toBe(true)
+      expect((error as SessionError).session).toBe('login')
+      return (error as Error).message
+    }
+    throw new Error('not refused')
+  }
+
+  it('counts maxAge from now and takes expiresAt as it is', () => {
+    expect(lifetimeEnd('login', { maxAge: '30d' }, now)).toBe(now + 30 * 86_400)
+    expect(lifetimeEnd('login', { expiresAt: new Date((now + 1) * 1000) }, now)).toBe(now + 1)
+    expect(lifetimeEnd('login', {}, now)).toBeUndefined()
+  })
+
+  it('refuses both at once, a maxAge of 0 or one that does not parse, and an end not in the future', () => {
+    expect(refusal({ maxAge: '1d', expiresAt: new Date((now + 60) * 1000) })).toBe(
+      'session "login": give set a maxAge or an expiresAt, not both',
+    )
+    expect(refusal({ maxAge: 0 })).toBe(
+      'session "login": set maxAge must be more than 0 (use clear to end the session)',
+    )
+    expect(refusal({ maxAge: 'soon' as never })).toContain('set maxAge')
+    const past = 'session "login": set expiresAt must be a Date in the future'
+    expect(refusal({ expiresAt: new Date(now * 1000) })).toBe(past)
+    expect(refusal({ expiresAt: new Date((now - 60) * 1000) })).toBe(past)
+    expect(refusal({ expiresAt: new Date(10 ** 15) })).toBe(past)
+    expect(refusal({ expiresAt: new Date(Number.NaN) })).toBe(past)
+  })
+})
+
+describe('codecContext, encodeValue and openPayload', () => {
+  it('tells the codec that only a browser-owned payload is untrusted', () => {
+    expect(codecContext(defineSession('a', { protection: 'none' }))).toEqual({ untrusted: true })
+    expect(codecContext(defineSession('b'))).toEqual({ untrusted: false })
+    expect(codecContext(defineSession('c', { protection: 'none', storage: 'server' }))).toEqual({
+      untrusted: false,
+    })
+  })
+
+  it('names the codec and the session when it cannot encode, and keeps only the name of what it threw', async () => {
+    const Broken = defineSession('broken', {
+      codec: {
+        name: 'brittle',
+        encode: () => {
+          throw new TypeError('cannot encode secret-value')
+        },
+        decode: () => null,
+      },
+    })
+    const error = await Promise.resolve()
+      .then(() => encodeValue(Broken, { a: 1 }))
+      .catch((caught: unknown) => caught)
+    expect(isSessionError(error, 'ENCODE_FAILED')).toBe(true)
+    expect((error as Error).message).toBe('session "broken": the brittle codec cannot encode the value')
+    expect((error as SessionError).session).toBe('broken')
+    expect(((error as Error).cause as Error).message).toBe('TypeError')
+  })
+
+  it('counts the issues of a refused value in words, and names a thrown non-error "error"', async () => {
+    const Strict = defineSession('strict', {
+      schema: {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: (value: unknown) => {
+            if (value === 'throw') throw 'a string'
+            return { issues: [{ message: 'one' }, { message: 'two' }] }
+          },
+        },
+      },
+    })
+    const refused = (await checkValue(Strict, { a: 1 }).catch((caught: unknown) => caught)) as Error
+    expect(refused.message).toBe('session "strict": the value fails the schema (2 issues)')
+    const thrown = (await checkValue(Strict, 'throw').catch((caught: unknown) => caught)) as Error
+    expect((thrown.cause as Error).message).toBe('error')
+  })
+
+  it('keeps the reason of a token that did not open, whatever the transformers', async () => {
+    const opener = { open: () => ({ ok: false as const, reason: 'EXPIRED' as const }) }
+    const upper = { read: (text: string) => text.toUpperCase(), write: (text: string) => text }
+    expect(await openPayload(opener as never, [upper as never], 'v1.s.x', 0)).toEqual({
+      ok: false,
+      reason: 'EXPIRED',
+    })
   })
 })
