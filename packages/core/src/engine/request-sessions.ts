@@ -148,7 +148,7 @@ function forgetValue(state: SessionState): void {
 export class RequestSessions {
   readonly #engine: EngineInternals
   readonly #io: SessionIO
-  readonly #states: (SessionState | undefined)[] = []
+  readonly #states: SessionState[] = []
   readonly #onInvalid: ((event: InvalidSessionEvent) => void) | undefined
   #committed = false
 
@@ -403,11 +403,11 @@ export class RequestSessions {
     this.#committed = true
     const states = this.#states
     try {
-      for (let i = 0; i < states.length; i++) {
-        const state = states[i]
-        if (state?.pending === undefined) continue
-        writeOutgoing(this.#engine.bindings[i]!, state, this.#io, this.#engine.nowSeconds())
-      }
+      states.forEach((state, i) => {
+        if (state.pending !== undefined) {
+          writeOutgoing(this.#engine.bindings[i]!, state, this.#io, this.#engine.nowSeconds())
+        }
+      })
     } catch (error) {
       reportError(this.#engine.onError, 'commit', error)
       throw error
@@ -510,7 +510,6 @@ export class RequestSessions {
    * cookies of its names came (the deletion might hit the user's own cookie, not a tossed one).
    */
   #invalid(binding: Binding, state: SessionState, reason: InvalidReason): undefined {
-    state.loaded = true
     forgetValue(state)
     if (!this.#committed && !state.several) state.pending = null
     const event = { session: binding.name, reason }
@@ -597,7 +596,7 @@ export class RequestSessions {
     state: SessionState,
     value: unknown,
     text: string,
-    newLifetime = false,
+    newLifetime?: boolean,
   ): Promise<void> {
     const isNew = state.id === undefined
     const id = state.id ?? this.#newId(binding)

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import type { SessionErrorEvent, SessionStorage } from '../../src'
-import { cookie, createSessionEngine, defineSession, memoryStorage } from '../../src'
+import type { RequestSessions, SessionErrorEvent, SessionIO, SessionStorage } from '../../src'
+import { cookie, createSessionEngine, defineSession, memoryStorage, SessionError } from '../../src'
+import { countingStorage } from '../helpers/counting-storage'
 import { FakeBrowser, fakeIO, SECRET } from '../helpers/fake-io'
 
 /*
@@ -83,6 +84,49 @@ describe('onError', () => {
       'getOrSet:INVALID_VALUE',
       'update:INVALID_VALUE',
       'clear:RESPONSE_COMMITTED',
+    ])
+  })
+
+  it('names take, regenerate and id when the storage fails under them', async () => {
+    const storage = countingStorage()
+    const { engine, events } = engineWith({ sessions: [cookie(Login, { storage: storage.storage })] })
+    const browser = new FakeBrowser(engine)
+    await browser.request((s) => s.set(Login, { user: 'ada' }))
+    storage.fail(() => new Error('connection lost'))
+    const calls: ((s: RequestSessions) => Promise<unknown>)[] = [
+      (s) => s.take(Login),
+      (s) => s.regenerate(Login),
+      (s) => s.id(Login),
+    ]
+    for (const call of calls) {
+      await expect(browser.request(call)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' })
+    }
+    expect(events.map(({ operation, code }) => `${operation}:${code}`)).toEqual([
+      'take:STORAGE_UNAVAILABLE',
+      'regenerate:STORAGE_UNAVAILABLE',
+      'id:STORAGE_UNAVAILABLE',
+    ])
+  })
+
+  it('hears a session error the response refuses at commit, which commit still throws', async () => {
+    const { engine, events } = engineWith()
+    const request = fakeIO()
+    const refusing: SessionIO = {
+      ...request.io,
+      appendHeader() {
+        throw new SessionError('RESPONSE_COMMITTED', 'the response is read-only here', { session: 'cart' })
+      },
+    }
+    const sessions = engine.open(refusing)
+    await sessions.set(Cart, { items: [{ sku: 'a', quantity: 1 }] })
+    expect(() => sessions.commit()).toThrow('the response is read-only here')
+    expect(events).toEqual([
+      {
+        code: 'RESPONSE_COMMITTED',
+        session: 'cart',
+        operation: 'commit',
+        message: 'the response is read-only here',
+      },
     ])
   })
 
