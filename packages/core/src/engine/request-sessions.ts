@@ -448,23 +448,18 @@ export class RequestSessions {
     state.several = incoming.several
     // The first reason a token was refused: the one reported when none opens.
     let refused: InvalidReason | undefined
-    for (const token of incoming.tokens) {
-      if (token === 'missing-chunk') {
+    for (const { token, chunks } of incoming.tokens) {
+      if (token === undefined) {
         refused ??= InvalidReason.CHUNK_MISSING
         continue
       }
-      const opened = await openPayload(
-        binding.protector,
-        binding.transformers,
-        token.token,
-        this.#engine.nowSeconds(),
-      )
+      const opened = await openPayload(binding.protector, binding.transformers, token, this.#engine.nowSeconds())
       // A server-stored session's payload is an id, checked before any storage call.
       if (!opened.ok || (binding.storage && !SESSION_ID.test(opened.payload))) {
         refused ??= opened.ok ? InvalidReason.MALFORMED : opened.reason
         continue
       }
-      state.incomingChunks = token.chunks
+      state.incomingChunks = chunks
       return opened
     }
     state.incomingChunks = incomingChunks(incoming)

@@ -44,15 +44,13 @@ export function assertChunkNamesFree(bindings: readonly Binding[]): void {
   }
 }
 
-/** A token as the request carried it, or 'missing-chunk' for a chunked one that lost a cookie. */
-export type IncomingToken =
-  | {
-      /** '' when the cookie could not be decoded. */
-      readonly token: string
-      /** How many cookies carried it (1 unless chunked; 0 for headers). */
-      readonly chunks: number
-    }
-  | 'missing-chunk'
+/** A token as the request carried it. */
+export interface IncomingToken {
+  /** '' when the cookie could not be decoded; undefined for a chunked token that lost a cookie. */
+  readonly token: string | undefined
+  /** How many cookies carried it (1 unless chunked, the count its head names when chunked; 0 for headers). */
+  readonly chunks: number
+}
 
 /** What the request carried for a session. */
 export interface Incoming {
@@ -98,11 +96,10 @@ export function readIncoming(binding: Binding, io: SessionIO): Incoming | undefi
       if (parts.length > 1) several = true
       value = parts[0] ? value + parts[0] : undefined
     }
-    tokens.push(
-      value === undefined
-        ? 'missing-chunk'
-        : { token: decodeCookieValue(value, cookie.encoding) ?? '', chunks },
-    )
+    tokens.push({
+      token: value === undefined ? undefined : (decodeCookieValue(value, cookie.encoding) ?? ''),
+      chunks,
+    })
   }
   return tokens.length === 0 ? undefined : { tokens, several }
 }
@@ -110,8 +107,7 @@ export function readIncoming(binding: Binding, io: SessionIO): Incoming | undefi
 /** The most cookies any incoming token took (1 at least): the chunk cookies a write or clear ends. */
 export function incomingChunks(incoming: Incoming | undefined): number {
   let most = 1
-  for (const token of incoming?.tokens ?? [])
-    if (token !== 'missing-chunk') most = Math.max(most, token.chunks)
+  for (const { chunks } of incoming?.tokens ?? []) most = Math.max(most, chunks)
   return most
 }
 

@@ -103,7 +103,25 @@ describe('cookie chunking', () => {
         .setCookies()
         .filter(isClearing)
         .map((line) => cookiePair(line).name),
-    ).toEqual(['big'])
+    ).toEqual(['big', 'big.1', 'big.2'])
+    // Nothing of the broken token is left behind.
+    expect([...browser.cookies.keys()]).toEqual([])
+  })
+
+  it('a tampered chunked token is cleared, every chunk of it', async () => {
+    const { browser, events } = setup()
+    await browser.request((s) => s.set(Big, { blob: blob(10000) }))
+    const last = browser.cookies.get('big.2')!
+    browser.cookies.set('big.2', `${last.slice(0, -4)}AAAA`)
+    const { result, io } = await browser.request((s) => s.get(Big))
+    expect(result).toBeNull()
+    expect(events.map((event) => event.reason)).toEqual(['SIGNATURE_INVALID'])
+    expect(
+      io
+        .setCookies()
+        .filter(isClearing)
+        .map((line) => cookiePair(line).name),
+    ).toEqual(['big', 'big.1', 'big.2'])
   })
 
   it('chunks swapped from another token fail authentication', async () => {
@@ -164,7 +182,12 @@ describe('cookie chunking', () => {
       [cookie(Chunk), cookie(Big, { chunking: true })],
     ]) {
       expect(() => createSessionEngine({ secret: SECRET, sessions })).toThrow(
-        expect.objectContaining({ code: 'DUPLICATE', session: 'big.2' }),
+        expect.objectContaining({
+          code: 'DUPLICATE',
+          session: 'big.2',
+          message:
+            'cookie "big.2" has the name of chunk 2 of the chunked cookie "big"; rename one, or lower its chunking.maxChunks',
+        }),
       )
     }
     // Past the chunks a session may use, or in a header, the name is free.

@@ -3,6 +3,7 @@ import type { CookieAttributeOptions } from '../../src'
 import { cookie, createSessionEngine, defineSession, isSessionError } from '../../src'
 import { readCookies } from '../../src/cookie'
 import {
+  assertCookieFits,
   cookieAttributes,
   decodeCookieValue,
   encodeCookieValue,
@@ -182,6 +183,17 @@ describe('cookieAttributes', () => {
     refused('cart', { extensions: { Note: 42 as never } })
   })
 
+  it('refuses a cookie over 4096 bytes (name, "=" and value), saying how big it would be', () => {
+    expect(() => assertCookieFits('cart', 'x'.repeat(4091))).not.toThrow()
+    expect(() => assertCookieFits('cart', 'x'.repeat(4092))).toThrow(
+      expect.objectContaining({
+        code: 'TOO_LARGE',
+        session: 'cart',
+        message: 'session "cart": the cookie would be 4097 bytes, over the browser limit of 4096',
+      }),
+    )
+  })
+
   it('refuses extensions that restate an attribute tessera writes, in any case, at registration', () => {
     const owned = [
       'Domain',
@@ -208,6 +220,9 @@ describe('cookieAttributes', () => {
             }
           })()
           expect(isSessionError(error, 'INVALID_OPTION'), `${spelled}=${value}`).toBe(true)
+          expect((error as Error).message).toBe(
+            `cookie "cart": extension "${spelled}" restates an attribute tessera writes; use its option instead`,
+          )
           refused('cart', { extensions })
         }
       }
