@@ -136,7 +136,9 @@ export async function runHttpGroup(options: LoadOptions, group: HttpGroupOptions
           continue
         }
         rounds.get(row.row.key)!.push(measured)
-        console.log(`  ${row.row.name.padEnd(58)} ${show(measured.reqPerSec)}  p99 ${measured.p99} ms`)
+        console.log(
+          `  ${row.row.name.padEnd(58)} ${show(measured.reqPerSec)}  p99 ${measured.p99} ms  server ${measured.cpuPerRequest.toFixed(1)} µs/req`,
+        )
       }
     }
     console.log(`  latency pass, ${options.latencyConnections} connections`)

@@ -453,7 +453,12 @@ export class RequestSessions {
         refused ??= InvalidReason.CHUNK_MISSING
         continue
       }
-      const opened = await openPayload(binding.protector, binding.transformers, token, this.#engine.nowSeconds())
+      const opened = await openPayload(
+        binding.protector,
+        binding.transformers,
+        token,
+        this.#engine.nowSeconds(),
+      )
       // A server-stored session's payload is an id, checked before any storage call.
       if (!opened.ok || (binding.storage && !SESSION_ID.test(opened.payload))) {
         refused ??= opened.ok ? InvalidReason.MALFORMED : opened.reason
