@@ -3,9 +3,9 @@ import type { Row } from '../src/lib/rows'
 import { checkTargets } from '../src/lib/targets'
 
 const http = (name: string, ratio: Record<string, number>): Row => ({
-  group: 'http',
+  group: 'http-capacity',
   name,
-  metric: 'req/s',
+  metric: 'req/s of server CPU',
   value: 1000,
   ratio,
   status: 'ok',

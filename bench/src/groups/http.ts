@@ -7,10 +7,31 @@ import type { Row } from '../lib/rows'
 import { roundRatio, unmeasured } from '../lib/rows'
 
 const GROUP = 'http'
+/** The same rows by {@link CAPACITY}. */
+const CAPACITY_GROUP = 'http-capacity'
 /** p99 at the rounds' connections (10). */
 const LATENCY_GROUP = 'http-latency'
 /** p99 of the latency pass, at more connections (50). */
 const BUSY_LATENCY_GROUP = 'http-latency-busy'
+
+/** A row's figure in one round: what its ratios and spread are taken of. */
+export type Measure = (round: Round) => number
+
+/** Requests per second under the load generator: what a client sees, the load generator's noise included. */
+export const THROUGHPUT: Measure = (round) => round.reqPerSec
+
+/**
+ * Requests per second of the server's own CPU time (1e6 ÷ its CPU µs per request): what the server can
+ * serve on one core. The load generator's pace and time the hypervisor lends to others stay out of it.
+ */
+export const CAPACITY: Measure = (round) => 1e6 / Math.max(round.cpuPerRequest, Number.EPSILON)
+
+/** (best − worst) / median of a row's rounds, in percent: how steady the machine was. */
+export function spreadOf(values: readonly number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return Math.round(((sorted.at(-1)! - sorted[0]!) / median(sorted)) * 100)
+}
 
 /** What a row gave over all rounds: the median round, and how far the rounds spread. */
 export interface Summary {
@@ -18,25 +39,29 @@ export interface Summary {
   readonly p50: number
   readonly p99: number
   readonly requests: number
-  /** (best − worst) / median of the rounds' req/s, in percent: how steady the machine was. */
+  /** {@link spreadOf} the rounds' req/s. */
   readonly spread: number
   /** The median round's server CPU time per request, µs. */
   readonly cpuPerRequest: number
+  /** The median round's {@link CAPACITY}, and {@link spreadOf} the rounds' capacities. */
+  readonly capacity: number
+  readonly capacitySpread: number
 }
 
 function summarize(rounds: readonly Round[]): Summary {
   const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec)
   // The round whose latencies are reported: the median one (the lower of the two middle ones).
   const middle = sorted[Math.floor((sorted.length - 1) / 2)]!
-  const reqPerSec = median(sorted.map((round) => round.reqPerSec))
-  const spread = ((sorted.at(-1)!.reqPerSec - sorted[0]!.reqPerSec) / reqPerSec) * 100
+  const capacities = rounds.map(CAPACITY)
   return {
-    reqPerSec,
+    reqPerSec: median(sorted.map(THROUGHPUT)),
     p50: middle.p50,
     p99: middle.p99,
     requests: rounds.reduce((total, round) => total + round.requests, 0),
-    spread: Math.round(spread),
+    spread: spreadOf(rounds.map(THROUGHPUT)),
     cpuPerRequest: median(rounds.map((round) => round.cpuPerRequest)),
+    capacity: median(capacities),
+    capacitySpread: spreadOf(capacities),
   }
 }
 
@@ -64,19 +89,21 @@ export function ratiosOf(
   row: HttpRowSpec,
   results: ReadonlyMap<string, Summary | Unmeasured>,
   rounds: ReadonlyMap<string, readonly Round[]>,
+  measure: Measure = THROUGHPUT,
 ): Ratios {
   const ratio: Record<string, number> = {}
   const unstable: string[] = []
   const mine = rounds.get(row.key) ?? []
   const own = results.get(row.key)
+  const ownSpread = own && !('status' in own) ? spreadOf(mine.map(measure)) : Number.POSITIVE_INFINITY
   const add = (key: string, id: string) => {
     const reference = results.get(id)
     const theirs = rounds.get(id) ?? []
     if (!reference || 'status' in reference || theirs.length !== mine.length || mine.length === 0) return
-    const perRound = mine.map((round, i) => round.reqPerSec / theirs[i]!.reqPerSec)
+    const perRound = mine.map((round, i) => measure(round) / measure(theirs[i]!))
     if (!perRound.every(Number.isFinite)) return
     ratio[key] = roundRatio(median(perRound))
-    const spreads = [reference.spread, own && !('status' in own) ? own.spread : Number.POSITIVE_INFINITY]
+    const spreads = [spreadOf(theirs.map(measure)), ownSpread]
     if (mine.length > 1 && spreads.some((spread) => spread > STABLE_SPREAD)) unstable.push(key)
   }
   add('bare', PEER_REFERENCES.bare)
@@ -164,12 +191,16 @@ export async function runHttpGroup(options: LoadOptions, group: HttpGroupOptions
   }
 
   const out: Row[] = []
+  const capacity: Row[] = []
   const latency: Row[] = []
   const busyLatency: Row[] = []
   for (const spec of specs) {
     const result = results.get(spec.key)!
     if ('status' in result) {
       out.push(unmeasured(GROUP, spec.name, 'req/s', result.status, result.reason))
+      capacity.push(
+        unmeasured(CAPACITY_GROUP, spec.name, 'req/s of server CPU', result.status, result.reason),
+      )
       continue
     }
     const { ratio, unstable } = ratiosOf(spec, results, rounds)
@@ -198,9 +229,23 @@ export async function runHttpGroup(options: LoadOptions, group: HttpGroupOptions
       ratio: {},
       status: 'ok',
     })
+    const capacityRatios = ratiosOf(spec, results, rounds, CAPACITY)
+    capacity.push({
+      group: CAPACITY_GROUP,
+      name: spec.name,
+      metric: 'req/s of server CPU',
+      value: Math.round(result.capacity),
+      ratio: capacityRatios.ratio,
+      unstable: capacityRatios.unstable,
+      status: 'ok',
+      extra: {
+        ...(options.rounds > 1 ? { 'spread %': result.capacitySpread } : {}),
+        'server CPU µs/req': Math.round(result.cpuPerRequest * 10) / 10,
+      },
+    })
     latency.push(p99(LATENCY_GROUP, result.p99))
     const busy = busyP99.get(spec.key)
     if (busy !== undefined) busyLatency.push(p99(BUSY_LATENCY_GROUP, busy))
   }
-  return [...out, ...latency, ...busyLatency]
+  return [...out, ...capacity, ...latency, ...busyLatency]
 }

@@ -31,6 +31,7 @@ const HTTP = 'packages/node/src/http/index.ts'
 /** The ratio keys of results.json, each naming the row it divides by. */
 export const PEER_REFERENCES = {
   bare: 'bare',
+  'plain-cookie': 'plain-cookie',
   'fastify-secure-session': 'fastify-secure-session',
   'iron-session': 'iron-session',
   'express-session': 'express-session',
@@ -40,6 +41,13 @@ export const PEER_REFERENCES = {
 /** Every HTTP row, in the order they run (references first, so `--only` can skip them knowingly). */
 const ROW_DEFINITIONS: readonly Omit<HttpRowSpec, 'key' | 'tesseraDir' | 'before'>[] = [
   { id: 'bare', name: 'node:http (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
+  {
+    id: 'plain-cookie',
+    name: 'node:http + plain cookie (no crypto, no library)',
+    path: RMW_PATH,
+    kind: 'baseline',
+    requires: [],
+  },
   { id: 'express', name: 'express (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
   { id: 'fastify', name: 'fastify (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
   {

@@ -16,6 +16,9 @@ import { roundRatio } from './rows'
  */
 
 const GROUP = 'floor'
+/** The HTTP rows the floors read: capacity, the measure the targets are judged by (see ../groups/http.ts). */
+const HTTP_GROUP = 'http-capacity'
+const PLAIN_COOKIE = 'node:http + plain cookie (no crypto, no library)'
 
 const PRIMITIVES = [
   'HMAC-SHA256 sign (node:crypto)',
@@ -64,8 +67,8 @@ export function floorRows(rows: readonly Row[]): Row[] {
   const engine = micros(rows, ENGINE)
   const out: Row[] = []
   for (const floor of FLOORS) {
-    const reference = rows.find((r) => r.group === 'http' && r.name === floor.reference)
-    const tessera = rows.find((r) => r.group === 'http' && r.name === floor.row)
+    const reference = rows.find((r) => r.group === HTTP_GROUP && r.name === floor.reference)
+    const tessera = rows.find((r) => r.group === HTTP_GROUP && r.name === floor.row)
     const cpu = reference?.extra?.['server CPU µs/req']
     if (typeof cpu !== 'number' || cpu <= 0) continue
     const add = (work: string, micros: number | undefined) => {
@@ -84,6 +87,22 @@ export function floorRows(rows: readonly Row[]): Row[] {
     }
     add('sign + verify + JSON encode + decode', primitives)
     add('the engine (no HTTP)', engine)
+    if (floor.key === 'bare') {
+      // Measured rather than added up: node:http keeping the cart in a cookie with no crypto at all.
+      const plain = rows.find((r) => r.group === HTTP_GROUP && r.name === PLAIN_COOKIE)?.ratio.bare
+      const got = tessera?.ratio.bare
+      if (plain !== undefined) {
+        out.push({
+          group: GROUP,
+          name: `${floor.label}, best for any cookie session: a plain cookie, measured`,
+          metric: 'ratio',
+          value: plain,
+          ratio: got === undefined ? {} : { 'tessera of best': roundRatio(got / plain) },
+          status: 'ok',
+          note: `${PLAIN_COOKIE} ÷ ${floor.reference}, same run`,
+        })
+      }
+    }
   }
   return out
 }

@@ -27,6 +27,8 @@ export interface RunInfo {
 
 const TITLES: Record<string, string> = {
   http: 'HTTP: requests per second (10 connections; read-modify-write unless the name says read-only)',
+  'http-capacity':
+    "HTTP: capacity, requests per second of the server's own CPU time (the same rounds; 1e6 ÷ server CPU µs per request)",
   'http-latency': 'HTTP: p99 latency (10 connections, the median round)',
   'http-latency-busy': 'HTTP: p99 latency (50 connections, the latency pass)',
   codec: 'Codec: operations per second',

@@ -193,11 +193,8 @@ export const METADATA_LIMITS = { entries: 16, name: 64, value: 512 } as const
 
 /** The `data` to store for a session that began at `iat` and holds the codec's `text`. */
 export function writeEntry({ iat, end, seen, meta, text }: StoredEntry): string {
-  const line: Record<string, unknown> = { tessera: ENTRY_FORMAT, iat }
-  if (end !== undefined) line.end = end
-  if (seen !== undefined) line.seen = seen
-  if (meta !== undefined) line.meta = meta
-  return `${JSON.stringify(line)}\n${text}`
+  // JSON.stringify leaves out the fields that are undefined.
+  return `${JSON.stringify({ tessera: ENTRY_FORMAT, iat, end, seen, meta })}\n${text}`
 }
 
 /**

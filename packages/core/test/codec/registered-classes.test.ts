@@ -17,10 +17,12 @@ class Unregistered {
 }
 
 const SECRET = 'registered classes tests: 32+ bytes, never use'
-const codec = createSuperjsonCodec({ classes: { Money } })
+// Made in each test, not at the top of the file: an error there would fail the file, not a test.
+const moneyCodec = () => createSuperjsonCodec({ classes: { Money } })
 
 describe('createSuperjsonCodec: registered classes survive', () => {
   it('an instance set in one request is an instance in the next (sealed and server-stored)', async () => {
+    const codec = moneyCodec()
     const Wallet = defineSession<{ balance: Money; at: Date }>()('wallet', { codec })
     const Stored = defineSession<{ balance: Money }>()('stored', { codec, storage: 'server' })
     const engine = createSessionEngine({ secret: SECRET, sessions: [Wallet, Stored] })
@@ -42,6 +44,7 @@ describe('createSuperjsonCodec: registered classes survive', () => {
   })
 
   it('the default codec is unaffected: an instance comes back a plain object', async () => {
+    const codec = moneyCodec()
     const text = await codec.encode({ m: new Money(1, 'EUR') })
     expect(((await codec.decode(text)) as { m: Money }).m).toBeInstanceOf(Money)
     const plain = (await superjsonCodec.decode(await superjsonCodec.encode({ m: new Money(1, 'EUR') }))) as {
@@ -54,14 +57,33 @@ describe('createSuperjsonCodec: registered classes survive', () => {
   it('a payload naming a class the codec does not know does not decode', async () => {
     const other = createSuperjsonCodec({ classes: { Unregistered } })
     const text = await other.encode({ u: new Unregistered(1) })
-    await expect(Promise.resolve().then(() => codec.decode(text))).rejects.toThrow()
+    await expect(Promise.resolve().then(() => moneyCodec().decode(text))).rejects.toThrow()
+  })
+
+  it('is named after its classes, and keeps identifiers of 1 to 64 of A-Z a-z 0-9 _ - . :', async () => {
+    expect(createSuperjsonCodec({ classes: { Money, 'app.v2:Unregistered_x-1': Unregistered } }).name).toBe(
+      'superjson(Money,app.v2:Unregistered_x-1)',
+    )
+    const long = 'M'.repeat(64)
+    const codec = createSuperjsonCodec({ classes: { [long]: Money } })
+    const text = await codec.encode({ m: new Money(7, 'EUR') })
+    // The identifier is what the payload names: it must be the one given.
+    expect(text).toContain(`"${long}"`)
+    expect(((await codec.decode(text)) as { m: Money }).m).toBeInstanceOf(Money)
   })
 
   it('refuses identifiers it cannot write and values that are not classes', () => {
-    for (const classes of [{ '': Money }, { 'a b': Money }, { ok: 'Money' }]) {
+    for (const classes of [{ '': Money }, { 'a b': Money }, { ok: 'Money' }, { ['M'.repeat(65)]: Money }]) {
       expect(() => createSuperjsonCodec({ classes } as never)).toThrow(
-        expect.objectContaining({ code: 'INVALID_OPTION' }),
+        expect.objectContaining({
+          code: 'INVALID_OPTION',
+          message:
+            'createSuperjsonCodec classes: give each class under an identifier of 1 to 64 of A-Z a-z 0-9 _ - . :',
+        }),
       )
     }
+    // No classes at all is the default codec's behaviour, under a name of its own.
+    expect(createSuperjsonCodec({ classes: {} }).name).toBe('superjson()')
+    expect(createSuperjsonCodec(undefined as never).name).toBe('superjson()')
   })
 })

@@ -35,6 +35,12 @@ const sharedDate =
   '{"json":{"x":"1970-01-01T00:00:00.000Z","y":"1970-01-01T00:00:00.000Z"},"meta":{"values":{"x":["Date"],"y":["Date"]},"referentialEqualities":{"x":["y"]},"v":1}}'
 
 describe('superjsonCodec with { untrusted: true }', () => {
+  it('walks only the objects of an annotation tree: a leaf written as a bare string is not taken apart', async () => {
+    // Walking a string would take its characters for paths, each one a level deeper.
+    expect(await limitRefusal({ values: 'Date' })).toBeUndefined()
+    expect(await limitRefusal({ values: { a: 'x'.repeat(200) } })).toBeUndefined()
+  })
+
   it('refuses referentialEqualities of any kind, which it decodes for trusted text', async () => {
     for (const text of [sharing, selfHolding, sharedDate]) {
       await expect(async () => superjsonCodec.decode(text, UNTRUSTED), text).rejects.toThrow(
