@@ -41,6 +41,16 @@ describe('httpRows', () => {
   })
 })
 
+describe('spreadOf', () => {
+  it('is the range over the median, the best and the worst round set aside from five rounds on', () => {
+    expect(spreadOf([100, 110, 90])).toBe(20)
+    expect(spreadOf([100, 102, 98, 101, 70])).toBe(3)
+    // Two slow rounds still show.
+    expect(spreadOf([100, 102, 80, 101, 70])).toBe(21)
+    expect(spreadOf([])).toBe(0)
+  })
+})
+
 describe('ratiosOf', () => {
   const signed = httpRows('/tmp/old').find((row) => row.key === 'tessera-signed')!
   const results = new Map<string, Summary | Unmeasured>([

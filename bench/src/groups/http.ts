@@ -26,12 +26,21 @@ export const THROUGHPUT: Measure = (round) => round.reqPerSec
  */
 export const CAPACITY: Measure = (round) => 1e6 / Math.max(round.cpuPerRequest, Number.EPSILON)
 
-/** (best − worst) / median of a row's rounds, in percent: how steady the machine was. */
+/**
+ * How far a row's rounds spread, in percent of their median: (best − worst) / median, over the rounds
+ * left once the single best and single worst are set aside when there are at least five. One round
+ * caught by a slow spell of the shared machine (seen: every row of one round 15 to 20% slower) then
+ * does not veto a ratio on its own; two such rounds still do.
+ */
 export function spreadOf(values: readonly number[]): number {
   if (values.length === 0) return 0
   const sorted = [...values].sort((a, b) => a - b)
-  return Math.round(((sorted.at(-1)! - sorted[0]!) / median(sorted)) * 100)
+  const kept = sorted.length >= TRIM_FROM ? sorted.slice(1, -1) : sorted
+  return Math.round(((kept.at(-1)! - kept[0]!) / median(sorted)) * 100)
 }
+
+/** Rounds from which {@link spreadOf} sets the best and the worst aside. */
+const TRIM_FROM = 5
 
 /** What a row gave over all rounds: the median round, and how far the rounds spread. */
 export interface Summary {
