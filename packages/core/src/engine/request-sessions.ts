@@ -518,9 +518,13 @@ export class RequestSessions {
     return undefined
   }
 
-  /** True when the session is idle-limited and past half of its idle time, so renewing moves its expiry. */
+  /**
+   * True when the session is idle-limited and past half of its idle time, so renewing moves its expiry;
+   * also for a token that never expires (written before the session had an idle limit), which renewing
+   * brings under the limit.
+   */
   #rollingDue(binding: Binding, claims: Claims): boolean {
-    if (binding.idle === null || claims.exp === 0) return false
+    if (binding.idle === null) return false
     if (claims.exp - this.#engine.nowSeconds() >= binding.idle / 2) return false
     return this.#claims(binding, claims.iat, undefined).exp > claims.exp
   }

@@ -161,6 +161,8 @@ describe('metadata', () => {
     expect(await refusal({ '': 'v' })).toBe('refused')
     expect(await refusal({ n: 1 })).toBe('refused')
     expect(await refusal({})).toBe('stored')
+    expect(await refusal({ n: 'v' })).toBe('stored')
+    expect(await refusal({ n: ['v'] })).toBe('refused')
   })
 
   it('is a plain object of labels: not a string, an array or null', async () => {

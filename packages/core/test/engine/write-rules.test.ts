@@ -59,6 +59,47 @@ describe('a read', () => {
   })
 })
 
+describe('renewal', () => {
+  it('leaves a session with a lifetime of its own alone, even past half of its idle time', async () => {
+    const clock = fakeClock()
+    const Cart = defineSession<Cart>()('cart', { expiry: { idle: '1h' } })
+    const engine = createSessionEngine({ secret: SECRET, sessions: [cookie(Cart)], now: clock.now })
+    const browser = new FakeBrowser(engine, clock.now)
+    await browser.request((s) => s.set(Cart, { items: ['a'] }, { maxAge: 7200 }))
+    clock.advance(40 * 60)
+    const { result, io } = await browser.request((s) => s.get(Cart))
+    expect(result).toEqual({ items: ['a'] })
+    expect(io.setCookies()).toEqual([])
+  })
+
+  it('brings a token that never expires under an idle limit added since it was issued', async () => {
+    const clock = fakeClock()
+    const endless = defineSession<Cart>()('cart', { expiry: { idle: null } })
+    const idle = defineSession<Cart>()('cart', { expiry: { idle: '1h' } })
+    const before = new FakeBrowser(
+      createSessionEngine({ secret: SECRET, sessions: [cookie(endless)], now: clock.now }),
+      clock.now,
+    )
+    await before.request((s) => s.set(endless, { items: ['a'] }))
+    clock.advance(600)
+    const after = new FakeBrowser(
+      createSessionEngine({ secret: SECRET, sessions: [cookie(idle)], now: clock.now }),
+      clock.now,
+    )
+    for (const [name, value] of before.cookies) after.cookies.set(name, value)
+    const { result, io } = await after.request(async (s) => ({
+      value: await s.get(idle),
+      lifetime: await s.lifetime(idle),
+    }))
+    expect(result.value).toEqual({ items: ['a'] })
+    expect(result.lifetime?.expiresAt).toEqual(new Date((clock.seconds() + 3600) * 1000))
+    expect(io.setCookies()).toHaveLength(1)
+    // An hour without use later, it is gone.
+    clock.advance(3600)
+    expect((await after.request((s) => s.get(idle))).result).toBeNull()
+  })
+})
+
 describe('a server-stored session', () => {
   it('given a new value moves its entry, not its cookie: the id travels unchanged', async () => {
     const env = serverSetup()
