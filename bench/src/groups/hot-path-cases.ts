@@ -24,17 +24,6 @@ function pair(trick: string, plain: string, withTrick: () => unknown, without: (
   ]
 }
 
-/** `crypto` with every tag function answering through a promise: the engine's async path. */
-function asyncOnly(crypto: SessionCrypto): SessionCrypto {
-  return {
-    ...crypto,
-    async hmacSha256(key) {
-      const tag = (await crypto.hmacSha256(key)) as TagFunction
-      return async (data: string) => tag(data)
-    },
-  }
-}
-
 /** One signed read-modify-write through an engine built with `options`, as the engine rows do it. */
 async function engineRequest(
   crypto: SessionCrypto,
@@ -70,7 +59,7 @@ function cachedExpires(unixSeconds: number): string {
   return expiresCache.text
 }
 
-/** The hot-path pairs: token cache, sync crypto path, random byte pool, Expires cache, native base64url. */
+/** The hot-path pairs: token cache, random byte pool, Expires cache, native base64url. */
 export async function hotPathCases(nodeCrypto: SessionCrypto): Promise<Case[]> {
   const cases: Case[] = [
     ...pair(
@@ -78,12 +67,6 @@ export async function hotPathCases(nodeCrypto: SessionCrypto): Promise<Case[]> {
       'engine signed read-modify-write, tokenCache: 0',
       await engineRequest(nodeCrypto, undefined),
       await engineRequest(nodeCrypto, 0),
-    ),
-    ...pair(
-      'engine signed read-modify-write, sync crypto path',
-      'engine signed read-modify-write, every tag through a promise',
-      await engineRequest(nodeCrypto, 0),
-      await engineRequest(asyncOnly(nodeCrypto), 0),
     ),
     ...pair(
       'random 24 bytes from the pool (nodeCrypto.randomBytes)',

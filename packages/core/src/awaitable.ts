@@ -1,6 +1,6 @@
 /*
- * Values that may arrive now or later, and modules loaded on first need. Crypto on node:crypto and a
- * codec whose module is loaded answer synchronously; WebCrypto and a first load answer with a promise.
+ * Values that may arrive now or later, and modules loaded on first need. A codec whose module is
+ * loaded answers synchronously; a first load answers with a promise.
  */
 
 /**
@@ -20,12 +20,10 @@ export const isPromiseLike = <T>(value: Awaitable<T>): value is PromiseLike<T> =
 
 /**
  * `then(value)`, at once when `value` is already there (no promise, no microtask), else when it
- * settles. What it saves on node's synchronous crypto is small: the bench's hot-path pair (engine
- * signed read-modify-write, every tag through a promise or not; full run, load average about 1)
- * read 1.03×, 0.8 µs a request, within its rounds' spread: not shown to matter, a candidate for
- * removal.
+ * settles. The default codec uses it so that a JSON-plain value, which needs no module loaded, is
+ * encoded and decoded without a promise.
  *
- * @example when(crypto.hmacSha256(key), (tag) => tag(data))
+ * @example when(load(), (superjson) => superjson.stringify(value))
  */
 export function when<T, R>(value: Awaitable<T>, then: (ready: T) => Awaitable<R>): Awaitable<R> {
   return isPromiseLike(value) ? Promise.resolve(value).then(then) : then(value)

@@ -17,7 +17,7 @@ export type NaclModule = typeof import('./nacl')
  * tweetnacl and what tessera adds to it (./nacl), imported on first need (a failed import is tried
  * again by the next call): sealing, and Ed25519 where WebCrypto lacks it.
  *
- * @example when(loadNacl(), ({ nacl }) => nacl.secretbox(message, nonce, key))
+ * @example const nacl = await loadNacl()
  */
 export const loadNacl: () => Awaitable<NaclModule> = /* @__PURE__ */ loadOnce(() => import('./nacl'))
 

@@ -1,4 +1,3 @@
-import { when } from '../awaitable'
 import type { Protector } from '../wire/protector'
 import type { Claims, OpenedToken, OpenResult } from '../wire/token'
 
@@ -32,25 +31,19 @@ export function withTokenCache(protector: Protector, size: number): Protector {
   }
   return {
     ...protector,
-    protect(payload: string, claims: Claims) {
-      const token = protector.protect(payload, claims)
-      const keep = (written: string) => {
-        // The key id is the token's third part: `v1.<letter>.<kid>.…`.
-        const kid = written.slice(5, written.indexOf('.', 5))
-        remember(written, { ok: true, payload, iat: claims.iat, exp: claims.exp, kid, stale: false })
-        return written
-      }
-      return when(token, keep)
+    async protect(payload: string, claims: Claims) {
+      const written = await protector.protect(payload, claims)
+      // The key id is the token's third part: `v1.<letter>.<kid>.…`.
+      const kid = written.slice(5, written.indexOf('.', 5))
+      remember(written, { ok: true, payload, iat: claims.iat, exp: claims.exp, kid, stale: false })
+      return written
     },
-    open(token: string, now: number) {
+    async open(token: string, now: number) {
       const recalled = recall(token, now)
       if (recalled) return recalled
-      const opened = protector.open(token, now)
-      const keep = (result: OpenResult) => {
-        if (result.ok) remember(token, result)
-        return result
-      }
-      return when(opened, keep)
+      const opened = await protector.open(token, now)
+      if (opened.ok) remember(token, opened)
+      return opened
     },
   }
 }

@@ -1,5 +1,4 @@
 import type { Awaitable } from '../awaitable'
-import { when } from '../awaitable'
 import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
 import type { Base64urlCodec, Ed25519Verify, SessionCrypto, TagFunction } from '../crypto/session-crypto'
@@ -71,8 +70,8 @@ interface ReadyRing<TKey> {
 }
 
 /**
- * Prepares the ring's keys once (HKDF and key import may be async) and afterwards hands them out
- * synchronously, so steady-state requests never wait on a promise for keys.
+ * Prepares the ring's keys once (HKDF and key import may be async); concurrent first calls share the
+ * one preparation, and later calls get the prepared ring.
  */
 function preparedRing<TKey>(
   options: ProtectorOptions,
@@ -103,27 +102,25 @@ function createHmacProtector(options: ProtectorOptions): Protector {
   const bound = `${options.name}\u0000`
   const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
 
-  // With node:crypto everything below runs synchronously: no promise on the request path.
-  const protectWith = ({ newest }: ReadyRing<TagFunction>, payload: string, claims: Claims) => {
+  const protectWith = async ({ newest }: ReadyRing<TagFunction>, payload: string, claims: Claims) => {
     const signed = `${VERSION}.s.${newest.id}.${claims.iat}.${claims.exp}.${base64url.encodeText(payload)}`
-    return when(newest.key(bound + signed), (tag) => `${signed}.${tag}`)
+    return `${signed}.${await newest.key(bound + signed)}`
   }
-  const openWith = (ring: ReadyRing<TagFunction>, token: string, parts: TokenParts, now: number) => {
+  const openWith = async (ring: ReadyRing<TagFunction>, token: string, parts: TokenParts, now: number) => {
     const key = ring.byId.get(parts.kid)
     if (!key) return refuse('UNKNOWN_KEY')
-    return when(key.key(bound + signedPart(token, parts)), (expected) =>
-      timingSafeEqualText(expected, parts.tag)
-        ? openVerified(parts, now, key !== ring.newest, base64url.decodeText)
-        : refuse('SIGNATURE_INVALID'),
-    )
+    const expected = await key.key(bound + signedPart(token, parts))
+    return timingSafeEqualText(expected, parts.tag)
+      ? openVerified(parts, now, key !== ring.newest, base64url.decodeText)
+      : refuse('SIGNATURE_INVALID')
   }
   return {
     protection: 'signed',
-    protect: (payload, claims) => when(keys(), (ring) => protectWith(ring, payload, claims)),
-    open(token, now) {
+    protect: async (payload, claims) => protectWith(await keys(), payload, claims),
+    async open(token, now) {
       const parts = parseToken(token, 'signed')
       if (typeof parts === 'string') return refuse(parts)
-      return when(keys(), (ring) => openWith(ring, token, parts, now))
+      return openWith(await keys(), token, parts, now)
     },
   }
 }
@@ -231,16 +228,15 @@ function createSealedProtector(options: ProtectorOptions): Protector {
   }
   return {
     protection: 'sealed',
-    protect: (payload, claims) =>
-      when(loadNacl(), (nacl) => when(keys(), (ring) => seal(nacl, ring, payload, claims))),
-    open(token, now) {
+    protect: async (payload, claims) => seal(await loadNacl(), await keys(), payload, claims),
+    async open(token, now) {
       const split = splitToken(token, 'sealed')
       if (typeof split === 'string') return refuse(split)
       const [, , kid, boxText] = split as [string, string, string, string]
       const sealed = base64url.decode(boxText)
       if (kid === '' || !sealed || sealed.length < NONCE_BYTES + SECRETBOX_OVERHEAD)
         return refuse('MALFORMED')
-      return when(loadNacl(), (nacl) => when(keys(), (ring) => unseal(nacl, ring, kid, sealed, now)))
+      return unseal(await loadNacl(), await keys(), kid, sealed, now)
     },
   }
 }

@@ -27,7 +27,7 @@ describe('renewal, where it must not happen', () => {
     expect(io.appended).toEqual([])
   })
 
-  it('a token that never expires (written with no idle limit) is read as it is under an idle limit, not re-issued', async () => {
+  it('a token that never expires (written with no idle limit) is renewed under an idle limit, which then holds', async () => {
     const clock = fakeClock()
     const Forever = defineSession<{ n: number }>()('cart', { protection: 'signed', expiry: { idle: null } })
     const Idle = defineSession<{ n: number }>()('cart', { protection: 'signed', expiry: { idle: '1h' } })
@@ -38,11 +38,21 @@ describe('renewal, where it must not happen', () => {
     await before.request((s) => s.set(Forever, { n: 1 }))
     const token = before.cookies.get('cart')!
     expect(token.split('.')[4]).toBe('0')
-    const engine = createSessionEngine({ secret: SECRET, sessions: [cookie(Idle)], now: clock.now })
-    const io = fakeIO({ cookie: `cart=${token}` })
-    const sessions = engine.open(io.io)
-    expect(await sessions.get(Idle)).toEqual({ n: 1 })
-    sessions.commit()
-    expect(io.appended).toEqual([])
+    clock.advance(600)
+    const after = new FakeBrowser(
+      createSessionEngine({ secret: SECRET, sessions: [cookie(Idle)], now: clock.now }),
+      clock.now,
+    )
+    after.cookies.set('cart', token)
+    const { result, io } = await after.request(async (s) => ({
+      value: await s.get(Idle),
+      lifetime: await s.lifetime(Idle),
+    }))
+    expect(result.value).toEqual({ n: 1 })
+    expect(result.lifetime?.expiresAt).toEqual(new Date((clock.seconds() + 3600) * 1000))
+    expect(io.setCookies()).toHaveLength(1)
+    // An hour without use later, it is gone.
+    clock.advance(3600)
+    expect((await after.request((s) => s.get(Idle))).result).toBeNull()
   })
 })

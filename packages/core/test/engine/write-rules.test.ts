@@ -71,33 +71,6 @@ describe('renewal', () => {
     expect(result).toEqual({ items: ['a'] })
     expect(io.setCookies()).toEqual([])
   })
-
-  it('brings a token that never expires under an idle limit added since it was issued', async () => {
-    const clock = fakeClock()
-    const endless = defineSession<Cart>()('cart', { expiry: { idle: null } })
-    const idle = defineSession<Cart>()('cart', { expiry: { idle: '1h' } })
-    const before = new FakeBrowser(
-      createSessionEngine({ secret: SECRET, sessions: [cookie(endless)], now: clock.now }),
-      clock.now,
-    )
-    await before.request((s) => s.set(endless, { items: ['a'] }))
-    clock.advance(600)
-    const after = new FakeBrowser(
-      createSessionEngine({ secret: SECRET, sessions: [cookie(idle)], now: clock.now }),
-      clock.now,
-    )
-    for (const [name, value] of before.cookies) after.cookies.set(name, value)
-    const { result, io } = await after.request(async (s) => ({
-      value: await s.get(idle),
-      lifetime: await s.lifetime(idle),
-    }))
-    expect(result.value).toEqual({ items: ['a'] })
-    expect(result.lifetime?.expiresAt).toEqual(new Date((clock.seconds() + 3600) * 1000))
-    expect(io.setCookies()).toHaveLength(1)
-    // An hour without use later, it is gone.
-    clock.advance(3600)
-    expect((await after.request((s) => s.get(idle))).result).toBeNull()
-  })
 })
 
 describe('a server-stored session', () => {

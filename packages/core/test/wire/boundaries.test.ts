@@ -142,13 +142,15 @@ describe('an Ed25519 opener without a newest key id (the browser)', () => {
 describe('protector set-up and sealing edges', () => {
   const ring = createKeyRing({ secret: SECRET })
 
-  it('once its keys are ready, a sealed protector seals and opens without a promise', async () => {
+  it('a sealed protector opens what it sealed, from its first calls (sharing one key preparation) on', async () => {
     const p = createProtector({ protection: 'sealed', name: 'cart', crypto: webCrypto, ring })
-    await p.protect('warm-up', { iat: NOW, exp: 0 })
-    const token = p.protect('x', { iat: NOW, exp: 0 })
-    expect(typeof token).toBe('string')
-    const opened = p.open(token as string, NOW)
-    expect(opened).toMatchObject({ ok: true, payload: 'x' })
+    const first = await Promise.all(['a', 'b'].map((payload) => p.protect(payload, { iat: NOW, exp: 0 })))
+    const later = await p.protect('c', { iat: NOW, exp: NOW + 60 })
+    expect(await Promise.all([...first, later].map((token) => p.open(token, NOW)))).toMatchObject([
+      { ok: true, payload: 'a', iat: NOW, exp: 0 },
+      { ok: true, payload: 'b', iat: NOW, exp: 0 },
+      { ok: true, payload: 'c', iat: NOW, exp: NOW + 60 },
+    ])
   })
 
   it('a sealed token with an empty key id is MALFORMED, not an unknown key', async () => {
