@@ -76,25 +76,18 @@ interface ReadyRing<TKey> {
 function preparedRing<TKey>(
   options: ProtectorOptions,
   prepare: (derived: Uint8Array) => Awaitable<TKey>,
-): () => Awaitable<ReadyRing<TKey>> {
+): () => Promise<ReadyRing<TKey>> {
   const { ring, crypto, name, protection } = options
   if (!ring)
     throw new SessionError('INVALID_KEY', `session "${name}" is ${protection} and needs a secret or keys`)
-  let ready: ReadyRing<TKey> | undefined
-  let pending: Promise<ReadyRing<TKey>> | undefined
-  return () => {
-    if (ready) return ready
-    pending ??= Promise.all(
+  let prepared: Promise<ReadyRing<TKey>> | undefined
+  return () =>
+    (prepared ??= Promise.all(
       ring.keys.map(async ({ id, secret }) => ({
         id,
         key: await prepare(await deriveKey(crypto, secret, protection as KeyPurpose, name)),
       })),
-    ).then((keys) => {
-      ready = { newest: keys[0]!, byId: new Map(keys.map((key) => [key.id, key])) }
-      return ready
-    })
-    return pending
-  }
+    ).then((keys) => ({ newest: keys[0]!, byId: new Map(keys.map((key) => [key.id, key])) })))
 }
 
 function createHmacProtector(options: ProtectorOptions): Protector {
