@@ -5,7 +5,7 @@
  * saves per call. Run them alone with `pnpm bench --only 'codec/hot path'`.
  */
 import { randomFillSync } from 'node:crypto'
-import type { RequestSessions, SessionCrypto, SessionDescriptor, TagFunction } from '@tessera/core'
+import type { RequestSessions, SessionCrypto, SessionDescriptor } from '@tessera/core'
 import { cookie, createSessionEngine, defineSession } from '@tessera/core'
 import { fakeRequest } from '../lib/tessera'
 import type { Cart } from '../workload'
