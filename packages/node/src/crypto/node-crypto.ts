@@ -66,7 +66,7 @@ function strictBuffer(text: string): Buffer | null {
 /**
  * Native base64url on Buffer: the same results as core's portable functions. Measured gain
  * (`pnpm bench`, codec group's hot-path pair: engine signed read-modify-write with and without it,
- * full runs, load average about 1): 1.30×, 7.2 µs saved per request (Intel Xeon); 1.29×, 2.7 µs
+ * full runs, load average about 1): 1.30×, 7.2 µs saved per request (Intel Xeon); 1.27×, 2.5 µs
  * (AMD EPYC, 2026-12-06).
  */
 const nodeBase64url: Base64urlCodec = {
