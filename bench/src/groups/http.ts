@@ -4,11 +4,9 @@ import type { HttpRowSpec } from '../http/rows'
 import { httpRows, PEER_REFERENCES } from '../http/rows'
 import { median } from '../lib/measure'
 import type { Row } from '../lib/rows'
-import { roundRatio, unmeasured } from '../lib/rows'
+import { HTTP_CAPACITY_GROUP, roundRatio, unmeasured } from '../lib/rows'
 
 const GROUP = 'http'
-/** The same rows by {@link CAPACITY}. */
-const CAPACITY_GROUP = 'http-capacity'
 /** p99 at the rounds' connections (10). */
 const LATENCY_GROUP = 'http-latency'
 /** p99 of the latency pass, at more connections (50). */
@@ -208,7 +206,7 @@ export async function runHttpGroup(options: LoadOptions, group: HttpGroupOptions
     if ('status' in result) {
       out.push(unmeasured(GROUP, spec.name, 'req/s', result.status, result.reason))
       capacity.push(
-        unmeasured(CAPACITY_GROUP, spec.name, 'req/s of server CPU', result.status, result.reason),
+        unmeasured(HTTP_CAPACITY_GROUP, spec.name, 'req/s of server CPU', result.status, result.reason),
       )
       continue
     }
@@ -240,7 +238,7 @@ export async function runHttpGroup(options: LoadOptions, group: HttpGroupOptions
     })
     const capacityRatios = ratiosOf(spec, results, rounds, CAPACITY)
     capacity.push({
-      group: CAPACITY_GROUP,
+      group: HTTP_CAPACITY_GROUP,
       name: spec.name,
       metric: 'req/s of server CPU',
       value: Math.round(result.capacity),

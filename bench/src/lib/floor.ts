@@ -1,5 +1,5 @@
 import type { Row } from './rows'
-import { roundRatio } from './rows'
+import { HTTP_CAPACITY_GROUP, roundRatio } from './rows'
 
 /*
  * The floor of the session targets against a row without sessions: even with an adapter that costs
@@ -16,8 +16,6 @@ import { roundRatio } from './rows'
  */
 
 const GROUP = 'floor'
-/** The HTTP rows the floors read: capacity, the measure the targets are judged by (see ../groups/http.ts). */
-const HTTP_GROUP = 'http-capacity'
 const PLAIN_COOKIE = 'node:http + plain cookie (no crypto, no library)'
 
 const PRIMITIVES = [
@@ -67,8 +65,8 @@ export function floorRows(rows: readonly Row[]): Row[] {
   const engine = micros(rows, ENGINE)
   const out: Row[] = []
   for (const floor of FLOORS) {
-    const reference = rows.find((r) => r.group === HTTP_GROUP && r.name === floor.reference)
-    const tessera = rows.find((r) => r.group === HTTP_GROUP && r.name === floor.row)
+    const reference = rows.find((r) => r.group === HTTP_CAPACITY_GROUP && r.name === floor.reference)
+    const tessera = rows.find((r) => r.group === HTTP_CAPACITY_GROUP && r.name === floor.row)
     const cpu = reference?.extra?.['server CPU µs/req']
     if (typeof cpu !== 'number' || cpu <= 0) continue
     const add = (work: string, micros: number | undefined) => {
@@ -89,7 +87,7 @@ export function floorRows(rows: readonly Row[]): Row[] {
     add('the engine (no HTTP)', engine)
     if (floor.key === 'bare') {
       // Measured rather than added up: node:http keeping the cart in a cookie with no crypto at all.
-      const plain = rows.find((r) => r.group === HTTP_GROUP && r.name === PLAIN_COOKIE)?.ratio.bare
+      const plain = rows.find((r) => r.group === HTTP_CAPACITY_GROUP && r.name === PLAIN_COOKIE)?.ratio.bare
       const got = tessera?.ratio.bare
       if (plain !== undefined) {
         out.push({

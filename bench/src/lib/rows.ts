@@ -22,6 +22,12 @@ export interface Row extends ResultRow {
   readonly unstable?: readonly string[] | undefined
 }
 
+/**
+ * The group of the HTTP rows by capacity (requests per second of the server's own CPU time, see
+ * ../groups/http.ts): what the targets and the floors read.
+ */
+export const HTTP_CAPACITY_GROUP = 'http-capacity'
+
 /** A row that could not be measured. */
 export function unmeasured(
   group: string,

@@ -1,4 +1,5 @@
 import type { Row } from './rows'
+import { HTTP_CAPACITY_GROUP } from './rows'
 
 /** One of the brief's targets, read from a measured row. */
 export interface Target {
@@ -39,12 +40,12 @@ function roundTripTargets(storage: string): Target[] {
 
 const SIGNED = 'node:http + tessera signed'
 
-/**
+/*
  * The HTTP targets are read by capacity (requests per second of the server's own CPU, see
  * ../groups/http.ts): on this two-core machine the req/s of a round moves with the load generator and
  * the hypervisor, the server's CPU time per request far less.
  */
-const HTTP_GROUP = 'http-capacity'
+const HTTP_GROUP = HTTP_CAPACITY_GROUP
 
 /** The targets (issue #16 for speed, the storage budget for round trips), as the benchmark prints them. */
 export const TARGETS: readonly Target[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { InvalidSessionEvent, SessionStorage } from '../../src'
+import type { InvalidSessionEvent, RequestSessions, SessionStorage } from '../../src'
 import {
   cookie,
   createSessionEngine,
@@ -48,7 +48,22 @@ function setup(options: { merge?: (mine: User, theirs: User | null) => User; max
     })
     expect(version).not.toBeNull()
   }
-  return { ...counted, clock, engine, events, browser, start, overwrite }
+  /**
+   * What a request that read the session, then writes ada's new value, throws when `meanwhile` (another
+   * request) ran between its read and its write; undefined when it throws nothing.
+   */
+  const racedBy = (meanwhile: (other: RequestSessions) => Promise<void>) =>
+    browser
+      .request(async (s) => {
+        await s.get(Login)
+        await browser.request(meanwhile)
+        await s.set(Login, { user: 'ada!' })
+      })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )
+  return { ...counted, clock, engine, events, browser, start, overwrite, racedBy }
 }
 
 const line = (fields: Record<string, unknown>) => JSON.stringify({ tessera: 'entry/1', ...fields })
@@ -187,13 +202,7 @@ describe('compare-and-set', () => {
   it('without merge, a conflict is CONFLICT, saying what to do', async () => {
     const env = setup()
     await env.start()
-    const error = await env.browser
-      .request(async (s) => {
-        await s.get(Login)
-        await env.browser.request((other) => other.set(Login, { user: 'grace' }))
-        await s.set(Login, { user: 'ada!' })
-      })
-      .catch((caught: unknown) => caught)
+    const error = await env.racedBy((other) => other.set(Login, { user: 'grace' }))
     expect(error).toMatchObject({
       code: 'CONFLICT',
       session: 'login',
@@ -248,13 +257,7 @@ describe('compare-and-set', () => {
   it('refuses a merge that returns nothing: INVALID_VALUE, saying so', async () => {
     const env = setup({ merge: () => null as never })
     await env.start()
-    const error = await env.browser
-      .request(async (s) => {
-        await s.get(Login)
-        await env.browser.request((other) => other.set(Login, { user: 'grace' }))
-        await s.set(Login, { user: 'ada!' })
-      })
-      .catch((caught: unknown) => caught)
+    const error = await env.racedBy((other) => other.set(Login, { user: 'grace' }))
     expect(error).toMatchObject({
       code: 'INVALID_VALUE',
       message: 'session "login": merge returned no value',
@@ -264,13 +267,7 @@ describe('compare-and-set', () => {
   it('never brings back a session that ended meanwhile: CONFLICT, saying so', async () => {
     const env = setup({ merge: (mine) => mine })
     await env.start()
-    const error = await env.browser
-      .request(async (s) => {
-        await s.get(Login)
-        await env.browser.request((other) => other.clear(Login))
-        await s.set(Login, { user: 'ada!' })
-      })
-      .catch((caught: unknown) => caught)
+    const error = await env.racedBy((other) => other.clear(Login))
     expect(error).toMatchObject({
       code: 'CONFLICT',
       message: 'session "login": the session ended while this request was changing it',

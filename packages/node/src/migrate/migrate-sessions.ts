@@ -30,8 +30,8 @@ interface Carried {
  * The engine, with the sessions an app issued before tessera taken over until `options.until`: on
  * the first read of a session (`get`, `take`, `update`, `getOrSet`, `id`, `handle`, `lifetime`,
  * `regenerate`) that is absent while a legacy cookie of it is present, the cookie is opened, mapped by
- * the source's `from`, and the result `set` as the tessera session; the legacy cookie is cleared (a Set-Cookie with `Max-Age=0`)
- * and its store entry destroyed. A legacy cookie beside a tessera session, or before `set` or `clear`
+ * the source's `from`, and the result `set` as the tessera session; the legacy cookie is cleared (a
+ * Set-Cookie with `Max-Age=0`) and its store entry destroyed. A legacy cookie beside a tessera session, or before `set` or `clear`
  * of that session, is cleared without being taken over, so a sign-out also ends the old session.
  *
  * A legacy cookie that does not verify or has expired reads as absent and is cleared. A legacy store
