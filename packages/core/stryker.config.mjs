@@ -14,7 +14,6 @@ export const mutate = [
   'src/session-rules.ts',
   'src/codec.ts',
   'src/engine/request-sessions.ts',
-  'src/engine/token-cache.ts',
   'src/engine/token-transport.ts',
   'src/engine/server-store.ts',
 ]

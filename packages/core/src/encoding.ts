@@ -1,6 +1,7 @@
 /*
  * The two encodings every token uses: base64url (RFC 4648 §5, unpadded, one text per byte string)
- * and UTF-8 (fatal on invalid input). Portable: the runtime's `atob`, `TextEncoder` and `TextDecoder`.
+ * and UTF-8 (fatal on invalid input), and the constant-time comparison of their texts (tags and
+ * signatures). Portable: the runtime's `atob`, `TextEncoder` and `TextDecoder`.
  */
 
 /** The base64url alphabet, by 6-bit value. */
@@ -94,4 +95,16 @@ export function fromUtf8(bytes: Uint8Array): string | null {
 export function decodeBase64urlText(text: string): string | null {
   const bytes = decodeBase64url(text)
   return bytes && fromUtf8(bytes)
+}
+
+/**
+ * Compares two strings in time that depends only on their lengths: for tags, signatures and handles.
+ *
+ * @example timingSafeEqualText(expectedTag, parts.tag)
+ */
+export function timingSafeEqualText(a: string, b: string): boolean {
+  let diff = a.length ^ b.length
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
 }

@@ -53,6 +53,7 @@ export type { SessionEngine, SessionEngineOptions } from './engine/session-engin
 export { createSessionEngine } from './engine/session-engine'
 export type { SessionIO } from './engine/session-io'
 export { InvalidReason, isSessionError, SessionError, SessionErrorCode } from './errors'
+export type { SessionTransformer } from './session-rules'
 export type { StandardSchemaV1 } from './standard-schema'
 export type { MemoryStorage, MemoryStorageOptions } from './storage/memory-storage'
 export { memoryStorage } from './storage/memory-storage'
@@ -62,5 +63,4 @@ export type {
   StorageWriteOptions,
   StoredSession,
 } from './storage/session-storage'
-export type { SessionTransformer } from './transformer'
 export type { Protection } from './wire/token'

@@ -19,12 +19,7 @@ export {
 } from './cookie'
 export type { KeyPurpose, KeyRing } from './crypto/key-ring'
 export { createKeyRing, DEFAULT_KEY_ID, deriveKey, KEY_ID, MIN_SECRET_BYTES } from './crypto/key-ring'
-export {
-  assertEd25519Key,
-  ED25519_KEY_BYTES,
-  timingSafeEqualBytes,
-  timingSafeEqualText,
-} from './crypto/session-crypto'
+export { assertEd25519Key, ED25519_KEY_BYTES } from './crypto/session-crypto'
 export type { NaclModule } from './crypto/web-crypto'
 export { createEd25519Verifier, loadNacl } from './crypto/web-crypto'
 export type { ExpirySeconds } from './descriptor'
@@ -43,6 +38,7 @@ export {
   encodeBase64url,
   fromUtf8,
   isCanonicalBase64url,
+  timingSafeEqualText,
   utf8,
 } from './encoding'
 export type { Binding, EngineInternals } from './engine/binding'
@@ -59,10 +55,11 @@ export {
   openPayload,
   readValue,
   sessionClaims,
+  transformRead,
+  transformWrite,
 } from './session-rules'
 export type { SchemaOutcome } from './standard-schema'
 export { validateWith } from './standard-schema'
-export { transformRead, transformWrite } from './transformer'
 export type { Protector, ProtectorOptions } from './wire/protector'
 export { createEd25519Opener, createProtector, withSealingNonce } from './wire/protector'
 export type { Claims, OpenedToken, OpenResult, RefusedToken, TokenParts } from './wire/token'

@@ -8,14 +8,12 @@ import type { InvalidReason } from './errors'
 import { SessionError } from './errors'
 import type { SchemaOutcome } from './standard-schema'
 import { validateWith } from './standard-schema'
-import type { SessionTransformer } from './transformer'
-import { transformRead } from './transformer'
 import type { Claims, OpenResult } from './wire/token'
 
 /*
  * The rules of a session that the server's engine and the browser client both follow, written once:
- * the claims a token is written with, checking and encoding a value to write, and reading one
- * (open -> transformers -> decode -> schema). Pure functions of the descriptor and their inputs.
+ * the claims a token is written with, checking and encoding a value to write, the transformers, and
+ * reading a value (open -> transformers -> decode -> schema). Pure functions of the descriptor and their inputs.
  */
 
 /**
@@ -182,8 +180,7 @@ export type ReadValue =
 export async function readValue(descriptor: AnySessionDescriptor, text: string): Promise<ReadValue> {
   let value: unknown
   try {
-    const decoded = descriptor.codec.decode(text, codecContext(descriptor))
-    value = isPromiseLike(decoded) ? await decoded : decoded
+    value = await descriptor.codec.decode(text, codecContext(descriptor))
   } catch {
     return { ok: false, reason: 'DECODE_FAILED' }
   }
@@ -195,6 +192,45 @@ export async function readValue(descriptor: AnySessionDescriptor, text: string):
   } catch {
     return { ok: false, reason: 'SCHEMA_FAILED' }
   }
+}
+
+/**
+ * A step between the encoded value and the wire, as Ktor's transformers: `write` runs in order when a
+ * session is written, `read` in reverse order when it is read. `read` returns null (or throws) to
+ * refuse a value, which then reads as absent.
+ *
+ * For client-stored sessions the text is the codec's output; for server-stored sessions it is the id.
+ *
+ * @example
+ * const reverse: SessionTransformer = { write: (t) => [...t].reverse().join(''), read: (t) => [...t].reverse().join('') }
+ */
+export interface SessionTransformer {
+  write(text: string): Awaitable<string>
+  read(text: string): Awaitable<string | null>
+}
+
+/** Applies `write` of each transformer in order. */
+export async function transformWrite(
+  transformers: readonly SessionTransformer[],
+  text: string,
+): Promise<string> {
+  let out = text
+  for (const transformer of transformers) out = await transformer.write(out)
+  return out
+}
+
+/** Applies `read` of each transformer in reverse order; null as soon as one refuses or throws. */
+export async function transformRead(
+  transformers: readonly SessionTransformer[],
+  text: string,
+): Promise<string | null> {
+  let out: string | null = text
+  try {
+    for (let i = transformers.length - 1; i >= 0 && out !== null; i--) out = await transformers[i]!.read(out)
+  } catch {
+    return null
+  }
+  return typeof out === 'string' ? out : null
 }
 
 /**

@@ -177,7 +177,6 @@ describe('@tessera/core/internal exports', () => {
         "serializeCookie",
         "sessionClaims",
         "splitToken",
-        "timingSafeEqualBytes",
         "timingSafeEqualText",
         "toSeconds",
         "transformRead",

@@ -48,24 +48,6 @@ export interface Base64urlCodec {
   decodeText(text: string): string | null
 }
 
-/**
- * Compares two strings in time that depends only on their lengths, for tags and signatures.
- */
-export function timingSafeEqualText(a: string, b: string): boolean {
-  let diff = a.length ^ b.length
-  const length = Math.min(a.length, b.length)
-  for (let i = 0; i < length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
-}
-
-/** Compares two byte arrays in time that depends only on their lengths. */
-export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length
-  const length = Math.min(a.length, b.length)
-  for (let i = 0; i < length; i++) diff |= a[i]! ^ b[i]!
-  return diff === 0
-}
-
 /** Bytes of an Ed25519 public key, and of the seed a key pair is made from. */
 export const ED25519_KEY_BYTES = 32
 

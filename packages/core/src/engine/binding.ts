@@ -7,17 +7,22 @@ import { checkDescriptor } from '../descriptor'
 import { toSeconds } from '../duration'
 import type { InvalidReason, SessionErrorCode } from '../errors'
 import { isSessionError, SessionError } from '../errors'
+import type { SessionTransformer } from '../session-rules'
 import type { SessionStorage } from '../storage/session-storage'
-import type { SessionTransformer } from '../transformer'
 import type { Protector } from '../wire/protector'
-import { createProtector, sealingNonceOf, withSealingNonce } from '../wire/protector'
+import {
+  createProtector,
+  DEFAULT_TOKEN_CACHE,
+  sealingNonceOf,
+  withSealingNonce,
+  withTokenCache,
+} from '../wire/protector'
 import type {
   CookieSessionOptions,
   HeaderSessionOptions,
   IdentityContext,
   SessionConfig,
 } from './session-config'
-import { DEFAULT_TOKEN_CACHE, withTokenCache } from './token-cache'
 
 /** Reported to `onInvalid` when an incoming session reads as absent; never carries the token. */
 export interface InvalidSessionEvent {

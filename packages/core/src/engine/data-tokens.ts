@@ -11,7 +11,6 @@ import { superjsonCodec } from '../codec'
 import type { KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
 import type { SessionCrypto, TagFunction } from '../crypto/session-crypto'
-import { timingSafeEqualText } from '../crypto/session-crypto'
 import { loadNacl } from '../crypto/web-crypto'
 import type { Duration } from '../duration'
 import { toSeconds } from '../duration'
@@ -21,6 +20,7 @@ import {
   encodeBase64url,
   fromUtf8,
   isBase64urlText,
+  timingSafeEqualText,
   utf8,
 } from '../encoding'
 import { isSessionError, SessionError } from '../errors'

@@ -9,8 +9,8 @@ import {
   ownEnd,
   readValue,
   sessionClaims,
+  transformWrite,
 } from '../session-rules'
-import { transformWrite } from '../transformer'
 import type { Claims } from '../wire/token'
 import type { Binding, EngineInternals, InvalidSessionEvent, SessionOperation } from './binding'
 import { reportError } from './binding'

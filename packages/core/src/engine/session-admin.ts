@@ -1,7 +1,6 @@
 import type { KeyRing } from '../crypto/key-ring'
 import type { SessionCrypto, TagFunction } from '../crypto/session-crypto'
-import { timingSafeEqualText } from '../crypto/session-crypto'
-import { utf8 } from '../encoding'
+import { timingSafeEqualText, utf8 } from '../encoding'
 import { SessionError } from '../errors'
 import { checkValue, encodeValue, readValue } from '../session-rules'
 import type { OwnedSession, SessionStorage } from '../storage/session-storage'

@@ -3,8 +3,8 @@ import type { AnySessionDescriptor, SessionValue, Transport } from '../descripto
 import type { Duration } from '../duration'
 import { SessionError } from '../errors'
 import { assertKnownOptions, COOKIE_OPTIONS, HEADER_OPTIONS } from '../option-names'
+import type { SessionTransformer } from '../session-rules'
 import type { SessionStorage } from '../storage/session-storage'
-import type { SessionTransformer } from '../transformer'
 
 /** What a custom `identity` function may look at: the request's headers. */
 export interface IdentityContext {

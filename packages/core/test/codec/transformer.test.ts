@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionTransformer } from '../../src'
-import { transformRead, transformWrite } from '../../src/transformer'
+import { transformRead, transformWrite } from '../../src/session-rules'
 
 /** Wraps text in `<tag>…</tag>` on write and unwraps on read, logging each call. */
 function wrapper(tag: string, log: string[]): SessionTransformer {

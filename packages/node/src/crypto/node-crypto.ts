@@ -11,13 +11,12 @@ import {
 } from 'node:crypto'
 import type { Base64urlCodec, Ed25519Signer, Ed25519Verify, SessionCrypto, TagFunction } from '@tessera/core'
 import { SessionError } from '@tessera/core'
-import { isCanonicalBase64url } from '@tessera/core/internal'
+import { assertEd25519Key, ED25519_KEY_BYTES, isCanonicalBase64url } from '@tessera/core/internal'
 
 /** DER prefix of a PKCS#8 Ed25519 private key (RFC 8410); the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 /** DER prefix of an SPKI Ed25519 public key (RFC 8410); the 32-byte key follows it. */
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
-const ED25519_KEY_BYTES = 32
 
 /**
  * Random bytes are handed out of a pooled buffer filled by one `randomFillSync` call, as node's own
@@ -46,12 +45,6 @@ function drawRandom(length: number): Uint8Array {
   pool.fill(0, poolOffset, end)
   poolOffset = end
   return out
-}
-
-function checkKeyLength(bytes: Uint8Array, what: string): void {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== ED25519_KEY_BYTES) {
-    throw new SessionError('INVALID_KEY', `an Ed25519 ${what} must be ${ED25519_KEY_BYTES} bytes`)
-  }
 }
 
 /**
@@ -114,7 +107,7 @@ export const nodeCrypto: SessionCrypto = {
   },
 
   ed25519Signer(seed): Ed25519Signer {
-    checkKeyLength(seed, 'seed')
+    assertEd25519Key(seed, 'seed')
     const privateKey = createPrivateKey({
       key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
       format: 'der',
@@ -128,7 +121,7 @@ export const nodeCrypto: SessionCrypto = {
   },
 
   ed25519Verifier(publicKey): Ed25519Verify {
-    checkKeyLength(publicKey, 'public key')
+    assertEd25519Key(publicKey, 'public key')
     const key = createPublicKey({
       key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]),
       format: 'der',
