@@ -24,9 +24,10 @@ import { runCodecGroup } from './groups/codec'
 import { runHttpGroup } from './groups/http'
 import { runMemoryGroup, runStorageSizeRows } from './groups/memory'
 import { runRoundTripGroup } from './groups/round-trips'
+import { buildProblem } from './lib/builds'
 import { installCleanup, killChildren } from './lib/children'
 import { floorRows } from './lib/floor'
-import { BENCH_DIR } from './lib/paths'
+import { BENCH_DIR, REPO_ROOT } from './lib/paths'
 import { pinLoadGenerator, unpinLoadGenerator } from './lib/pinning'
 import { machineLine, printTargets, writeReports } from './lib/report'
 import type { Row } from './lib/rows'
@@ -59,6 +60,18 @@ if (baselineDir !== undefined && !existsSync(join(baselineDir, 'packages', 'node
     `--baseline: ${baselineDir} is not a checkout of this repository (no packages/node/src/index.ts)`,
   )
   process.exit(2)
+}
+for (const [root, build] of [
+  [REPO_ROOT, 'pnpm build'],
+  [baselineDir, `pnpm build in ${baselineDir}`],
+] as const) {
+  const problem = root === undefined ? undefined : buildProblem(root)
+  if (problem?.kind === 'missing') {
+    console.error(`The bench measures the built packages, and ${problem.text}: run \`${build}\` first.`)
+    process.exit(2)
+  }
+  if (problem?.kind === 'older')
+    console.warn(`Note: ${problem.text}; if the sources changed since, run \`${build}\` first.`)
 }
 
 /** How long each kind of row runs, by mode. */

@@ -9,9 +9,12 @@ import { fork } from 'node:child_process'
 const live = new Set<ChildProcess>()
 let installed = false
 
-/** The execArgv that lets a child import workspace TypeScript sources directly. */
-export function sourceExecArgv(): string[] {
-  return ['--conditions=@tessera/source', '--import', import.meta.resolve('tsx')]
+/**
+ * The execArgv of a child: tsx, for the bench's own TypeScript. The tessera packages it imports are
+ * their builds (`dist`), as an application has them (see `lib/builds.ts`).
+ */
+export function childExecArgv(): string[] {
+  return ['--import', import.meta.resolve('tsx')]
 }
 
 /** Kills every child still running, by pid. Safe to call more than once. */
@@ -54,7 +57,7 @@ export interface TrackedChild {
   readonly exited: Promise<number | string>
 }
 
-/** Forks `modulePath` under the source conditions and tracks it until it exits. */
+/** Forks `modulePath` (with tsx) and tracks it until it exits. */
 export function forkTracked(
   modulePath: string,
   args: readonly string[],
@@ -62,7 +65,7 @@ export function forkTracked(
 ): TrackedChild {
   installCleanup()
   const forkOptions: ForkOptions = {
-    execArgv: [...sourceExecArgv(), ...(options.execArgv ?? [])],
+    execArgv: [...childExecArgv(), ...(options.execArgv ?? [])],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, ...options.env },
   }

@@ -2,11 +2,11 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 /*
- * Where a tessera server child takes tessera from. By default, this checkout's workspace packages
- * (`@tessera/node`, through the `@tessera/source` condition). With `BENCH_TESSERA_DIR` set to another
- * checkout of the repository (`pnpm bench --baseline <dir>`), every tessera import of the child comes
- * from that checkout's sources instead, and their own `@tessera/core` from that checkout's install:
- * the same server code measures the older packages.
+ * Where a tessera server child takes tessera from. By default, this checkout's workspace packages as
+ * built (`@tessera/node`'s `dist`). With `BENCH_TESSERA_DIR` set to another checkout of the
+ * repository (`pnpm bench --baseline <dir>`), every tessera import of the child comes from that
+ * checkout's build instead, and its own `@tessera/core` from that checkout's install: the same
+ * server code measures the older packages.
  */
 
 type NodeEntry = typeof import('@tessera/node')
@@ -20,7 +20,7 @@ export const TESSERA_DIR = process.env.BENCH_TESSERA_DIR
 
 /** One entry of `@tessera/node`: `''` for the root, `'http'`, `'express'`... */
 function fromCheckout<T>(dir: string, entry: string): Promise<T> {
-  const file = join(dir, 'packages', 'node', 'src', entry === '' ? 'index.ts' : join(entry, 'index.ts'))
+  const file = join(dir, 'packages', 'node', 'dist', entry === '' ? 'index.js' : join(entry, 'index.js'))
   return import(pathToFileURL(file).href) as Promise<T>
 }
 
