@@ -125,6 +125,15 @@ describe('invalid incoming sessions read as absent, are reported, and their cook
     expect(events).toEqual([{ session: 'cart', reason: 'DECODE_FAILED' }])
   })
 
+  it('a payload whose value is undefined (superjson writes it with a meta part): DECODE_FAILED', async () => {
+    const env = setup('none')
+    const body = btoa('{"json":null,"meta":{"values":["undefined"],"v":1}}').replace(/=+$/, '')
+    const { value, events, lines } = await readWith(env, `cart=v1.n.1.0.${body}`)
+    expect(value).toBeNull()
+    expect(events).toEqual([{ session: 'cart', reason: 'DECODE_FAILED' }])
+    expect(lines.map(isClearing)).toEqual([true])
+  })
+
   it('a prototype-poisoning payload in a browser-owned session: DECODE_FAILED', async () => {
     const env = setup('none')
     const body = btoa('{"json":{"items":[],"__proto__":{"admin":true}}}').replace(/=+$/, '')
