@@ -180,7 +180,8 @@ export type ReadValue =
 export async function readValue(descriptor: AnySessionDescriptor, text: string): Promise<ReadValue> {
   let value: unknown
   try {
-    value = await descriptor.codec.decode(text, codecContext(descriptor))
+    const decoded = descriptor.codec.decode(text, codecContext(descriptor))
+    value = isPromiseLike(decoded) ? await decoded : decoded
   } catch {
     return { ok: false, reason: 'DECODE_FAILED' }
   }
@@ -239,14 +240,17 @@ export async function transformRead(
  *
  * @example const opened = await openPayload(protector, [], token, now)
  */
-export async function openPayload(
+export function openPayload(
   opener: { open(token: string, now: number): Awaitable<OpenResult> },
   transformers: readonly SessionTransformer[],
   token: string,
   now: number,
-): Promise<OpenResult> {
-  const opened = await opener.open(token, now)
-  if (!opened.ok || transformers.length === 0) return opened
-  const payload = await transformRead(transformers, opened.payload)
-  return payload === null ? { ok: false, reason: 'TRANSFORM_FAILED' } : { ...opened, payload }
+): Awaitable<OpenResult> {
+  // Without transformers, the opener's answer as it comes: no async step of its own per read.
+  if (transformers.length === 0) return opener.open(token, now)
+  return Promise.resolve(opener.open(token, now)).then(async (opened): Promise<OpenResult> => {
+    if (!opened.ok) return opened
+    const payload = await transformRead(transformers, opened.payload)
+    return payload === null ? { ok: false, reason: 'TRANSFORM_FAILED' } : { ...opened, payload }
+  })
 }

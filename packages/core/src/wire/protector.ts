@@ -102,25 +102,23 @@ function createHmacProtector(options: ProtectorOptions): Protector {
   const bound = `${options.name}\u0000`
   const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
 
-  const protectWith = async ({ newest }: ReadyRing<TagFunction>, payload: string, claims: Claims) => {
-    const signed = `${VERSION}.s.${newest.id}.${claims.iat}.${claims.exp}.${base64url.encodeText(payload)}`
-    return `${signed}.${await newest.key(bound + signed)}`
-  }
-  const openWith = async (ring: ReadyRing<TagFunction>, token: string, parts: TokenParts, now: number) => {
-    const key = ring.byId.get(parts.kid)
-    if (!key) return refuse('UNKNOWN_KEY')
-    const expected = await key.key(bound + signedPart(token, parts))
-    return timingSafeEqualText(expected, parts.tag)
-      ? openVerified(parts, now, key !== ring.newest, base64url.decodeText)
-      : refuse('SIGNATURE_INVALID')
-  }
   return {
     protection: 'signed',
-    protect: async (payload, claims) => protectWith(await keys(), payload, claims),
+    async protect(payload, claims) {
+      const { newest } = await keys()
+      const signed = `${VERSION}.s.${newest.id}.${claims.iat}.${claims.exp}.${base64url.encodeText(payload)}`
+      return `${signed}.${await newest.key(bound + signed)}`
+    },
     async open(token, now) {
       const parts = parseToken(token, 'signed')
       if (typeof parts === 'string') return refuse(parts)
-      return openWith(await keys(), token, parts, now)
+      const ring = await keys()
+      const key = ring.byId.get(parts.kid)
+      if (!key) return refuse('UNKNOWN_KEY')
+      const expected = await key.key(bound + signedPart(token, parts))
+      return timingSafeEqualText(expected, parts.tag)
+        ? openVerified(parts, now, key !== ring.newest, base64url.decodeText)
+        : refuse('SIGNATURE_INVALID')
     },
   }
 }
