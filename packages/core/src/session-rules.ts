@@ -13,7 +13,8 @@ import type { Claims, OpenResult } from './wire/token'
 /*
  * The rules of a session that the server's engine and the browser client both follow, written once:
  * the claims a token is written with, checking and encoding a value to write, the transformers, and
- * reading a value (open -> transformers -> decode -> schema). Pure functions of the descriptor and their inputs.
+ * reading a value (open -> transformers -> decode -> schema). Pure functions of the descriptor and
+ * their inputs.
  */
 
 /**
@@ -247,10 +248,19 @@ export function openPayload(
   now: number,
 ): Awaitable<OpenResult> {
   // Without transformers, the opener's answer as it comes: no async step of its own per read.
-  if (transformers.length === 0) return opener.open(token, now)
-  return Promise.resolve(opener.open(token, now)).then(async (opened): Promise<OpenResult> => {
-    if (!opened.ok) return opened
-    const payload = await transformRead(transformers, opened.payload)
-    return payload === null ? { ok: false, reason: 'TRANSFORM_FAILED' } : { ...opened, payload }
-  })
+  return transformers.length === 0
+    ? opener.open(token, now)
+    : openTransformed(opener, transformers, token, now)
+}
+
+async function openTransformed(
+  opener: { open(token: string, now: number): Awaitable<OpenResult> },
+  transformers: readonly SessionTransformer[],
+  token: string,
+  now: number,
+): Promise<OpenResult> {
+  const opened = await opener.open(token, now)
+  if (!opened.ok) return opened
+  const payload = await transformRead(transformers, opened.payload)
+  return payload === null ? { ok: false, reason: 'TRANSFORM_FAILED' } : { ...opened, payload }
 }

@@ -13,7 +13,7 @@ import {
   utf8,
 } from '../encoding'
 import { SessionError } from '../errors'
-import type { Claims, OpenedToken, OpenResult, Protection, TokenParts } from './token'
+import type { Claims, OpenedToken, OpenResult, Protection } from './token'
 import {
   isExpired,
   openNone,

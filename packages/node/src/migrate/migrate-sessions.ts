@@ -31,8 +31,9 @@ interface Carried {
  * the first read of a session (`get`, `take`, `update`, `getOrSet`, `id`, `handle`, `lifetime`,
  * `regenerate`) that is absent while a legacy cookie of it is present, the cookie is opened, mapped by
  * the source's `from`, and the result `set` as the tessera session; the legacy cookie is cleared (a
- * Set-Cookie with `Max-Age=0`) and its store entry destroyed. A legacy cookie beside a tessera session, or before `set` or `clear`
- * of that session, is cleared without being taken over, so a sign-out also ends the old session.
+ * Set-Cookie with `Max-Age=0`) and its store entry destroyed. A legacy cookie beside a tessera
+ * session, or before `set` or `clear` of that session, is cleared without being taken over, so a
+ * sign-out also ends the old session.
  *
  * A legacy cookie that does not verify or has expired reads as absent and is cleared. A legacy store
  * that fails is `SessionError('STORAGE_UNAVAILABLE')`; a mapped value the schema refuses is
