@@ -21,7 +21,7 @@ export const SESSION_OPTIONS = [
 export const EXPIRY_OPTIONS = ['idle', 'absolute'] as const
 
 /** Server options shared by `cookie()` and `header()`: `TransportOptions`. */
-const TRANSPORT_OPTIONS = [
+const TRANSPORT_OPTIONS: readonly string[] = [
   'storage',
   'identity',
   'transformers',
@@ -30,11 +30,14 @@ const TRANSPORT_OPTIONS = [
   'tokenCache',
   'maxRetries',
   'owner',
-] as const
+]
+
+// The two lists below are built with a call marked pure rather than with a spread, which a bundler
+// must keep in case it runs an iterator: in core's shared build chunk, a page that never calls
+// cookie() or header() would otherwise still carry both lists.
 
 /** `cookie(descriptor, options)`: `CookieSessionOptions` (with `CookieAttributeOptions`). */
-export const COOKIE_OPTIONS = [
-  ...TRANSPORT_OPTIONS,
+export const COOKIE_OPTIONS: readonly string[] = /* @__PURE__ */ TRANSPORT_OPTIONS.concat([
   'maxAge',
   'encoding',
   'chunking',
@@ -46,10 +49,10 @@ export const COOKIE_OPTIONS = [
   'partitioned',
   'priority',
   'extensions',
-] as const
+])
 
 /** `header(descriptor, options)`: `HeaderSessionOptions`. */
-export const HEADER_OPTIONS = [...TRANSPORT_OPTIONS, 'exposeHeader'] as const
+export const HEADER_OPTIONS: readonly string[] = /* @__PURE__ */ TRANSPORT_OPTIONS.concat(['exposeHeader'])
 
 /** `createSessionEngine(options)` and node's `createSessions(options)`: `SessionEngineOptions`. */
 export const ENGINE_OPTIONS = ['secret', 'keys', 'sessions', 'crypto', 'onInvalid', 'onError', 'now'] as const
