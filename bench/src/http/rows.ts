@@ -32,6 +32,7 @@ const HTTP = 'packages/node/src/http/index.ts'
 export const PEER_REFERENCES = {
   bare: 'bare',
   'plain-cookie': 'plain-cookie',
+  'signed-cookie': 'signed-cookie',
   'fastify-secure-session': 'fastify-secure-session',
   'iron-session': 'iron-session',
   'express-session': 'express-session',
@@ -44,6 +45,13 @@ const ROW_DEFINITIONS: readonly Omit<HttpRowSpec, 'key' | 'tesseraDir' | 'before
   {
     id: 'plain-cookie',
     name: 'node:http + plain cookie (no crypto, no library)',
+    path: RMW_PATH,
+    kind: 'baseline',
+    requires: [],
+  },
+  {
+    id: 'signed-cookie',
+    name: 'node:http + cookie signed by hand (HMAC-SHA256, no library)',
     path: RMW_PATH,
     kind: 'baseline',
     requires: [],

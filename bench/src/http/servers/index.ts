@@ -7,6 +7,7 @@ import type { BenchServer } from './common'
 export const SERVERS: Readonly<Record<string, () => Promise<BenchServer>>> = {
   bare: () => import('./bare').then((m) => m.startBare()),
   'plain-cookie': () => import('./bare').then((m) => m.startPlainCookie()),
+  'signed-cookie': () => import('./bare').then((m) => m.startSignedCookie()),
   express: () => import('./frameworks').then((m) => m.startExpress()),
   fastify: () => import('./frameworks').then((m) => m.startFastify()),
   'iron-session': () => import('./peers').then((m) => m.startIronSession()),
