@@ -55,4 +55,22 @@ describe('floorRows', () => {
       ],
     ])
   })
+
+  it("measures the Redis row's floor with the row that keeps the cart in Redis by hand, and adds nothing up for it", () => {
+    const rows = floorRows([
+      codec('tessera engine, signed read-modify-write (no HTTP)', 100_000),
+      http('node:http (no sessions)', { bare: 1 }, 30),
+      http('node:http + Redis by hand (ioredis GET and SET, no library)', { bare: 0.4 }, 75),
+      http('node:http + tessera stored (redis)', { bare: 0.3 }, 100),
+    ])
+    // The engine's work is added to the signed row's reference only (no signed row here, so no ratio).
+    expect(rows.map((row) => [row.name, row.value, row.ratio])).toEqual([
+      ['signed vs bare node:http, best with the engine (no HTTP) added', 0.75, {}],
+      [
+        'stored in Redis vs bare node:http, best for a session stored in Redis: one kept there by hand, measured',
+        0.4,
+        { 'tessera of best': 0.75 },
+      ],
+    ])
+  })
 })

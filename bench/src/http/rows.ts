@@ -56,6 +56,13 @@ const ROW_DEFINITIONS: readonly Omit<HttpRowSpec, 'key' | 'tesseraDir' | 'before
     kind: 'baseline',
     requires: [],
   },
+  {
+    id: 'redis-by-hand',
+    name: 'node:http + Redis by hand (ioredis GET and SET, no library)',
+    path: RMW_PATH,
+    kind: 'baseline',
+    requires: [],
+  },
   { id: 'express', name: 'express (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
   { id: 'fastify', name: 'fastify (no sessions)', path: RMW_PATH, kind: 'baseline', requires: [] },
   {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { Cart } from '../../workload'
@@ -75,4 +75,56 @@ function readCart(header: string | undefined, signed: boolean): Cart | null {
   } catch {
     return null
   }
+}
+
+/**
+ * node:http keeping the cart in Redis by hand, with no session library: the cookie carries a random
+ * id (no signature), each request reads the cart with one GET, and writes it back with one SET with
+ * an expiry (a new session also gets its Set-Cookie). The least any server-stored session does per
+ * read-modify-write on Redis: two round trips and the codec; the floor of the Redis row.
+ */
+export async function startRedisByHand(): Promise<BenchServer> {
+  const { default: Redis } = await import('ioredis')
+  const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await client.connect()
+    await client.ping()
+  } catch {
+    client.disconnect()
+    throw new Error('Redis is not reachable on 127.0.0.1:6379')
+  }
+  const prefix = `tessera-bench-hand:${process.pid}:`
+  const server = createServer(async (req, res) => {
+    const header = req.headers.cookie
+    const start = header === undefined ? -1 : header.indexOf('sid=')
+    const end = start < 0 ? -1 : header!.indexOf(';', start)
+    const given = start < 0 ? undefined : header!.slice(start + 4, end < 0 ? undefined : end)
+    let id = given !== undefined && /^[\w-]{32}$/.test(given) ? given : undefined
+    const stored = id === undefined ? null : await client.get(prefix + id)
+    let current: Cart | null = null
+    try {
+      current = stored === null ? null : (JSON.parse(stored) as Cart)
+    } catch {
+      current = null
+    }
+    const cart = bump(current, newCart)
+    if (id === undefined) {
+      id = randomBytes(24).toString('base64url')
+      res.appendHeader('set-cookie', `sid=${id}; Max-Age=${PLAIN_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax`)
+    }
+    await client.set(prefix + id, JSON.stringify(cart), 'EX', PLAIN_MAX_AGE)
+    res.statusCode = 200
+    res.setHeader('content-type', 'application/json')
+    res.end(body(cart.count))
+  })
+  return benchServer(server, { sessions: true }, async () => {
+    let cursor = '0'
+    for (let round = 0; round < 10_000; round++) {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      if (keys.length > 0) await client.del(...keys)
+      cursor = next
+      if (cursor === '0') break
+    }
+    await client.quit()
+  })
 }

@@ -8,6 +8,7 @@ export const SERVERS: Readonly<Record<string, () => Promise<BenchServer>>> = {
   bare: () => import('./bare').then((m) => m.startBare()),
   'plain-cookie': () => import('./bare').then((m) => m.startPlainCookie()),
   'signed-cookie': () => import('./bare').then((m) => m.startSignedCookie()),
+  'redis-by-hand': () => import('./bare').then((m) => m.startRedisByHand()),
   express: () => import('./frameworks').then((m) => m.startExpress()),
   fastify: () => import('./frameworks').then((m) => m.startFastify()),
   'iron-session': () => import('./peers').then((m) => m.startIronSession()),
