@@ -1,4 +1,5 @@
 import type { Awaitable } from '../awaitable'
+import { when } from '../awaitable'
 import type { KeyPurpose, KeyRing } from '../crypto/key-ring'
 import { deriveKey } from '../crypto/key-ring'
 import type { Base64urlCodec, Ed25519Verify, SessionCrypto, TagFunction } from '../crypto/session-crypto'
@@ -13,7 +14,7 @@ import {
   utf8,
 } from '../encoding'
 import { SessionError } from '../errors'
-import type { Claims, OpenedToken, OpenResult, Protection } from './token'
+import type { Claims, OpenedToken, OpenResult, Protection, TokenParts } from './token'
 import {
   isExpired,
   openNone,
@@ -78,23 +79,25 @@ interface ReadyRing<TKey> {
 
 /**
  * Prepares the ring's keys once (HKDF and key import may be async); concurrent first calls share the
- * one preparation, and later calls get the prepared ring.
+ * one preparation, and later calls get the prepared ring itself, without a promise.
  */
 function preparedRing<TKey>(
   options: ProtectorOptions,
   prepare: (derived: Uint8Array) => Awaitable<TKey>,
-): () => Promise<ReadyRing<TKey>> {
+): () => Awaitable<ReadyRing<TKey>> {
   const { ring, crypto, name, protection } = options
   if (!ring)
     throw new SessionError('INVALID_KEY', `session "${name}" is ${protection} and needs a secret or keys`)
-  let prepared: Promise<ReadyRing<TKey>> | undefined
+  let ready: ReadyRing<TKey> | undefined
+  let preparing: Promise<ReadyRing<TKey>> | undefined
   return () =>
-    (prepared ??= Promise.all(
+    ready ??
+    (preparing ??= Promise.all(
       ring.keys.map(async ({ id, secret }) => ({
         id,
         key: await prepare(await deriveKey(crypto, secret, protection as KeyPurpose, name)),
       })),
-    ).then((keys) => ({ newest: keys[0]!, byId: new Map(keys.map((key) => [key.id, key])) })))
+    ).then((keys) => (ready = { newest: keys[0]!, byId: new Map(keys.map((key) => [key.id, key])) })))
 }
 
 function createHmacProtector(options: ProtectorOptions): Protector {
@@ -102,23 +105,31 @@ function createHmacProtector(options: ProtectorOptions): Protector {
   const bound = `${options.name}\u0000`
   const base64url: Base64urlCodec = options.crypto.base64url ?? portableBase64url
 
+  // With a tag function that answers at once (node:crypto's), a token is signed and checked without
+  // a promise or an async step, and so is the token cache around it. The engine's signed
+  // read-modify-write through the build (a loop of 60,000 requests with node's crypto, alternating
+  // runs on a noisy 2-core AMD EPYC VM, 2026-12-06): fastest of 12 runs 8.89 µs against 9.43 with
+  // async functions here and in the cache, fastest of 14 runs 9.38 against 10.08.
+  const sign = ({ newest }: ReadyRing<TagFunction>, payload: string, claims: Claims) => {
+    const signed = `${VERSION}.s.${newest.id}.${claims.iat}.${claims.exp}.${base64url.encodeText(payload)}`
+    return when(newest.key(bound + signed), (tag) => `${signed}.${tag}`)
+  }
+  const check = (ring: ReadyRing<TagFunction>, token: string, parts: TokenParts, now: number) => {
+    const key = ring.byId.get(parts.kid)
+    if (!key) return refuse('UNKNOWN_KEY')
+    return when(key.key(bound + signedPart(token, parts)), (expected) =>
+      timingSafeEqualText(expected, parts.tag)
+        ? openVerified(parts, now, key !== ring.newest, base64url.decodeText)
+        : refuse('SIGNATURE_INVALID'),
+    )
+  }
   return {
     protection: 'signed',
-    async protect(payload, claims) {
-      const { newest } = await keys()
-      const signed = `${VERSION}.s.${newest.id}.${claims.iat}.${claims.exp}.${base64url.encodeText(payload)}`
-      return `${signed}.${await newest.key(bound + signed)}`
-    },
-    async open(token, now) {
+    protect: (payload, claims) => when(keys(), (ring) => sign(ring, payload, claims)),
+    open(token, now) {
       const parts = parseToken(token, 'signed')
       if (typeof parts === 'string') return refuse(parts)
-      const ring = await keys()
-      const key = ring.byId.get(parts.kid)
-      if (!key) return refuse('UNKNOWN_KEY')
-      const expected = await key.key(bound + signedPart(token, parts))
-      return timingSafeEqualText(expected, parts.tag)
-        ? openVerified(parts, now, key !== ring.newest, base64url.decodeText)
-        : refuse('SIGNATURE_INVALID')
+      return when(keys(), (ring) => check(ring, token, parts, now))
     },
   }
 }
@@ -293,19 +304,21 @@ export function withTokenCache(protector: Protector, size: number): Protector {
   }
   return {
     ...protector,
-    async protect(payload: string, claims: Claims) {
-      const written = await protector.protect(payload, claims)
-      // The key id is the token's third part: `v1.<letter>.<kid>.…`.
-      const kid = written.slice(5, written.indexOf('.', 5))
-      remember(written, { ok: true, payload, iat: claims.iat, exp: claims.exp, kid, stale: false })
-      return written
+    protect(payload: string, claims: Claims) {
+      return when(protector.protect(payload, claims), (written) => {
+        // The key id is the token's third part: `v1.<letter>.<kid>.…`.
+        const kid = written.slice(5, written.indexOf('.', 5))
+        remember(written, { ok: true, payload, iat: claims.iat, exp: claims.exp, kid, stale: false })
+        return written
+      })
     },
-    async open(token: string, now: number) {
+    open(token: string, now: number) {
       const recalled = recall(token, now)
       if (recalled) return recalled
-      const opened = await protector.open(token, now)
-      if (opened.ok) remember(token, opened)
-      return opened
+      return when(protector.open(token, now), (opened) => {
+        if (opened.ok) remember(token, opened)
+        return opened
+      })
     },
   }
 }
