@@ -34,15 +34,15 @@ describe('reports', () => {
 
   it('RESULTS.md has the machine line, a table per group, pending rows and escaped cells', () => {
     const info = {
-      date: new Date(0),
+      date: new Date(3_600_000),
       machine: 'CPU X, 2 cores, Node v20',
       mode: 'quick',
       only: [],
-      seconds: 5,
+      seconds: 125,
     }
     const markdown = renderMarkdown(info, rows, [])
     expect(markdown).toContain('Machine: CPU X, 2 cores, Node v20.')
-    expect(markdown).toContain('Date: 1970-01-01 00:00 UTC')
+    expect(markdown).toContain('Date: 1970-01-01 00:57 to 1970-01-01 01:00 UTC')
     expect(markdown).toContain('| node:http + tessera signed | 20,000 | 3 | 0.50× | a \\| note |')
     expect(markdown).toContain('| node:http + tessera sealed | **pending** |')
   })

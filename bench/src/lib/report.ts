@@ -14,8 +14,12 @@ export function machineLine(startLoad: readonly number[] = loadavg(), endLoad?: 
   return `${model}, ${cores.length} cores, Node ${process.version}, ${process.platform}-${process.arch}, load average (1 / 5 / 15 min) at start ${loadText(startLoad)}${end}`
 }
 
+/** A time as RESULTS.md prints it: `2026-12-06 11:34`, UTC. */
+const minute = (date: Date): string => date.toISOString().replace('T', ' ').slice(0, 16)
+
 /** What the run was: its mode and bounds, for the header of RESULTS.md. */
 export interface RunInfo {
+  /** When the run ended (it began `seconds` earlier). */
   readonly date: Date
   readonly machine: string
   readonly mode: string
@@ -99,7 +103,7 @@ export function renderMarkdown(
     '',
     `Machine: ${info.machine}.`,
     ...(info.placement ? [`HTTP rows: ${info.placement}.`] : []),
-    `Date: ${info.date.toISOString().replace('T', ' ').slice(0, 16)} UTC. Mode: ${info.mode}${info.only.length ? `, only \`${info.only.join('`, `')}\`` : ''}. The run took ${Math.round(info.seconds)} s.`,
+    `Date: ${minute(new Date(info.date.getTime() - info.seconds * 1000))} to ${minute(info.date)} UTC. Mode: ${info.mode}${info.only.length ? `, only \`${info.only.join('`, `')}\`` : ''}. The run took ${Math.round(info.seconds)} s.`,
     '',
     'The load generator (autocannon) and each server share this machine, so absolute figures depend on it;',
     'the ratios, measured in the same run, are what to compare. A ratio marked "unstable, rerun" had a row',
