@@ -90,14 +90,21 @@ function preparedRing<TKey>(
     throw new SessionError('INVALID_KEY', `session "${name}" is ${protection} and needs a secret or keys`)
   let ready: ReadyRing<TKey> | undefined
   let preparing: Promise<ReadyRing<TKey>> | undefined
-  return () =>
-    ready ??
-    (preparing ??= Promise.all(
+  const prepareAll = async (): Promise<ReadyRing<TKey>> => {
+    const keys = await Promise.all(
       ring.keys.map(async ({ id, secret }) => ({
         id,
         key: await prepare(await deriveKey(crypto, secret, protection as KeyPurpose, name)),
       })),
-    ).then((keys) => (ready = { newest: keys[0]!, byId: new Map(keys.map((key) => [key.id, key])) })))
+    )
+    ready = { newest: keys[0]!, byId: new Map(keys.map((key) => [key.id, key])) }
+    return ready
+  }
+  return () => {
+    if (ready) return ready
+    preparing ??= prepareAll()
+    return preparing
+  }
 }
 
 function createHmacProtector(options: ProtectorOptions): Protector {
