@@ -1,5 +1,7 @@
 import type { SessionEngine, SessionStorage } from '@tessera/core'
 import { cookie, defineSession, memoryStorage } from '@tessera/core'
+import type { BenchRedis } from '../lib/redis'
+import { connectBenchRedis } from '../lib/redis'
 import type { Row } from '../lib/rows'
 import { unmeasured } from '../lib/rows'
 import { engineFor, fakeRequest, hasFile } from '../lib/tessera'
@@ -49,17 +51,14 @@ async function countingRedis(): Promise<
   ({ storage: SessionStorage; close: () => Promise<void> } & Counter) | string
 > {
   if (!hasFile('packages/node/src/redis/index.ts')) return 'packages/node/src/redis/index.ts not there yet'
-  const [{ default: Redis }, { redisStorage }] = await Promise.all([
-    import('ioredis'),
-    import('@tessera/node/redis'),
-  ])
-  const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
+  const { redisStorage } = await import('@tessera/node/redis')
+  let redis: BenchRedis
   try {
-    await client.connect()
-  } catch {
-    client.disconnect()
-    return 'Redis is not reachable on 127.0.0.1:6379'
+    redis = await connectBenchRedis('rt')
+  } catch (error) {
+    return (error as Error).message
   }
+  const { client, prefix, close } = redis
   const counts = { reads: 0, writes: 0, other: 0 }
   const counted = {
     options: client.options,
@@ -76,16 +75,7 @@ async function countingRedis(): Promise<
       return client.eval(script, keys, ...args)
     },
   }
-  const prefix = `tessera-bench:${process.pid}:rt:`
-  return {
-    storage: redisStorage(counted, { prefix }),
-    take: () => takeCounts(counts),
-    async close() {
-      const [, keys] = await client.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      if (keys.length > 0) await client.del(...keys)
-      await client.quit()
-    },
-  }
+  return { storage: redisStorage(counted, { prefix }), take: () => takeCounts(counts), close }
 }
 
 /** Drives the engine through each scenario, one request each, and counts the storage's round trips. */

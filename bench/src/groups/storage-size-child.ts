@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SessionStorage } from '@tessera/core'
 import { superjsonCodec } from '@tessera/core'
+import { connectBenchRedis } from '../lib/redis'
 import { newCart } from '../workload'
 
 const [kind = '', countText = ''] = process.argv.slice(2)
@@ -68,13 +69,10 @@ async function directory(): Promise<object> {
 }
 
 async function redis(): Promise<object> {
-  const [{ default: Redis }, { redisStorage }] = await Promise.all([
-    import('ioredis'),
+  const [{ client, prefix, close }, { redisStorage }] = await Promise.all([
+    connectBenchRedis('size'),
     import('@tessera/node/redis'),
   ])
-  const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
-  await client.connect()
-  const prefix = `tessera-bench-size:${process.pid}:`
   const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1])
   try {
     const before = await usedMemory()
@@ -83,14 +81,7 @@ async function redis(): Promise<object> {
     const keys = await client.dbsize()
     return { type: 'size', count, bytes: after - before, dataBytes, detail: `${keys} keys in the db` }
   } finally {
-    let cursor = '0'
-    for (let round = 0; round < 100_000; round++) {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      if (keys.length > 0) await client.del(...keys)
-      cursor = next
-      if (cursor === '0') break
-    }
-    await client.quit()
+    await close()
   }
 }
 

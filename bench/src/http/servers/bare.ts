@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
+import { connectBenchRedis } from '../../lib/redis'
 import type { Cart } from '../../workload'
 import { BENCH_SECRET, body, bump, newCart } from '../../workload'
 import type { BenchServer } from './common'
@@ -84,16 +85,7 @@ function readCart(header: string | undefined, signed: boolean): Cart | null {
  * read-modify-write on Redis: two round trips and the codec; the floor of the Redis row.
  */
 export async function startRedisByHand(): Promise<BenchServer> {
-  const { default: Redis } = await import('ioredis')
-  const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await client.connect()
-    await client.ping()
-  } catch {
-    client.disconnect()
-    throw new Error('Redis is not reachable on 127.0.0.1:6379')
-  }
-  const prefix = `tessera-bench-hand:${process.pid}:`
+  const { client, prefix, close } = await connectBenchRedis('hand')
   const server = createServer(async (req, res) => {
     const header = req.headers.cookie
     const start = header === undefined ? -1 : header.indexOf('sid=')
@@ -117,14 +109,5 @@ export async function startRedisByHand(): Promise<BenchServer> {
     res.setHeader('content-type', 'application/json')
     res.end(body(cart.count))
   })
-  return benchServer(server, { sessions: true }, async () => {
-    let cursor = '0'
-    for (let round = 0; round < 10_000; round++) {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      if (keys.length > 0) await client.del(...keys)
-      cursor = next
-      if (cursor === '0') break
-    }
-    await client.quit()
-  })
+  return benchServer(server, { sessions: true }, close)
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:http'
 import type { AnySessionDescriptor, RequestSessions, SessionStorage } from '@tessera/node'
 import express from 'express'
 import fastify from 'fastify'
+import { connectBenchRedis } from '../../lib/redis'
 import type { Cart, RichCart } from '../../workload'
 import { BENCH_SECRET, body, bump, bumpRich, newCart, READ_PATH, RMW_PATH } from '../../workload'
 import type { BenchServer } from './common'
@@ -54,29 +55,11 @@ async function work(
 
 /** A Redis storage with a key prefix of its own, and the cleanup that deletes its keys. */
 async function redisStorageForBench(): Promise<{ storage: SessionStorage; cleanup: () => Promise<void> }> {
-  const [{ default: Redis }, { redisStorage }] = await Promise.all([import('ioredis'), redisEntry()])
-  const client = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await client.connect()
-    await client.ping()
-  } catch {
-    client.disconnect()
-    throw new Error('Redis is not reachable on 127.0.0.1:6379')
-  }
-  const prefix = `tessera-bench:${process.pid}:`
-  return {
-    storage: redisStorage(client, { prefix }),
-    async cleanup() {
-      let cursor = '0'
-      for (let round = 0; round < 10_000; round++) {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-        if (keys.length > 0) await client.del(...keys)
-        cursor = next
-        if (cursor === '0') break
-      }
-      await client.quit()
-    },
-  }
+  const [{ client, prefix, close }, { redisStorage }] = await Promise.all([
+    connectBenchRedis('rows'),
+    redisEntry(),
+  ])
+  return { storage: redisStorage(client, { prefix }), cleanup: close }
 }
 
 /** The descriptor, the registration and any cleanup of one variant. */
